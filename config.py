@@ -1,0 +1,36 @@
+"""Settings. Each one is read from the environment once, here, with its default.
+
+The README lists every setting; tests/test_docs.py checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+class Config:
+    # Folder for the embedded SQLite database, uploads and backups.
+    INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
+    # Database URL; default is the embedded SQLite file instance/tracker.sqlite3.
+    SQLALCHEMY_DATABASE_URI = _env(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
+    )
+    # Secret for sessions and CSRF tokens. Must be set in production.
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+    # Largest upload accepted, in bytes (annex files, evidence).
+    MAX_CONTENT_LENGTH = int(_env("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+    # Seconds a SQLite writer waits for the lock before the request answers 503.
+    SQLITE_BUSY_TIMEOUT = float(_env("TRACKER_SQLITE_BUSY_TIMEOUT", "10"))
+    # Send session cookies over HTTPS only (on in production).
+    SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_TIME_LIMIT = None

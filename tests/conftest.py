@@ -1,0 +1,106 @@
+"""Fixtures: a fresh app on a temporary SQLite file for every test.
+
+The schema comes from the real Alembic migrations, run once per session into a template
+database (one plain, one with `seeds/` loaded); each test gets its own copy of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from tracker import create_app
+from tracker.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ANNEX = ROOT / "seeds" / "vinh-chau" / "plan-2023-annex.txt"
+COORDINATOR = ("noivu", "noivu2023")
+
+
+def _config(instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_DIR": instance,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
+        "SECRET_KEY": "test",
+        # Forms are posted directly in client tests; CSRF is checked in test_security.py
+        # and by the browser tests, which run with it on.
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+def _template(tmp_path_factory, name: str, seeded: bool) -> Path:
+    instance = tmp_path_factory.mktemp(name)
+    app = create_app(_config(instance))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        if seeded:
+            from tracker.services.seeding import load_seeds
+
+            load_seeds()
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return instance / "tracker.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    return _template(tmp_path_factory, "empty-template", seeded=False)
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory) -> Path:
+    return _template(tmp_path_factory, "seeded-template", seeded=True)
+
+
+def _make_app(tmp_path: Path, template: Path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(template, instance / "tracker.sqlite3")
+    app = create_app(_config(instance))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, seeded_db):
+    """An app with the Vĩnh Châu seeds (units, dimensions, plan 63/KH-UBND, coordinator)."""
+    yield from _make_app(tmp_path, seeded_db)
+
+
+@pytest.fixture
+def empty_app(tmp_path, empty_db):
+    yield from _make_app(tmp_path, empty_db)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str = COORDINATOR[0], password: str = COORDINATOR[1]):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield

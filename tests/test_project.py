@@ -1,0 +1,80 @@
+"""Project-level checks: layering, documentation, migrations, CSRF."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from tests.conftest import ROOT
+from tracker import create_app
+from tracker.extensions import db
+
+FORBIDDEN_IN_DOMAIN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "tracker.models",
+                       "tracker.services", "tracker.web")
+
+
+def test_domain_is_pure():
+    for path in (ROOT / "tracker" / "domain").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith(FORBIDDEN_IN_DOMAIN), f"{path.name} imports {name}"
+
+
+def test_readme_documents_every_setting_and_command(app):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = (ROOT / "config.py").read_text(encoding="utf-8")
+    for name in re.findall(r'_env\(\s*"([A-Z_]+)"', config):
+        assert name in readme, f"README does not document {name}"
+    for name in app.cli.list_commands(app.app_context()):
+        if name in ("routes", "shell", "run", "db"):
+            continue
+        assert f"flask --app wsgi {name}" in readme, f"README does not document `{name}`"
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
+
+
+def test_migrations_have_one_head():
+    versions = ROOT / "migrations" / "versions"
+    revisions, downs = set(), set()
+    for path in versions.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revisions.add(re.search(r'^revision = "([^"]+)"', text, re.M).group(1))
+        down = re.search(r"^down_revision = (.+)$", text, re.M).group(1)
+        downs.update(re.findall(r'"([^"]+)"', down))
+    assert len(revisions - downs) == 1
+
+
+def test_state_changing_requests_need_csrf(tmp_path, seeded_db):
+    import shutil
+
+    from tests.conftest import _config
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
+    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    response = client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    assert response.status_code == 400
+    assert "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_no_file_is_a_giant():
+    for path in Path(ROOT / "tracker").rglob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path

@@ -1,0 +1,61 @@
+"""Pages and JSON for reading the annex."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED_ANNEX
+
+
+def test_pages_need_sign_in(client):
+    assert client.get("/plans/1/annex").status_code == 302
+    assert client.get("/api/plans/1/annex").status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/", "/plans", "/plans/1", "/plans/1/annex", "/units", "/units/2",
+                                 "/plans/new", "/plans/1/import"])
+def test_pages_render(client, auth, url):
+    auth.login()
+    response = client.get(url, follow_redirects=True)
+    assert response.status_code == 200
+    assert '<html lang="vi">' in response.get_data(as_text=True)
+
+
+def test_search_ignores_diacritics(client, auth):
+    auth.login()
+    with_marks = client.get("/plans/1/annex?q=Nội vụ").get_data(as_text=True)
+    without = client.get("/plans/1/annex?q=noi vu").get_data(as_text=True)
+    count = with_marks.count('data-activity="')
+    assert count == without.count('data-activity="')
+    assert 0 < count < 23
+
+
+def test_unit_page_lists_leads_and_supports(client, auth):
+    auth.login()
+    page = client.get("/units/2").get_data(as_text=True)  # Phòng Nội vụ
+    assert "Chủ trì (" in page and "Phối hợp (" in page
+    assert "Chuyển giao tài liệu" in page
+
+
+def test_api_annex_has_the_cli_shape(app, client, auth):
+    auth.login()
+    data = client.get("/api/plans/1/annex").get_json()
+    assert data["plan"]["number"] == "63/KH-UBND"
+    groups = data["groups"]
+    assert len(groups) == 7
+    cli = app.test_cli_runner().invoke(args=["import-annex", str(SEED_ANNEX), "--plan", "1",
+                                             "--dry-run", "--json"])
+    import json
+
+    parsed = json.loads(cli.stdout)
+    for stored, read in zip(groups, parsed["groups"], strict=True):
+        for a, b in zip(stored["activities"], read["activities"], strict=True):
+            for key in ("number", "text", "lead", "support", "lead_text", "support_text", "timeframe"):
+                assert a[key] == b[key], key
+
+
+def test_missing_objects_are_404(client, auth):
+    auth.login()
+    for url in ("/plans/999", "/plans/999/annex", "/activities/9999", "/units/9999",
+                "/api/plans/999/annex", "/plans/1/import/" + "0" * 64):
+        assert client.get(url).status_code in (404,), url

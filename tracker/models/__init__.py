@@ -1,0 +1,32 @@
+"""Typed SQLAlchemy 2.0 models: invariants only — no workflows, no commits."""
+
+from tracker.models.history import Change
+from tracker.models.plans import (
+    LEAD,
+    SUPPORT,
+    Activity,
+    Assignment,
+    ContentGroup,
+    PapiDimension,
+    Plan,
+    activity_dimension,
+)
+from tracker.models.units import Locality, Unit, UnitAlias, UnitGroupMember
+from tracker.models.users import User
+
+__all__ = [
+    "LEAD",
+    "SUPPORT",
+    "Activity",
+    "Assignment",
+    "Change",
+    "ContentGroup",
+    "Locality",
+    "PapiDimension",
+    "Plan",
+    "Unit",
+    "UnitAlias",
+    "UnitGroupMember",
+    "User",
+    "activity_dimension",
+]

@@ -1,0 +1,162 @@
+"""Plans (kế hoạch), their content groups, activities and assignments — the annex matrix."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.clock import now_utc
+from tracker.domain.timeframes import Cadence, Timeframe, TimeframeKind
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.models.units import Locality, Unit
+
+LEAD = "lead"  # đơn vị chủ trì
+SUPPORT = "support"  # đơn vị phối hợp
+ROLE_LABELS = {LEAD: "Chủ trì", SUPPORT: "Phối hợp"}
+
+
+class PapiDimension(db.Model):
+    """One of the 8 PAPI dimensions (chỉ số nội dung); id is its number 1–8."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+activity_dimension = Table(
+    "activity_dimension",
+    db.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("dimension_id", ForeignKey("papi_dimension.id"), primary_key=True),
+)
+
+
+class Plan(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"), index=True)
+    number: Mapped[str] = mapped_column(String(50), default="")  # "63/KH-UBND"
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(200))  # "Ủy ban nhân dân thị xã Vĩnh Châu"
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    # The noun the plan's figures use: "chỉ tiêu", "nhiệm vụ", "nội dung", "phần việc".
+    noun: Mapped[str] = mapped_column(String(30), default="nhiệm vụ")
+    source_filename: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    locality: Mapped[Locality] = relationship()
+    groups: Mapped[list[ContentGroup]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="ContentGroup.position"
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Activity.position"
+    )
+
+    @property
+    def reference(self) -> str:
+        """"Kế hoạch số 63/KH-UBND ngày 11/4/2023", as documents cite it."""
+        text = f"Kế hoạch số {self.number}" if self.number else "Kế hoạch (chưa có số)"
+        if self.issued_on:
+            text += f" ngày {self.issued_on.day}/{self.issued_on.month}/{self.issued_on.year}"
+        return text
+
+
+class ContentGroup(db.Model):
+    """A content group (nội dung) of the annex: STT and Nội dung, given once per group."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(20), default="")  # "1", "II"
+    title: Mapped[str] = mapped_column(Text, default="")
+    intro: Mapped[str] = mapped_column(Text, default="")  # heading rows that are not activities
+
+    plan: Mapped[Plan] = relationship(back_populates="groups")
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="group", order_by="Activity.position"
+    )
+
+
+class Activity(db.Model):
+    """One row of the annex (hoạt động, nhiệm vụ) with its timeframe as written and as read."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("content_group.id"), index=True)
+    position: Mapped[int]  # order within the plan
+    number_raw: Mapped[str] = mapped_column(String(30), default="")  # "5,2,"
+    number: Mapped[str | None] = mapped_column(String(30))  # "5.2"; None when unnumbered
+    text: Mapped[str] = mapped_column(Text)
+    lead_text: Mapped[str] = mapped_column(Text, default="")  # unit cells as written
+    support_text: Mapped[str] = mapped_column(Text, default="")
+    timeframe_text: Mapped[str] = mapped_column(Text, default="")
+    timeframe_kind: Mapped[str] = mapped_column(String(20), default=TimeframeKind.UNDATED)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    cadence: Mapped[str | None] = mapped_column(String(20))
+    timeframe_note: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # Sản phẩm, Ghi chú…
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded text + unit names
+
+    plan: Mapped[Plan] = relationship(back_populates="activities")
+    group: Mapped[ContentGroup] = relationship(back_populates="activities")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", order_by="Assignment.position"
+    )
+    dimensions: Mapped[list[PapiDimension]] = relationship(
+        secondary=activity_dimension, order_by="PapiDimension.id"
+    )
+
+    @property
+    def timeframe(self) -> Timeframe:
+        return Timeframe(
+            text=self.timeframe_text,
+            kind=TimeframeKind(self.timeframe_kind),
+            starts_on=self.starts_on,
+            due_on=self.due_on,
+            cadence=Cadence(self.cadence) if self.cadence else None,
+            note=self.timeframe_note,
+        )
+
+    @timeframe.setter
+    def timeframe(self, value: Timeframe) -> None:
+        self.timeframe_text = value.text
+        self.timeframe_kind = value.kind.value
+        self.starts_on = value.starts_on
+        self.due_on = value.due_on
+        self.cadence = value.cadence.value if value.cadence else None
+        self.timeframe_note = value.note
+
+    @property
+    def display_number(self) -> str:
+        return self.number or ""
+
+    def units(self, role: str) -> list[Unit]:
+        return [a.unit for a in self.assignments if a.role == role]
+
+
+class Assignment(db.Model):
+    """Activity × unit × role. A group such as "UBND xã, phường" is one row per member."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # LEAD or SUPPORT
+    via_group_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    activity: Mapped[Activity] = relationship(back_populates="assignments")
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    via_group: Mapped[Unit | None] = relationship(foreign_keys=[via_group_id])
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]

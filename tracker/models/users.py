@@ -1,0 +1,46 @@
+"""People who sign in. Issue 3 extends roles and unit attachment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.clock import now_utc
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.models.units import Unit
+
+COORDINATOR = "coordinator"  # Phòng Nội vụ: manages plans, units, users; reviews
+OFFICER = "officer"  # a unit's focal officer
+LEADER = "leader"  # reads everything, writes nothing
+ROLE_LABELS = {
+    COORDINATOR: "Phòng Nội vụ (điều phối)",
+    OFFICER: "Cán bộ đầu mối đơn vị",
+    LEADER: "Lãnh đạo",
+}
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def can_edit_plans(self) -> bool:
+        return self.role == COORDINATOR

@@ -1,0 +1,193 @@
+"""Hand edits of the annex by Phòng Nội vụ: activities and their assignments.
+
+Every edit writes a history row with the activity as it was and as it became.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+
+from tracker.domain.annex import normalise_number
+from tracker.domain.annex_diff import ActivityState
+from tracker.domain.text import fold, one_line
+from tracker.domain.timeframes import read_timeframe
+from tracker.domain.units import UnitKind
+from tracker.extensions import db
+from tracker.models import LEAD, SUPPORT, Activity, Assignment, ContentGroup, PapiDimension, Unit, User
+from tracker.services import history
+
+
+class EditError(ValueError):
+    """An edit that cannot be made; the message is for the user."""
+
+
+def stored_state(activity: Activity) -> ActivityState:
+    """The stored activity as the import diff compares it."""
+    return ActivityState(
+        group_label=activity.group.label,
+        group_title=activity.group.title,
+        number=activity.number,
+        number_raw=activity.number_raw,
+        text=activity.text,
+        lead=tuple(a.unit_id for a in activity.assignments if a.role == LEAD),
+        support=tuple(a.unit_id for a in activity.assignments if a.role == SUPPORT),
+        timeframe_text=activity.timeframe_text,
+        extra=tuple(activity.extra.items()),
+        ref=activity.id,
+    )
+
+
+def set_assignments(activity: Activity, rows: Iterable[tuple[int, str, int | None]]) -> None:
+    """Replace the activity's assignments by (unit_id, role, via_group_id) rows, keeping
+    the rows that stay (their ids matter to progress reports)."""
+    wanted: dict[tuple[int, str], int | None] = {}
+    for unit_id, role, via in rows:
+        wanted.setdefault((unit_id, role), via)
+    kept = {(a.unit_id, a.role): a for a in activity.assignments}
+    activity.assignments[:] = []
+    for position, ((unit_id, role), via) in enumerate(wanted.items()):
+        assignment = kept.get((unit_id, role)) or Assignment(unit_id=unit_id, role=role)
+        assignment.via_group_id = via
+        assignment.position = position
+        activity.assignments.append(assignment)
+
+
+def update_search_text(activity: Activity) -> None:
+    names = [a.unit.name for a in activity.assignments]
+    parts = [activity.number or "", activity.text, *names, activity.lead_text,
+             activity.support_text, activity.timeframe_text]
+    activity.search_text = fold(" | ".join(parts))
+
+
+def _groups_members(unit: Unit) -> list[tuple[int, int | None]]:
+    if unit.kind == UnitKind.GROUP and unit.members:
+        return [(m.id, unit.id) for m in unit.members]
+    return [(unit.id, None)]
+
+
+def add_activity(
+    group: ContentGroup, number: str, text: str, timeframe_text: str, user: User | None
+) -> Activity:
+    text = one_line(text)
+    if not text:
+        raise EditError("Nội dung hoạt động không được để trống.")
+    plan = group.plan
+    last = max((a.position for a in group.activities), default=None)
+    if last is None:
+        last = max((a.position for a in plan.activities), default=0)
+    for other in plan.activities:
+        if other.position > last:
+            other.position += 1
+    activity = Activity(plan=plan, group=group, position=last + 1, text=text)
+    activity.number_raw = one_line(number)
+    activity.number = normalise_number(activity.number_raw)
+    activity.timeframe = read_timeframe(timeframe_text, plan.year)
+    db.session.add(activity)
+    db.session.flush()
+    update_search_text(activity)
+    history.record(
+        user, entity="activity", action="create", entity_id=activity.id, plan_id=plan.id,
+        activity_id=activity.id, after=history.activity_snapshot(activity),
+        note="Thêm bằng tay",
+    )
+    return activity
+
+
+def edit_activity(
+    activity: Activity,
+    *,
+    group: ContentGroup,
+    number: str,
+    text: str,
+    timeframe_text: str,
+    dimension_ids: Sequence[int],
+    user: User | None,
+) -> bool:
+    """Change an activity's fields; returns False when nothing changed."""
+    text = one_line(text)
+    if not text:
+        raise EditError("Nội dung hoạt động không được để trống.")
+    if group.plan_id != activity.plan_id:
+        raise EditError("Nhóm nội dung không thuộc kế hoạch này.")
+    before = history.activity_snapshot(activity)
+    activity.group = group
+    if one_line(number) != activity.number_raw:
+        activity.number_raw = one_line(number)
+        activity.number = normalise_number(activity.number_raw)
+    activity.text = text
+    if one_line(timeframe_text) != activity.timeframe_text:
+        activity.timeframe = read_timeframe(timeframe_text, activity.plan.year)
+    dimensions = db.session.scalars(
+        select(PapiDimension).where(PapiDimension.id.in_(dimension_ids))
+    ).all()
+    activity.dimensions = sorted(dimensions, key=lambda d: d.id)
+    return _record_update(activity, before, user, "Sửa bằng tay")
+
+
+def _record_update(activity: Activity, before: dict, user: User | None, note: str) -> bool:
+    db.session.flush()
+    update_search_text(activity)
+    after = history.activity_snapshot(activity)
+    changed = history.changed_keys(before, after)
+    if not changed:
+        return False
+    history.record(
+        user, entity="activity", action="update", entity_id=activity.id,
+        plan_id=activity.plan_id, activity_id=activity.id,
+        before={k: before.get(k) for k in changed}, after=changed, note=note,
+    )
+    return True
+
+
+def add_assignment(activity: Activity, unit: Unit, role: str, user: User | None) -> bool:
+    if role not in (LEAD, SUPPORT):
+        raise EditError("Vai trò không hợp lệ.")
+    if unit.locality_id != activity.plan.locality_id:
+        raise EditError("Đơn vị không thuộc địa phương của kế hoạch.")
+    before = history.activity_snapshot(activity)
+    rows = [(a.unit_id, a.role, a.via_group_id) for a in activity.assignments]
+    rows += [(unit_id, role, via) for unit_id, via in _groups_members(unit)]
+    set_assignments(activity, rows)
+    return _record_update(activity, before, user, "Thêm đơn vị")
+
+
+def remove_assignment(assignment: Assignment, user: User | None) -> None:
+    activity = assignment.activity
+    before = history.activity_snapshot(activity)
+    activity.assignments.remove(assignment)
+    _record_update(activity, before, user, "Bỏ đơn vị")
+
+
+def move_activity(activity: Activity, step: int, user: User | None) -> bool:
+    """Swap with the previous (step -1) or next (+1) activity of the same group."""
+    siblings = sorted(activity.group.activities, key=lambda a: a.position)
+    index = siblings.index(activity)
+    target = index + step
+    if not 0 <= target < len(siblings):
+        return False
+    other = siblings[target]
+    activity.position, other.position = other.position, activity.position
+    history.record(
+        user, entity="activity", action="move", entity_id=activity.id,
+        plan_id=activity.plan_id, activity_id=activity.id,
+        before={"Vị trí trong nhóm": index + 1}, after={"Vị trí trong nhóm": target + 1},
+        note="Đổi thứ tự",
+    )
+    db.session.flush()
+    return True
+
+
+def delete_activity(activity: Activity, user: User | None) -> None:
+    history.record(
+        user, entity="activity", action="delete", entity_id=activity.id,
+        plan_id=activity.plan_id, activity_id=activity.id,
+        before=history.activity_snapshot(activity), note="Xóa bằng tay",
+    )
+    db.session.delete(activity)
+    db.session.flush()
+
+
+def find_activity(activity_id: int) -> Activity | None:
+    return db.session.get(Activity, activity_id)

@@ -1,0 +1,62 @@
+"""Writing the history: every change to the annex with who, when, before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.extensions import db
+from tracker.models import Activity, Change, ContentGroup, User
+
+CLI_ACTOR = "dòng lệnh"
+
+
+def record(
+    user: User | None,
+    *,
+    entity: str,
+    action: str,
+    entity_id: int | None,
+    plan_id: int | None,
+    activity_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> Change:
+    change = Change(
+        user=user,
+        actor=user.full_name if user else CLI_ACTOR,
+        entity=entity,
+        action=action,
+        entity_id=entity_id,
+        plan_id=plan_id,
+        activity_id=activity_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+    db.session.add(change)
+    return change
+
+
+def activity_snapshot(activity: Activity) -> dict[str, Any]:
+    """What a person needs to see of an activity to understand a change to it."""
+    return {
+        "Nội dung": _group_name(activity.group),
+        "Số thứ tự": activity.number_raw or activity.number or "",
+        "Hoạt động": activity.text,
+        "Đơn vị chủ trì": [a.unit.name for a in activity.assignments if a.role == "lead"],
+        "Đơn vị phối hợp": [a.unit.name for a in activity.assignments if a.role == "support"],
+        "Thời gian thực hiện": activity.timeframe_text,
+        "Chỉ số PAPI": [d.id for d in activity.dimensions],
+        **({"Cột khác": dict(activity.extra)} if activity.extra else {}),
+    }
+
+
+def _group_name(group: ContentGroup | None) -> str:
+    if group is None:
+        return ""
+    return f"{group.label}. {group.title}".strip(". ") if group.label else group.title
+
+
+def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,280 @@
+"""Plans: creation, lookup, the annex matrix with its filters, and its JSON shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.resolve import ResolvedAnnex
+from tracker.domain.text import fold, one_line
+from tracker.domain.timeframes import Timeframe, TimeframeKind
+from tracker.domain.units import UnitCatalog, UnitKind
+from tracker.extensions import db
+from tracker.models import (
+    LEAD,
+    SUPPORT,
+    Activity,
+    Assignment,
+    ContentGroup,
+    Locality,
+    PapiDimension,
+    Plan,
+    Unit,
+    User,
+    activity_dimension,
+)
+from tracker.services import history
+
+NOUNS = ("nhiệm vụ", "chỉ tiêu", "nội dung", "phần việc", "hoạt động")
+
+
+class PlanError(ValueError):
+    """The plan cannot be created or found; the message is for the user."""
+
+
+def create_plan(
+    locality: Locality,
+    *,
+    number: str,
+    issued_on: date | None,
+    year: int,
+    title: str,
+    noun: str,
+    user: User | None,
+) -> Plan:
+    title = one_line(title)
+    if not title:
+        raise PlanError("Trích yếu kế hoạch không được để trống.")
+    if not 2000 <= year <= 2100:
+        raise PlanError("Năm kế hoạch không hợp lệ.")
+    plan = Plan(
+        locality=locality, number=one_line(number), issued_on=issued_on, year=year,
+        title=title, noun=one_line(noun) or "nhiệm vụ", issuer=locality.issuing_body,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    history.record(
+        user, entity="plan", action="create", entity_id=plan.id, plan_id=plan.id,
+        after={"Kế hoạch": plan.reference, "Trích yếu": plan.title}, note="Tạo kế hoạch",
+    )
+    return plan
+
+
+def find_plan(ref: str | int) -> Plan | None:
+    """A plan by id, by number ("63/KH-UBND") or by year when only one plan has it."""
+    text = str(ref).strip()
+    if text.isdigit():
+        plan = db.session.get(Plan, int(text))
+        if plan is not None:
+            return plan
+        by_year = db.session.scalars(select(Plan).where(Plan.year == int(text))).all()
+        return by_year[0] if len(by_year) == 1 else None
+    return db.session.scalar(select(Plan).where(Plan.number == text).order_by(Plan.id.desc()))
+
+
+def all_plans() -> list[Plan]:
+    return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
+
+
+@dataclass(frozen=True)
+class MatrixFilter:
+    unit_id: int | None = None
+    dimension_id: int | None = None
+    timeframe_kind: str | None = None
+    query: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.unit_id or self.dimension_id or self.timeframe_kind or self.query)
+
+
+def matrix(plan: Plan, flt: MatrixFilter) -> list[tuple[ContentGroup, list[Activity]]]:
+    """The plan's groups with their activities that pass the filter, in annex order."""
+    stmt = (
+        select(Activity)
+        .where(Activity.plan_id == plan.id)
+        .options(
+            selectinload(Activity.assignments).selectinload(Assignment.unit),
+            selectinload(Activity.dimensions),
+        )
+        .order_by(Activity.position)
+    )
+    if flt.unit_id:
+        stmt = stmt.where(
+            Activity.assignments.any(
+                or_(Assignment.unit_id == flt.unit_id, Assignment.via_group_id == flt.unit_id)
+            )
+        )
+    if flt.dimension_id:
+        stmt = stmt.where(
+            Activity.id.in_(
+                select(activity_dimension.c.activity_id).where(
+                    activity_dimension.c.dimension_id == flt.dimension_id
+                )
+            )
+        )
+    if flt.timeframe_kind:
+        stmt = stmt.where(Activity.timeframe_kind == flt.timeframe_kind)
+    for word in fold(flt.query).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Activity.search_text.like(f"%{escaped}%", escape="\\"))
+    activities = db.session.scalars(stmt).all()
+    groups = {g.id: g for g in plan.groups}
+    result: dict[int, tuple[ContentGroup, list[Activity]]] = {}
+    for activity in activities:
+        result.setdefault(activity.group_id, (groups[activity.group_id], []))[1].append(activity)
+    return sorted(result.values(), key=lambda pair: pair[0].position)
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    name: str
+    unit_id: int
+    count: int = 1  # members shown under one group name
+    is_vague: bool = False
+
+
+def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
+    """The activity's units in one role, a fully present group shown by its name once."""
+    rows = [a for a in activity.assignments if a.role == role]
+    labels: list[UnitLabel] = []
+    shown_groups: set[int] = set()
+    present = {a.unit_id for a in rows}
+    for a in rows:
+        group = a.via_group
+        if group is not None and {m.id for m in group.members} <= present:
+            if group.id not in shown_groups:
+                shown_groups.add(group.id)
+                labels.append(UnitLabel(group.name, group.id, len(group.members)))
+            continue
+        labels.append(UnitLabel(a.unit.name, a.unit_id, 1, a.unit.kind == UnitKind.VAGUE))
+    return labels
+
+
+def dimensions() -> list[PapiDimension]:
+    return list(db.session.scalars(select(PapiDimension).order_by(PapiDimension.id)))
+
+
+def units_for_plan(plan: Plan) -> list[Unit]:
+    """Units that have an assignment in the plan (groups included), catalogue order."""
+    used = select(Assignment.unit_id).join(Activity).where(Activity.plan_id == plan.id)
+    via = select(Assignment.via_group_id).join(Activity).where(Activity.plan_id == plan.id)
+    stmt = (
+        select(Unit)
+        .where(or_(Unit.id.in_(used), Unit.id.in_(via)))
+        .order_by(Unit.position, Unit.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# ---- JSON -------------------------------------------------------------------------
+
+
+def timeframe_json(tf: Timeframe) -> dict[str, Any]:
+    return {
+        "text": tf.text,
+        "kind": tf.kind.value,
+        "starts_on": tf.starts_on.isoformat() if tf.starts_on else None,
+        "due_on": tf.due_on.isoformat() if tf.due_on else None,
+        "cadence": tf.cadence.value if tf.cadence else None,
+        "note": tf.note,
+    }
+
+
+def _problem_json(row: int | None, level: str, message: str) -> dict[str, Any]:
+    return {"row": row, "level": level, "message": message}
+
+
+def resolved_json(resolved: ResolvedAnnex, catalog: UnitCatalog) -> dict[str, Any]:
+    """The parsed annex of a file (CLI --json): same shape as a stored plan's annex."""
+    groups: dict[int, dict[str, Any]] = {}
+    for item in resolved.activities:
+        group = groups.setdefault(
+            id(item.group),
+            {"label": item.group.label, "title": item.group.title,
+             "intro": item.group.intro, "activities": []},
+        )
+        rows = {item.parsed.row}
+        group["activities"].append(
+            {
+                "number": item.parsed.number,
+                "number_raw": item.parsed.number_raw,
+                "text": item.parsed.text,
+                "lead": [catalog.get(u).name for u, _ in item.lead_units],
+                "support": [catalog.get(u).name for u, _ in item.support_units],
+                "lead_text": item.parsed.lead_text,
+                "support_text": item.parsed.support_text,
+                "timeframe": timeframe_json(item.timeframe),
+                "extra": dict(item.parsed.extra),
+                "problems": [
+                    _problem_json(p.row, p.level, p.message)
+                    for p in resolved.problems if p.row in rows
+                ],
+            }
+        )
+    return {
+        "groups": list(groups.values()),
+        "problems": [_problem_json(p.row, p.level, p.message) for p in resolved.problems],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "number": plan.number,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "year": plan.year,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "noun": plan.noun,
+    }
+
+
+def stored_annex_json(plan: Plan) -> dict[str, Any]:
+    """A stored plan's annex in the shape of `resolved_json`."""
+    problems: list[dict[str, Any]] = []
+    groups = []
+    for group, activities in matrix(plan, MatrixFilter()):
+        items = []
+        for a in activities:
+            own = _stored_problems(a)
+            problems.extend(own)
+            items.append(
+                {
+                    "id": a.id,
+                    "number": a.number,
+                    "number_raw": a.number_raw,
+                    "text": a.text,
+                    "lead": [x.unit.name for x in a.assignments if x.role == LEAD],
+                    "support": [x.unit.name for x in a.assignments if x.role == SUPPORT],
+                    "lead_text": a.lead_text,
+                    "support_text": a.support_text,
+                    "timeframe": timeframe_json(a.timeframe),
+                    "dimensions": [d.id for d in a.dimensions],
+                    "extra": dict(a.extra),
+                    "problems": own,
+                }
+            )
+        groups.append(
+            {"label": group.label, "title": group.title, "intro": group.intro, "activities": items}
+        )
+    return {"plan": plan_json(plan), "groups": groups, "problems": problems}
+
+
+def _stored_problems(activity: Activity) -> list[dict[str, Any]]:
+    found = []
+    kind = TimeframeKind(activity.timeframe_kind)
+    if kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN):
+        found.append(_problem_json(None, "info", f"Chờ ấn định thời hạn: {activity.timeframe.label()}"))
+    for a in activity.assignments:
+        if a.unit.kind == UnitKind.VAGUE:
+            found.append(
+                _problem_json(None, "info", f"Đơn vị chưa cụ thể: «{a.unit.name}» — chờ Phòng Nội vụ xác định.")
+            )
+    if not any(a.role == LEAD for a in activity.assignments):
+        found.append(_problem_json(None, "warning", "Hoạt động chưa có đơn vị chủ trì."))
+    return found

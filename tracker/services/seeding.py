@@ -1,0 +1,140 @@
+"""Loading `seeds/`: PAPI dimensions, a locality's unit catalogue and its plans.
+
+sqlite-utils reads the seed files (CSV/JSON, any dialect it can sniff); the rows go in
+through the same services a user's actions use, so the seed plan's annex is imported
+exactly as an uploaded one would be. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlite_utils.utils import rows_from_file
+
+from tracker.domain.units import UnitKind
+from tracker.extensions import db
+from tracker.models import Locality, PapiDimension, Plan, Unit, User
+from tracker.models.users import COORDINATOR
+from tracker.services import catalog, plans
+from tracker.services.annex_import import apply_import, preview_import
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+DEFAULT_COORDINATOR = ("noivu", "Phòng Nội vụ thị xã Vĩnh Châu")
+
+
+@dataclass
+class SeedResult:
+    dimensions: int = 0
+    units: int = 0
+    plans: int = 0
+    activities: int = 0
+    users: int = 0
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open("rb") as fp:
+        rows, _ = rows_from_file(fp)
+        return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+def load_dimensions(path: Path, result: SeedResult) -> None:
+    for row in _rows(path):
+        if db.session.get(PapiDimension, int(row["id"])) is None:
+            db.session.add(PapiDimension(id=int(row["id"]), name=row["name"], name_en=row["name_en"]))
+            result.dimensions += 1
+
+
+def load_locality(folder: Path, result: SeedResult) -> Locality:
+    info = json.loads((folder / "locality.json").read_text(encoding="utf-8"))
+    locality = db.session.scalar(select(Locality).where(Locality.name == info["name"]))
+    if locality is None:
+        locality = Locality(**info)
+        db.session.add(locality)
+        db.session.flush()
+    by_name = {u.name: u for u in catalog.units_of(locality.id)}
+    for row in _rows(folder / "units.csv"):
+        if row["name"] in by_name:
+            continue
+        members = [by_name[m] for m in _split(row.get("members", ""))]
+        parent = by_name.get(row.get("parent", ""))
+        unit = catalog.create_unit(
+            locality, row["name"], UnitKind(row["kind"]), _split(row["aliases"]), members, parent
+        )
+        by_name[unit.name] = unit
+        result.units += 1
+    aliases = folder / "unit_aliases.csv"
+    if aliases.exists():
+        for row in _rows(aliases):
+            catalog.remember_alias(row["alias"], [by_name[n].id for n in _split(row["units"])])
+    return locality
+
+
+def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResult) -> Plan:
+    spec = json.loads((folder / spec_name).read_text(encoding="utf-8"))
+    plan = db.session.scalar(
+        select(Plan).where(Plan.locality_id == locality.id, Plan.number == spec["number"])
+    )
+    if plan is None:
+        plan = plans.create_plan(
+            locality,
+            number=spec["number"],
+            issued_on=date.fromisoformat(spec["issued_on"]),
+            year=spec["year"],
+            title=spec["title"],
+            noun=spec["noun"],
+            user=None,
+        )
+        result.plans += 1
+    annex = folder / spec["annex"]
+    preview = preview_import(plan, annex.name, annex.read_bytes())
+    if not preview.can_apply:
+        problems = "; ".join(p.message for p in preview.errors)
+        raise RuntimeError(f"Phụ lục mẫu {annex} không nhập được: {problems}")
+    result.activities += apply_import(preview, None).added
+    _set_dimensions(plan, spec.get("dimensions", {}))
+    return plan
+
+
+def _set_dimensions(plan: Plan, by_key: dict[str, list[int]]) -> None:
+    """Keys: an activity number ("1.1") or "group/#k" for the k-th activity of a group."""
+    dims = {d.id: d for d in db.session.scalars(select(PapiDimension))}
+    for group in plan.groups:
+        for index, activity in enumerate(group.activities, start=1):
+            key = activity.number or f"{group.label}/#{index}"
+            if key in by_key and not activity.dimensions:
+                activity.dimensions = [dims[i] for i in by_key[key]]
+
+
+def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
+    username, full_name = DEFAULT_COORDINATOR
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        return
+    user = User(username=username, full_name=full_name, role=COORDINATOR)
+    user.unit = db.session.scalar(
+        select(Unit).where(Unit.locality_id == locality.id, Unit.name == "Phòng Nội vụ")
+    )
+    user.set_password(os.environ.get("TRACKER_SEED_PASSWORD", "noivu2023"))
+    db.session.add(user)
+    result.users += 1
+
+
+def load_seeds(seeds_dir: Path = SEEDS_DIR) -> SeedResult:
+    result = SeedResult()
+    load_dimensions(seeds_dir / "papi_dimensions.csv", result)
+    db.session.flush()
+    for folder in sorted(p for p in seeds_dir.iterdir() if (p / "locality.json").exists()):
+        locality = load_locality(folder, result)
+        for spec in sorted(folder.glob("plan-*.json")):
+            load_plan(folder, locality, spec.name, result)
+        ensure_coordinator(locality, result)
+    db.session.flush()
+    return result

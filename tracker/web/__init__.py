@@ -1,0 +1,77 @@
+"""Web interface: one blueprint per screen area, thin views (form → service → commit)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from tracker.clock import to_local
+from tracker.extensions import db
+from tracker.web import auth
+
+
+def init_app(app: Flask) -> None:
+    from tracker.web.activities.views import bp as activities_bp
+    from tracker.web.api import bp as api_bp
+    from tracker.web.imports.views import bp as imports_bp
+    from tracker.web.plans.views import bp as plans_bp
+    from tracker.web.units.views import bp as units_bp
+
+    for bp in (auth.bp, plans_bp, imports_bp, activities_bp, units_bp, api_bp):
+        app.register_blueprint(bp)
+    app.before_request(auth.load_user)
+    app.jinja_env.filters["vndate"] = vndate
+    app.jinja_env.filters["vndatetime"] = vndatetime
+    app.jinja_env.globals["current_user"] = lambda: g.get("user")
+    _register_errors(app)
+
+
+def vndate(value: date | None) -> str:
+    """dd/mm/yyyy, as Vietnamese documents write dates."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def vndatetime(value: datetime | None) -> str:
+    return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def _error(code: int, title: str, message: str):
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return {"error": message}, code
+    return render_template("error.html", title=title, message=message), code
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return _error(403, "Không có quyền", "Tài khoản của bạn không được làm việc này.")
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return _error(404, "Không tìm thấy", "Trang hoặc dữ liệu bạn tìm không có.")
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return _error(413, "Tệp quá lớn", f"Tệp tải lên vượt quá giới hạn {limit} MB.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return _error(
+            400, "Phiên làm việc hết hạn",
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+        )
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc):
+        if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
+            raise exc
+        response = _error(
+            503, "Hệ thống đang bận", "Cơ sở dữ liệu đang bận, chưa ghi gì. Vui lòng thử lại sau ít giây."
+        )
+        body, code = response
+        return body, code, {"Retry-After": "5"}

@@ -1,0 +1,197 @@
+"""One activity: detail with history, and Phòng Nội vụ's hand edits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired
+
+from tracker.extensions import db
+from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentGroup, Unit
+from tracker.services import activities as activity_service
+from tracker.services import catalog as catalog_service
+from tracker.services import plans as plan_service
+from tracker.web.auth import coordinator_required, login_required
+
+bp = Blueprint("activities", __name__)
+
+
+class ActivityForm(FlaskForm):
+    group_id = SelectField("Nhóm nội dung", coerce=int)
+    number = StringField("Số thứ tự", description="Ví dụ: 1.1 — để trống nếu không đánh số")
+    text = TextAreaField("Hoạt động", validators=[DataRequired("Nhập nội dung hoạt động.")])
+    timeframe_text = StringField(
+        "Thời gian thực hiện", description="Ví dụ: Thường xuyên; Quý II/2024; Trước ngày 30/6/2024"
+    )
+    dimension_ids = SelectMultipleField(
+        "Chỉ số nội dung PAPI",
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+
+
+class AssignmentForm(FlaskForm):
+    unit_id = SelectField("Đơn vị", coerce=int)
+    role = SelectField("Vai trò", choices=[(LEAD, "Chủ trì"), (SUPPORT, "Phối hợp")])
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: move, delete, remove."""
+
+
+def get_activity_or_404(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def _fill_choices(form: ActivityForm, activity_plan) -> None:
+    form.group_id.choices = [
+        (grp.id, f"{grp.label}. {grp.title[:80]}" if grp.label else grp.title[:80] or "(không tên)")
+        for grp in activity_plan.groups
+    ]
+    form.dimension_ids.choices = [(d.id, f"{d.id}. {d.name}") for d in plan_service.dimensions()]
+
+
+def _assignment_form(activity: Activity) -> AssignmentForm:
+    form = AssignmentForm(prefix="assign")
+    units = catalog_service.sorted_units(catalog_service.units_of(activity.plan.locality_id))
+    form.unit_id.choices = [(u.id, u.name) for u in units]
+    return form
+
+
+@bp.route("/activities/<int:activity_id>")
+@login_required
+def detail(activity_id: int):
+    activity = get_activity_or_404(activity_id)
+    changes = db.session.scalars(
+        select(Change).where(Change.activity_id == activity.id).order_by(Change.at.desc(), Change.id.desc())
+    ).all()
+    return render_template(
+        "activities/detail.html", activity=activity, plan=activity.plan, changes=changes,
+        lead=plan_service.unit_labels(activity, LEAD),
+        support=plan_service.unit_labels(activity, SUPPORT),
+        assign_form=_assignment_form(activity), action_form=ActionForm(),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(activity_id: int):
+    activity = get_activity_or_404(activity_id)
+    form = ActivityForm(obj=activity)
+    _fill_choices(form, activity.plan)
+    if request.method == "GET":
+        form.number.data = activity.number_raw or activity.number or ""
+        form.dimension_ids.data = [d.id for d in activity.dimensions]
+    if form.validate_on_submit():
+        group = db.session.get(ContentGroup, form.group_id.data)
+        try:
+            changed = activity_service.edit_activity(
+                activity, group=group, number=form.number.data or "", text=form.text.data,
+                timeframe_text=form.timeframe_text.data or "",
+                dimension_ids=form.dimension_ids.data or [], user=g.user,
+            )
+        except activity_service.EditError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã lưu thay đổi." if changed else "Không có gì thay đổi.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, activity=activity, plan=activity.plan)
+
+
+@bp.route("/groups/<int:group_id>/activities/new", methods=["GET", "POST"])
+@coordinator_required
+def new(group_id: int):
+    group = db.session.get(ContentGroup, group_id)
+    if group is None:
+        abort(404)
+    form = ActivityForm()
+    _fill_choices(form, group.plan)
+    if request.method == "GET":
+        form.group_id.data = group.id
+    if form.validate_on_submit():
+        target = db.session.get(ContentGroup, form.group_id.data)
+        if target is None or target.plan_id != group.plan_id:
+            abort(400)
+        try:
+            activity = activity_service.add_activity(
+                target, form.number.data or "", form.text.data, form.timeframe_text.data or "", g.user
+            )
+            activity_service.edit_activity(
+                activity, group=target, number=form.number.data or "", text=form.text.data,
+                timeframe_text=form.timeframe_text.data or "",
+                dimension_ids=form.dimension_ids.data or [], user=g.user,
+            )
+        except activity_service.EditError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã thêm hoạt động. Thêm đơn vị chủ trì và phối hợp bên dưới.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, activity=None, plan=group.plan)
+
+
+@bp.route("/activities/<int:activity_id>/assignments", methods=["POST"])
+@coordinator_required
+def add_assignment(activity_id: int):
+    activity = get_activity_or_404(activity_id)
+    form = _assignment_form(activity)
+    if not form.validate_on_submit():
+        flash("Chọn đơn vị và vai trò.", "error")
+    else:
+        unit = db.session.get(Unit, form.unit_id.data)
+        try:
+            changed = activity_service.add_assignment(activity, unit, form.role.data, g.user)
+        except activity_service.EditError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã thêm đơn vị." if changed else "Đơn vị đã có trong hoạt động.", "success")
+    return redirect(url_for("activities.detail", activity_id=activity.id))
+
+
+@bp.route("/assignments/<int:assignment_id>/delete", methods=["POST"])
+@coordinator_required
+def remove_assignment(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    activity_id = assignment.activity_id
+    if ActionForm().validate_on_submit():
+        activity_service.remove_assignment(assignment, g.user)
+        db.session.commit()
+        flash("Đã bỏ đơn vị khỏi hoạt động.", "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/move/<direction>", methods=["POST"])
+@coordinator_required
+def move(activity_id: int, direction: str):
+    activity = get_activity_or_404(activity_id)
+    if direction not in ("up", "down"):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        activity_service.move_activity(activity, -1 if direction == "up" else 1, g.user)
+        db.session.commit()
+    return redirect(url_for("plans.annex", plan_id=activity.plan_id, _anchor=f"a{activity.id}"))
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
+@coordinator_required
+def delete(activity_id: int):
+    activity = get_activity_or_404(activity_id)
+    plan_id = activity.plan_id
+    if ActionForm().validate_on_submit():
+        activity_service.delete_activity(activity, g.user)
+        db.session.commit()
+        flash("Đã xóa hoạt động (vẫn xem được trong lịch sử thay đổi).", "success")
+    return redirect(url_for("plans.annex", plan_id=plan_id))

@@ -1,0 +1,129 @@
+"""Plans: list, creation, overview and the annex matrix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.units import UnitKind
+from tracker.extensions import db
+from tracker.models import Locality, Plan
+from tracker.services import plans as plan_service
+from tracker.web.auth import coordinator_required, login_required
+
+bp = Blueprint("plans", __name__)
+
+TIMEFRAME_LABELS = {
+    TimeframeKind.ONGOING.value: "Thường xuyên / định kỳ",
+    TimeframeKind.DEADLINE.value: "Có hạn hoàn thành",
+    TimeframeKind.RANGE.value: "Trong khoảng thời gian",
+    TimeframeKind.OTHER_PLAN.value: "Theo kế hoạch khác",
+    TimeframeKind.UNDATED.value: "Chưa xác định",
+}
+
+
+class PlanForm(FlaskForm):
+    number = StringField("Số kế hoạch", description="Ví dụ: 63/KH-UBND")
+    issued_on = DateField("Ngày ban hành", validators=[Optional()])
+    year = IntegerField(
+        "Năm thực hiện",
+        validators=[DataRequired("Nhập năm."), NumberRange(2000, 2100, "Năm không hợp lệ.")],
+    )
+    title = TextAreaField("Trích yếu", validators=[DataRequired("Nhập trích yếu kế hoạch.")])
+    noun = SelectField(
+        "Danh từ dùng trong số liệu",
+        choices=[(n, n) for n in plan_service.NOUNS],
+        description="Ví dụ: «đã hoàn thành 07/19 chỉ tiêu».",
+    )
+
+
+def get_plan_or_404(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/")
+@login_required
+def index():
+    plans = plan_service.all_plans()
+    if len(plans) == 1:
+        return redirect(url_for("plans.overview", plan_id=plans[0].id))
+    return render_template("plans/list.html", plans=plans)
+
+
+@bp.route("/plans")
+@login_required
+def list_plans():
+    return render_template("plans/list.html", plans=plan_service.all_plans())
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@coordinator_required
+def new():
+    form = PlanForm()
+    locality = db.session.scalar(select(Locality).order_by(Locality.id))
+    if locality is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            plan = plan_service.create_plan(
+                locality, number=form.number.data or "", issued_on=form.issued_on.data,
+                year=form.year.data, title=form.title.data, noun=form.noun.data, user=g.user,
+            )
+        except plan_service.PlanError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã tạo kế hoạch. Bước tiếp theo: nhập phụ lục phân công.", "success")
+            return redirect(url_for("imports.upload", plan_id=plan.id))
+    return render_template("plans/new.html", form=form)
+
+
+@bp.route("/plans/<int:plan_id>")
+@login_required
+def overview(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    rows = plan_service.matrix(plan, plan_service.MatrixFilter())
+    activities = [a for _, items in rows for a in items]
+    waiting = [a for a in activities if a.timeframe_kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN)]
+    vague = [a for a in activities if any(x.unit.kind == UnitKind.VAGUE for x in a.assignments)]
+    no_lead = [a for a in activities if not any(x.role == "lead" for x in a.assignments)]
+    by_kind: dict[str, int] = {}
+    for a in activities:
+        by_kind[a.timeframe_kind] = by_kind.get(a.timeframe_kind, 0) + 1
+    return render_template(
+        "plans/overview.html", plan=plan, groups=rows, activities=activities,
+        waiting=waiting, vague=vague, no_lead=no_lead, by_kind=by_kind,
+        units=plan_service.units_for_plan(plan), timeframe_labels=TIMEFRAME_LABELS,
+    )
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/plans/<int:plan_id>/annex")
+@login_required
+def annex(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    kind = request.args.get("timeframe", "")
+    flt = plan_service.MatrixFilter(
+        unit_id=_int_arg("unit"),
+        dimension_id=_int_arg("dimension"),
+        timeframe_kind=kind if kind in TIMEFRAME_LABELS else None,
+        query=request.args.get("q", "")[:200],
+    )
+    rows = plan_service.matrix(plan, flt)
+    return render_template(
+        "plans/annex.html", plan=plan, groups=rows, flt=flt,
+        count=sum(len(items) for _, items in rows),
+        units=plan_service.units_for_plan(plan), dimensions=plan_service.dimensions(),
+        timeframe_labels=TIMEFRAME_LABELS, unit_labels=plan_service.unit_labels,
+    )
