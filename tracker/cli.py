@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -35,6 +36,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command() -> None:
     """Nạp dữ liệu mẫu: chỉ số PAPI, danh mục đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND (2023)."""
     result = load_seeds()
@@ -67,6 +69,7 @@ def _mappings(values: tuple[str, ...]) -> dict[str, Mapping_]:
 
 
 @click.command("import-annex")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--plan", "plan_ref", help="Kế hoạch nhận phụ lục: mã số, số hiệu (63/KH-UBND) hoặc năm.")
 @click.option("--dry-run", is_flag=True, help="Chỉ đọc và báo cáo, không ghi gì.")

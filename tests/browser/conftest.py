@@ -80,7 +80,7 @@ def login(page, base: str, username: str = "noivu", password: str = "noivu2023")
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 

@@ -22,7 +22,7 @@ def test_upload_preview_map_confirm(live_server, page, tmp_path):
     page.fill("#year", "2024")
     page.fill("#title", "Cải thiện Chỉ số PAPI năm 2024")
     page.select_option("#noun", "chỉ tiêu")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/import")
 
     annex = SEED_ANNEX.read_text(encoding="utf-8").replace(

@@ -120,7 +120,7 @@ def name_key(text: str | None) -> str:
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 def _letter_and_tone(ch: str) -> tuple[str, str]:
@@ -138,7 +138,7 @@ def sort_key(text: str | None) -> tuple[tuple[tuple[int, int], ...], tuple[int, 
     primary: list[tuple[int, int]] = []
     tones: list[int] = []
     for part in _DIGITS.split(nfc(text or "").lower()):
-        if part.isdigit():
+        if part.isascii() and part.isdigit():
             primary.append((0, int(part)))
             continue
         for ch in part:

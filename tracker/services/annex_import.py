@@ -198,7 +198,10 @@ def _sync_groups(
     for position, parsed in enumerate(dict.fromkeys(a.group for a in resolved.activities), 1):
         group = existing.get((parsed.label, parsed.title)) or by_label.get(parsed.label)
         if group is None:
-            group = ContentGroup(plan=plan, label=parsed.label, title=parsed.title, intro="")
+            group = ContentGroup(
+                plan=plan, label=parsed.label, title=parsed.title, intro=parsed.intro,
+                position=position,
+            )
             db.session.add(group)
             db.session.flush()
             history.record(

@@ -97,10 +97,11 @@ def create_unit(
     )
     unit = Unit(locality=locality, name=name, kind=kind.value, parent=parent)
     unit.position = (last or 0) + 1
-    unit.aliases.append(UnitAlias(alias=name, key=name_key(name)))
-    for alias in aliases:
-        if alias.strip() and name_key(alias) != name_key(name):
-            unit.aliases.append(UnitAlias(alias=one_line(alias), key=name_key(alias)))
+    keys: dict[str, str] = {}
+    for written in (name, *aliases):  # one alias row per distinct key
+        if one_line(written):
+            keys.setdefault(name_key(written), one_line(written))
+    unit.aliases.extend(UnitAlias(alias=alias, key=key) for key, alias in keys.items())
     unit.members.extend(members)
     refresh_search_text(unit)
     db.session.add(unit)

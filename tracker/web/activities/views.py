@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from tracker.extensions import db
@@ -35,7 +36,7 @@ class ActivityForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     unit_id = SelectField("Đơn vị", coerce=int)
-    role = SelectField("Vai trò", choices=[(LEAD, "Chủ trì"), (SUPPORT, "Phối hợp")])
+    role = SelectField("Vai trò", choices=[SelectChoice(LEAD, "Chủ trì"), SelectChoice(SUPPORT, "Phối hợp")])
 
 
 class ActionForm(FlaskForm):
@@ -51,16 +52,18 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 def _fill_choices(form: ActivityForm, activity_plan) -> None:
     form.group_id.choices = [
-        (grp.id, f"{grp.label}. {grp.title[:80]}" if grp.label else grp.title[:80] or "(không tên)")
+        SelectChoice(grp.id, f"{grp.label}. {grp.title[:80]}" if grp.label else grp.title[:80] or "(không tên)")
         for grp in activity_plan.groups
     ]
-    form.dimension_ids.choices = [(d.id, f"{d.id}. {d.name}") for d in plan_service.dimensions()]
+    form.dimension_ids.choices = [
+        SelectChoice(d.id, f"{d.id}. {d.name}") for d in plan_service.dimensions()
+    ]
 
 
 def _assignment_form(activity: Activity) -> AssignmentForm:
     form = AssignmentForm(prefix="assign")
     units = catalog_service.sorted_units(catalog_service.units_of(activity.plan.locality_id))
-    form.unit_id.choices = [(u.id, u.name) for u in units]
+    form.unit_id.choices = [SelectChoice(u.id, u.name) for u in units]
     return form
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.domain.timeframes import TimeframeKind
@@ -36,7 +37,7 @@ class PlanForm(FlaskForm):
     title = TextAreaField("Trích yếu", validators=[DataRequired("Nhập trích yếu kế hoạch.")])
     noun = SelectField(
         "Danh từ dùng trong số liệu",
-        choices=[(n, n) for n in plan_service.NOUNS],
+        choices=[SelectChoice(n, n) for n in plan_service.NOUNS],
         description="Ví dụ: «đã hoàn thành 07/19 chỉ tiêu».",
     )
 

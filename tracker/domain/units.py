@@ -1,0 +1,205 @@
+"""Unit names (đơn vị) as annexes write them, matched against a locality's catalogue.
+
+Names are not keys: one unit is written many ways (abbreviations, dashes, tone marks,
+aliases), one cell holds several units (bullets, HTML lists, "và"), and some names are
+groups ("UBND xã, phường" = every commune) or vague ("Các ngành có liên quan"). The
+splitter never drops text: every piece of a cell ends up in some mention, in order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from tracker.domain.text import clean, fold, name_key
+
+
+class UnitKind(StrEnum):
+    OFFICE = "office"  # cơ quan chuyên môn
+    PUBLIC_SERVICE = "public_service"  # đơn vị sự nghiệp
+    COMMUNE = "commune"  # UBND xã, phường
+    MASS_ORG = "mass_org"  # Mặt trận, đoàn thể
+    OTHER = "other"  # Công an, BHXH, Ban biên tập…
+    GROUP = "group"  # named group with members: "UBND xã, phường"
+    VAGUE = "vague"  # "Các ngành có liên quan": kept visible, resolved by Phòng Nội vụ
+
+
+@dataclass(frozen=True)
+class CatalogUnit:
+    id: int
+    name: str
+    kind: UnitKind
+    aliases: tuple[str, ...] = ()
+    member_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    text: str
+    unit_ids: tuple[int, ...]
+    suggestions: tuple[int, ...] = ()
+    looks_vague: bool = False
+
+    @property
+    def is_known(self) -> bool:
+        return bool(self.unit_ids)
+
+
+_VAGUE = re.compile(r"^(cac|nhung|mot so)\b.*(lien quan|ban nganh|co quan|don vi|nganh|khac)")
+
+
+class UnitCatalog:
+    """A locality's units with every name they go by."""
+
+    def __init__(
+        self, units: Iterable[CatalogUnit], extra_aliases: Mapping[str, Sequence[int]] | None = None
+    ) -> None:
+        self._units = {u.id: u for u in units}
+        self._by_key: dict[str, tuple[int, ...]] = {}
+        self._by_fold: dict[str, set[tuple[int, ...]]] = {}
+        for unit in self._units.values():
+            for written in (unit.name, *unit.aliases):
+                self._add(written, (unit.id,))
+        for written, ids in (extra_aliases or {}).items():
+            self._add(written, tuple(ids), override=True)
+        self._fold_names = {fold(u.name): u.id for u in self._units.values()}
+
+    def _add(self, written: str, ids: tuple[int, ...], override: bool = False) -> None:
+        key = name_key(written)
+        if not key:
+            return
+        if override or key not in self._by_key:
+            self._by_key[key] = ids
+        self._by_fold.setdefault(fold(key), set()).add(ids)
+
+    def get(self, unit_id: int) -> CatalogUnit:
+        return self._units[unit_id]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._units.values())
+
+    def lookup(self, written: str) -> tuple[int, ...]:
+        """Unit ids a whole name stands for, or () — by name key, then by folded key
+        when that is unambiguous ("Phong Noi vu" finds Phòng Nội vụ)."""
+        key = name_key(written)
+        if not key:
+            return ()
+        if key in self._by_key:
+            return self._by_key[key]
+        candidates = self._by_fold.get(fold(key), set())
+        return next(iter(candidates)) if len(candidates) == 1 else ()
+
+    def suggest(self, written: str, limit: int = 5) -> tuple[int, ...]:
+        """The closest units to an unknown name, best first."""
+        target = fold(written)
+        if not target:
+            return ()
+        words = set(target.split())
+        scored = []
+        for unit in self._units.values():
+            best = 0.0
+            for name in (unit.name, *unit.aliases):
+                candidate = fold(name)
+                ratio = difflib.SequenceMatcher(None, target, candidate).ratio()
+                overlap = len(words & set(candidate.split())) / max(len(words), 1)
+                best = max(best, 0.7 * ratio + 0.3 * overlap)
+            if best >= 0.45:
+                scored.append((best, unit.id))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return tuple(unit_id for _, unit_id in scored[:limit])
+
+    def members(self, unit_id: int) -> tuple[int, ...]:
+        unit = self._units[unit_id]
+        if unit.kind is UnitKind.GROUP and unit.member_ids:
+            return unit.member_ids
+        return (unit_id,)
+
+
+# Separators between bullet items: line breaks, ". - ", "; ", leading "- ", "+ ", "•".
+_ITEM_SPLIT = re.compile(r"\n|(?<=[.;])\s*[-+•]\s+|;\s+|\s+•\s*")
+_STRIP = " .;,:-+•*\t"
+
+
+def _items(cell: str) -> list[str]:
+    text = clean(cell)
+    pieces = [p.strip(_STRIP) for p in _ITEM_SPLIT.split(text)]
+    return [p for p in pieces if p]
+
+
+def split_units(cell: str, catalog: UnitCatalog) -> tuple[UnitMention, ...]:
+    """The units a cell names, in order; unknown pieces come back with suggestions."""
+    whole = clean(cell).strip(_STRIP)
+    if not whole:
+        return ()
+    ids = catalog.lookup(whole)
+    if ids:
+        return (UnitMention(whole, ids),)
+    mentions: list[UnitMention] = []
+    for item in _items(whole):
+        mentions.extend(_split_item(item, catalog))
+    return tuple(mentions)
+
+
+def _split_item(item: str, catalog: UnitCatalog) -> list[UnitMention]:
+    ids = catalog.lookup(item)
+    if ids:
+        return [UnitMention(item, ids)]
+    for separator in (r",\s+|\s+và\s+", r"\s+-\s+"):
+        segments = _segment(item, separator, catalog)
+        if segments is not None:
+            return [UnitMention(text, catalog.lookup(text)) for text in segments]
+    return [_unknown(item, catalog)]
+
+
+def _unknown(text: str, catalog: UnitCatalog) -> UnitMention:
+    folded = fold(text)
+    return UnitMention(
+        text, (), catalog.suggest(text), looks_vague=bool(_VAGUE.search(folded))
+    )
+
+
+def _segment(item: str, separator: str, catalog: UnitCatalog) -> list[str] | None:
+    """Split `item` at separator positions into the fewest pieces that all match."""
+    parts = re.split(f"({separator})", item)
+    words = parts[0::2]
+    glue = parts[1::2]
+    if len(words) < 2 or len(words) > 12:
+        return None
+
+    @lru_cache(maxsize=None)
+    def best(start: int) -> tuple[str, ...] | None:
+        if start == len(words):
+            return ()
+        found: tuple[str, ...] | None = None
+        for end in range(start + 1, len(words) + 1):
+            piece = words[start]
+            for i in range(start + 1, end):
+                piece += glue[i - 1] + words[i]
+            piece = piece.strip(_STRIP)
+            if not catalog.lookup(piece):
+                continue
+            rest = best(end)
+            if rest is not None and (found is None or len(rest) + 1 < len(found)):
+                found = (piece, *rest)
+        return found
+
+    result = best(0)
+    return list(result) if result else None
+
+
+def expand_assignments(
+    mentions: Iterable[UnitMention], catalog: UnitCatalog
+) -> tuple[tuple[int, int | None], ...]:
+    """(unit_id, via_group_id) rows: a group becomes its members; duplicates dropped."""
+    rows: dict[int, int | None] = {}
+    for mention in mentions:
+        for unit_id in mention.unit_ids:
+            members = catalog.members(unit_id)
+            via = unit_id if members != (unit_id,) else None
+            for member in members:
+                rows.setdefault(member, via)
+    return tuple(rows.items())

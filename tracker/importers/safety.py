@@ -1,0 +1,80 @@
+"""Checks on uploaded bytes before any parser sees them: size, format by content, and
+zip archives that would expand into too much (zip bombs) or hold too many entries."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+
+class BadFile(Exception):
+    """An upload that cannot be read. `message` is a Vietnamese sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_uncompressed: int = 100 * 1024 * 1024
+    max_entries: int = 5_000
+    max_ratio: int = 200
+    max_rows: int = 20_000
+    max_cell_chars: int = 20_000
+
+
+DEFAULT_LIMITS = Limits()
+
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def sniff(data: bytes) -> str:
+    """'zip', 'ole', 'pdf' or 'other', by content."""
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    return "other"
+
+
+def open_zip(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
+    """Open an OOXML package after checking its declared sizes and entry count."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BadFile(f"Tệp {what} bị hỏng, không mở được. Hãy lưu lại tệp rồi thử lại.") from exc
+    if len(entries) > limits.max_entries:
+        raise BadFile(
+            f"Tệp {what} chứa quá nhiều thành phần ({len(entries):,} mục); "
+            "đây không phải một tệp văn bản bình thường."
+        )
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if total > limits.max_uncompressed or (entry.file_size > 1_000_000 and ratio > limits.max_ratio):
+            raise BadFile(
+                f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc."
+            )
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) -> bytes:
+    """Read one entry, stopping as soon as it grows past the limit (declared sizes can lie)."""
+    try:
+        with archive.open(name) as stream:
+            data = stream.read(limits.max_uncompressed + 1)
+    except KeyError as exc:
+        raise BadFile(f"Tệp {what} thiếu thành phần {name}; tệp bị hỏng hoặc không đúng định dạng.") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise BadFile(f"Tệp {what} bị hỏng, không giải nén được.") from exc
+    if len(data) > limits.max_uncompressed:
+        raise BadFile(f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc.")
+    return data
