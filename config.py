@@ -19,9 +19,7 @@ class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
     # Database URL; default is the embedded SQLite file instance/tracker.sqlite3.
-    SQLALCHEMY_DATABASE_URI = _env(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
     # Secret for sessions and CSRF tokens. Must be set in production.
     SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
     # Largest upload accepted, in bytes (annex files, evidence).

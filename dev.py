@@ -48,7 +48,10 @@ def ensure_chromium() -> None:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     if sudo and not shutil.which("sudo"):
-        sys.exit("Cần gói chromium của Debian cho kiểm thử trình duyệt: chạy `apt-get install chromium` với quyền root.")
+        sys.exit(
+            "Cần gói chromium của Debian cho kiểm thử trình duyệt: "
+            "chạy `apt-get install chromium` với quyền root."
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(*sudo, "apt-get", "update", "-qq", env=env)
     run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
@@ -63,7 +66,9 @@ def up() -> None:
     flask("db", "upgrade")
     flask("seed")
     port = os.environ.get("PORT", "5000")
-    print(f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023 (Phòng Nội vụ)\n", flush=True)
+    print(
+        f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023 (Phòng Nội vụ)\n", flush=True
+    )
     os.execv(str(BIN / "flask"), [str(BIN / "flask"), "--app", "wsgi", "run", "--port", port])
 
 

@@ -12,7 +12,12 @@ from openpyxl import Workbook
 from tests.conftest import SEED_ANNEX
 
 HEADER = (
-    "STT", "Nội dung", "Hoạt động", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
+    "STT",
+    "Nội dung",
+    "Hoạt động",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời gian thực hiện",
 )
 
 
@@ -60,7 +65,9 @@ def seed_docx(repeat_header_before_group: int = 5) -> bytes:
     document = Document()
     document.sections[0].orientation = WD_ORIENT.LANDSCAPE
     document.add_paragraph("PHỤ LỤC")
-    document.add_paragraph("BẢNG PHÂN CÔNG THỰC HIỆN NHIỆM VỤ CẢI THIỆN, NÂNG CAO CHỈ SỐ PAPI NĂM 2023")
+    document.add_paragraph(
+        "BẢNG PHÂN CÔNG THỰC HIỆN NHIỆM VỤ CẢI THIỆN, NÂNG CAO CHỈ SỐ PAPI NĂM 2023"
+    )
     body = [list(HEADER)]
     for row in rows:
         if row[0].strip() == str(repeat_header_before_group):
@@ -113,18 +120,54 @@ def seed_xlsx() -> bytes:
 
 
 OTHER_WORDING = [
-    ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan, đơn vị phối hợp", "Thời hạn", "Sản phẩm", "Ghi chú"],
+    [
+        "TT",
+        "Nhiệm vụ",
+        "Cơ quan chủ trì",
+        "Cơ quan, đơn vị phối hợp",
+        "Thời hạn",
+        "Sản phẩm",
+        "Ghi chú",
+    ],
     ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"],
     ["I", "CÔNG KHAI, MINH BẠCH", "", "", "", "", ""],
-    ["1", "Niêm yết công khai danh sách hộ nghèo tại trụ sở xã, phường", "UBND các xã, phường",
-     "Phòng Lao động - TB&XH", "Quý II/2024", "Biên bản niêm yết", ""],
-    ["2", "Công khai dự toán ngân sách cấp xã", "UBND xã, phường", "Phòng TC-KH", "Trước ngày 31/01/2024",
-     "Quyết định công khai", "Theo Luật Ngân sách"],
+    [
+        "1",
+        "Niêm yết công khai danh sách hộ nghèo tại trụ sở xã, phường",
+        "UBND các xã, phường",
+        "Phòng Lao động - TB&XH",
+        "Quý II/2024",
+        "Biên bản niêm yết",
+        "",
+    ],
+    [
+        "2",
+        "Công khai dự toán ngân sách cấp xã",
+        "UBND xã, phường",
+        "Phòng TC-KH",
+        "Trước ngày 31/01/2024",
+        "Quyết định công khai",
+        "Theo Luật Ngân sách",
+    ],
     ["II", "THỦ TỤC HÀNH CHÍNH CÔNG", "", "", "", "", ""],
-    ["3", "Khảo sát sự hài lòng tại Bộ phận một cửa", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã",
-     "P. Nội vụ", "Từ tháng 8 đến tháng 11/2024", "Báo cáo kết quả khảo sát", ""],
-    ["4", "Đối thoại với doanh nghiệp về thủ tục đất đai", "Phòng Tài nguyên và Môi trường",
-     "Các cơ quan có liên quan", "Khi có yêu cầu", "", ""],
+    [
+        "3",
+        "Khảo sát sự hài lòng tại Bộ phận một cửa",
+        "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã",
+        "P. Nội vụ",
+        "Từ tháng 8 đến tháng 11/2024",
+        "Báo cáo kết quả khảo sát",
+        "",
+    ],
+    [
+        "4",
+        "Đối thoại với doanh nghiệp về thủ tục đất đai",
+        "Phòng Tài nguyên và Môi trường",
+        "Các cơ quan có liên quan",
+        "Khi có yêu cầu",
+        "",
+        "",
+    ],
 ]
 
 

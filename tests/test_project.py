@@ -13,8 +13,15 @@ from tests.conftest import ROOT
 from tracker import create_app
 from tracker.extensions import db
 
-FORBIDDEN_IN_DOMAIN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "tracker.models",
-                       "tracker.services", "tracker.web")
+FORBIDDEN_IN_DOMAIN = (
+    "flask",
+    "sqlalchemy",
+    "flask_sqlalchemy",
+    "werkzeug",
+    "tracker.models",
+    "tracker.services",
+    "tracker.web",
+)
 
 
 def test_domain_is_pure():

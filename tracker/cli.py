@@ -71,17 +71,29 @@ def _mappings(values: tuple[str, ...]) -> dict[str, Mapping_]:
 @click.command("import-annex")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_ref", help="Kế hoạch nhận phụ lục: mã số, số hiệu (63/KH-UBND) hoặc năm.")
+@click.option(
+    "--plan", "plan_ref", help="Kế hoạch nhận phụ lục: mã số, số hiệu (63/KH-UBND) hoặc năm."
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ đọc và báo cáo, không ghi gì.")
 @click.option("--json", "as_json", is_flag=True, help="In phụ lục đã đọc dưới dạng JSON.")
-@click.option("--map", "maps", multiple=True, help="Ánh xạ tên đơn vị lạ: «Tên=12» (mã đơn vị, nhiều mã cách nhau dấu phẩy) hoặc «Tên=new:vague».")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    help="Ánh xạ tên đơn vị lạ: «Tên=12» (mã đơn vị, nhiều mã cách nhau dấu phẩy) "
+    "hoặc «Tên=new:vague».",
+)
 @click.option("--number", default="", help="Số kế hoạch mới (khi không có --plan).")
 @click.option("--issued-on", default="", help="Ngày ban hành kế hoạch mới, YYYY-MM-DD.")
 @click.option("--year", type=int, help="Năm của kế hoạch mới.")
 @click.option("--title", default="", help="Trích yếu của kế hoạch mới.")
-@click.option("--noun", default="nhiệm vụ", help="Danh từ dùng trong số liệu (chỉ tiêu, nhiệm vụ…).")
+@click.option(
+    "--noun", default="nhiệm vụ", help="Danh từ dùng trong số liệu (chỉ tiêu, nhiệm vụ…)."
+)
 @click.option("--locality", default=None, help="Địa phương (mặc định: địa phương đầu tiên).")
-def import_annex_command(file, plan_ref, dry_run, as_json, maps, number, issued_on, year, title, noun, locality):
+def import_annex_command(
+    file, plan_ref, dry_run, as_json, maps, number, issued_on, year, title, noun, locality
+):
     """Nhập phụ lục phân công (.docx, .xlsx, .txt/.tsv) vào một kế hoạch."""
     if plan_ref:
         plan = plan_service.find_plan(plan_ref)
@@ -119,8 +131,13 @@ def _new_plan(locality, number, issued_on, year, title, noun, dry_run) -> Plan:
         _fail("Kế hoạch mới cần --year và --title (hoặc dùng --plan cho kế hoạch đã có).")
     try:
         return plan_service.create_plan(
-            locality, number=number, issued_on=issued, year=year or date.today().year,
-            title=title or "(chưa có trích yếu)", noun=noun, user=None,
+            locality,
+            number=number,
+            issued_on=issued,
+            year=year or date.today().year,
+            title=title or "(chưa có trích yếu)",
+            noun=noun,
+            user=None,
         )
     except plan_service.PlanError as exc:
         _fail(str(exc))
@@ -142,9 +159,7 @@ def _preview_json(preview: ImportPreview) -> dict:
         {
             "text": u.text,
             "rows": list(u.rows),
-            "suggestions": [
-                {"id": s, "name": preview.catalog.get(s).name} for s in u.suggestions
-            ],
+            "suggestions": [{"id": s, "name": preview.catalog.get(s).name} for s in u.suggestions],
         }
         for u in preview.resolved.unknown
     ]

@@ -9,8 +9,16 @@ from tracker.domain.annex_diff import ActivityState, diff_annex
 
 def state(number, text, group="1", lead=(1,), ref=None, **kw) -> ActivityState:
     return ActivityState(
-        group_label=group, group_title=f"Nhóm {group}", number=number, number_raw=number or "",
-        text=text, lead=lead, support=(), timeframe_text="Thường xuyên", ref=ref, **kw,
+        group_label=group,
+        group_title=f"Nhóm {group}",
+        number=number,
+        number_raw=number or "",
+        text=text,
+        lead=lead,
+        support=(),
+        timeframe_text="Thường xuyên",
+        ref=ref,
+        **kw,
     )
 
 

@@ -36,7 +36,10 @@ def test_clean_is_nfc():
     [
         ("Phòng Nội vụ", "phong noi vu"),
         ("ĐỒNG THÁP", "dong thap"),
-        ("Trung tâm Văn hóa–Thể thao - Truyền thanh", "trung tam van hoa - the thao - truyen thanh"),
+        (
+            "Trung tâm Văn hóa–Thể thao - Truyền thanh",
+            "trung tam van hoa - the thao - truyen thanh",
+        ),
         ("Hoà  Đông", "hoa dong"),
     ],
 )
@@ -62,16 +65,41 @@ def test_name_key_forgets_spelling_noise(a, b):
 
 
 @pytest.mark.parametrize(
-    "a,b", [("xã Lai Hòa", "xã Lạc Hòa"), ("Phòng Y tế", "Trung tâm Y tế thị xã"), ("Phường 1", "Phường 2")]
+    "a,b",
+    [
+        ("xã Lai Hòa", "xã Lạc Hòa"),
+        ("Phòng Y tế", "Trung tâm Y tế thị xã"),
+        ("Phường 1", "Phường 2"),
+    ],
 )
 def test_name_key_keeps_distinct_names_apart(a, b):
     assert name_key(a) != name_key(b)
 
 
 def test_vietnamese_order():
-    names = ["xã Vĩnh Tân", "Phường 10", "Đông", "ăn", "Phường 2", "Anh", "xã Lạc Hòa", "Dung", "xã Lai Hòa", "Ánh"]
+    names = [
+        "xã Vĩnh Tân",
+        "Phường 10",
+        "Đông",
+        "ăn",
+        "Phường 2",
+        "Anh",
+        "xã Lạc Hòa",
+        "Dung",
+        "xã Lai Hòa",
+        "Ánh",
+    ]
     assert sorted(names, key=sort_key) == [
-        "Anh", "Ánh", "ăn", "Dung", "Đông", "Phường 2", "Phường 10", "xã Lạc Hòa", "xã Lai Hòa", "xã Vĩnh Tân",
+        "Anh",
+        "Ánh",
+        "ăn",
+        "Dung",
+        "Đông",
+        "Phường 2",
+        "Phường 10",
+        "xã Lạc Hòa",
+        "xã Lai Hòa",
+        "xã Vĩnh Tân",
     ]
 
 

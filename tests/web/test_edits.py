@@ -22,10 +22,16 @@ def test_edit_activity_records_before_and_after(app, client, auth):
     with app.app_context():
         target = activity("6.3")
         url, group_id = f"/activities/{target.id}/edit", target.group_id
-    response = client.post(url, data={
-        "group_id": group_id, "number": "6.3", "text": "Kiểm tra năng lực cán bộ cấp xã.",
-        "timeframe_text": "Trước ngày 30/11/2023", "dimension_ids": ["5"],
-    })
+    response = client.post(
+        url,
+        data={
+            "group_id": group_id,
+            "number": "6.3",
+            "text": "Kiểm tra năng lực cán bộ cấp xã.",
+            "timeframe_text": "Trước ngày 30/11/2023",
+            "dimension_ids": ["5"],
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         edited = activity("6.3")
@@ -71,7 +77,9 @@ def test_reorder_and_delete(app, client, auth):
     with app.app_context():
         assert activity("1.2") is None
         change = last_change()
-        assert change.action == "delete" and change.before["Hoạt động"].startswith("Chuyển giao video")
+        assert change.action == "delete" and change.before["Hoạt động"].startswith(
+            "Chuyển giao video"
+        )
     # the removed activity's history stays readable
     with app.app_context():
         rows = db.session.scalars(select(Change).where(Change.activity_id == second)).all()
@@ -82,10 +90,16 @@ def test_add_activity_to_a_group(app, client, auth):
     auth.login()
     with app.app_context():
         group_id = activity("3.1").group_id
-    response = client.post(f"/groups/{group_id}/activities/new", data={
-        "group_id": group_id, "number": "3.3", "text": "Tập huấn kỹ năng tiếp công dân",
-        "timeframe_text": "Quý III/2023", "dimension_ids": ["3"],
-    })
+    response = client.post(
+        f"/groups/{group_id}/activities/new",
+        data={
+            "group_id": group_id,
+            "number": "3.3",
+            "text": "Tập huấn kỹ năng tiếp công dân",
+            "timeframe_text": "Quý III/2023",
+            "dimension_ids": ["3"],
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         added = activity("3.3")

@@ -29,7 +29,12 @@ def cli_json(app, path, *args) -> dict:
 
 def groups_only(data: dict) -> list:
     return [
-        {**g, "activities": [{k: v for k, v in a.items() if k != "problems"} for a in g["activities"]]}
+        {
+            **g,
+            "activities": [
+                {k: v for k, v in a.items() if k != "problems"} for a in g["activities"]
+            ],
+        }
         for g in data["groups"]
     ]
 
@@ -73,8 +78,18 @@ def test_other_header_wording_with_roman_groups_and_extra_columns(app, tmp_path)
     path.write_bytes(other_wording_xlsx())
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["import-annex", str(path), "--year", "2024", "--title", "PAPI 2024",
-              "--number", "20/KH-UBND", "--map", "P. Nội vụ=2"]
+        args=[
+            "import-annex",
+            str(path),
+            "--year",
+            "2024",
+            "--title",
+            "PAPI 2024",
+            "--number",
+            "20/KH-UBND",
+            "--map",
+            "P. Nội vụ=2",
+        ]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -91,7 +106,9 @@ def test_other_header_wording_with_roman_groups_and_extra_columns(app, tmp_path)
         assert fourth.timeframe_kind == "undated"
         assert [a.unit.name for a in third.assignments if a.role == "support"] == ["Phòng Nội vụ"]
         # the mapping chosen once is remembered
-        assert db.session.scalar(select(UnitAlias).where(UnitAlias.alias == "P. Nội vụ")).unit_id == 2
+        assert (
+            db.session.scalar(select(UnitAlias).where(UnitAlias.alias == "P. Nội vụ")).unit_id == 2
+        )
     assert OTHER_WORDING[0][0] == "TT"
 
 
@@ -134,7 +151,10 @@ def test_changed_file_previews_then_applies_in_one_go(app, tmp_path):
         line = line.replace("Năm 2023", "Quý IV/2023")
         edited.append(line)
         if "6.8. Kiểm tra tình trạng" in line:
-            edited.append("\t6.10. Kiểm tra công tác tiếp công dân.\tThanh tra thị xã.\tPhòng Nội vụ.\tQuý III/2023")
+            edited.append(
+                "\t6.10. Kiểm tra công tác tiếp công dân.\tThanh tra thị xã."
+                "\tPhòng Nội vụ.\tQuý III/2023"
+            )
     path = tmp_path / "phu-luc-sua.txt"
     path.write_text("\n".join(edited), encoding="utf-8")
     with app.app_context():
@@ -157,7 +177,9 @@ def test_changed_file_previews_then_applies_in_one_go(app, tmp_path):
         assert six_three.timeframe_text == "Quý IV/2023"
         changes = db.session.scalars(select(Change).where(Change.id > before[2])).all()
         assert {(c.action, c.entity) for c in changes} == {
-            ("create", "activity"), ("update", "activity"), ("delete", "activity")
+            ("create", "activity"),
+            ("update", "activity"),
+            ("delete", "activity"),
         }
         update = next(c for c in changes if c.action == "update" and c.after.get("Hoạt động"))
         assert update.before["Hoạt động"].startswith("Chuyển giao tài liệu,")
@@ -178,8 +200,10 @@ def test_bad_files_get_a_vietnamese_message_and_write_nothing(app, client, auth,
     with app.app_context():
         before = counts()
     response = client.post(
-        "/plans/1/import", data={"file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data", follow_redirects=True,
+        "/plans/1/import",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -195,7 +219,8 @@ def test_upload_over_the_size_limit(app, client, auth):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     auth.login()
     response = client.post(
-        "/plans/1/import", data={"file": (io.BytesIO(b"x" * 4096), "big.txt")},
+        "/plans/1/import",
+        data={"file": (io.BytesIO(b"x" * 4096), "big.txt")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
@@ -204,10 +229,16 @@ def test_upload_over_the_size_limit(app, client, auth):
 
 def test_web_flow_paste_preview_confirm(app, client, auth):
     auth.login()
-    response = client.post("/plans/new", data={
-        "number": "01/KH-UBND", "issued_on": "2024-01-05", "year": "2024",
-        "title": "PAPI 2024", "noun": "chỉ tiêu",
-    })
+    response = client.post(
+        "/plans/new",
+        data={
+            "number": "01/KH-UBND",
+            "issued_on": "2024-01-05",
+            "year": "2024",
+            "title": "PAPI 2024",
+            "noun": "chỉ tiêu",
+        },
+    )
     assert response.status_code == 302
     import_url = response.headers["Location"]
     response = client.post(import_url, data={"pasted": SEED_ANNEX.read_text(encoding="utf-8")})

@@ -12,8 +12,19 @@ def test_pages_need_sign_in(client):
     assert client.get("/api/plans/1/annex").status_code == 401
 
 
-@pytest.mark.parametrize("url", ["/", "/plans", "/plans/1", "/plans/1/annex", "/units", "/units/2",
-                                 "/plans/new", "/plans/1/import"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/plans",
+        "/plans/1",
+        "/plans/1/annex",
+        "/units",
+        "/units/2",
+        "/plans/new",
+        "/plans/1/import",
+    ],
+)
 def test_pages_render(client, auth, url):
     auth.login()
     response = client.get(url, follow_redirects=True)
@@ -43,19 +54,34 @@ def test_api_annex_has_the_cli_shape(app, client, auth):
     assert data["plan"]["number"] == "63/KH-UBND"
     groups = data["groups"]
     assert len(groups) == 7
-    cli = app.test_cli_runner().invoke(args=["import-annex", str(SEED_ANNEX), "--plan", "1",
-                                             "--dry-run", "--json"])
+    cli = app.test_cli_runner().invoke(
+        args=["import-annex", str(SEED_ANNEX), "--plan", "1", "--dry-run", "--json"]
+    )
     import json
 
     parsed = json.loads(cli.stdout)
     for stored, read in zip(groups, parsed["groups"], strict=True):
         for a, b in zip(stored["activities"], read["activities"], strict=True):
-            for key in ("number", "text", "lead", "support", "lead_text", "support_text", "timeframe"):
+            for key in (
+                "number",
+                "text",
+                "lead",
+                "support",
+                "lead_text",
+                "support_text",
+                "timeframe",
+            ):
                 assert a[key] == b[key], key
 
 
 def test_missing_objects_are_404(client, auth):
     auth.login()
-    for url in ("/plans/999", "/plans/999/annex", "/activities/9999", "/units/9999",
-                "/api/plans/999/annex", "/plans/1/import/" + "0" * 64):
+    for url in (
+        "/plans/999",
+        "/plans/999/annex",
+        "/activities/9999",
+        "/units/9999",
+        "/api/plans/999/annex",
+        "/plans/1/import/" + "0" * 64,
+    ):
         assert client.get(url).status_code in (404,), url

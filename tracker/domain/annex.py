@@ -109,7 +109,7 @@ def _header_columns(row: Sequence[str]) -> list[Column | None] | None:
     if Column.ACTIVITY not in columns and columns.count(Column.GROUP) == 1:
         columns[columns.index(Column.GROUP)] = Column.ACTIVITY  # "Nội dung" is the activity
     found = {c for c in columns if c is not None}
-    if not _REQUIRED <= found or len(found - {Column.EXTRA}) < 3:
+    if not found >= _REQUIRED or len(found - {Column.EXTRA}) < 3:
         return None
     seen: set[Column] = set()
     for i, column in enumerate(columns):  # a second cell of the same kind is kept as extra
@@ -133,12 +133,21 @@ def is_roman(label: str) -> bool:
 
 
 @dataclass
+class _GroupDraft:
+    row: int
+    label: str
+    title: str
+    intro: list[str] = field(default_factory=list)
+    items: list[ParsedActivity] = field(default_factory=list)
+
+
+@dataclass
 class _Builder:
     """Mutable state while walking the rows; frozen into ParsedAnnex at the end."""
 
     columns: list[Column | None]
     headers: list[str]
-    groups: list[dict[str, object]] = field(default_factory=list)
+    groups: list[_GroupDraft] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -146,9 +155,9 @@ class _Builder:
         return column in self.columns
 
     def new_group(self, row: int, label: str, title: str) -> None:
-        self.groups.append({"row": row, "label": label, "title": title, "intro": [], "items": []})
+        self.groups.append(_GroupDraft(row, label, title))
 
-    def current_group(self, row: int) -> dict[str, object]:
+    def current_group(self, row: int) -> _GroupDraft:
         if not self.groups:
             self.problems.append(
                 Problem(row, "Hoạt động đứng trước mọi nhóm nội dung: xếp vào một nhóm không tên.")
@@ -253,16 +262,18 @@ def _read_row(builder: _Builder, row_no: int, row: list[str]) -> None:
     if not activity:
         if lead or support or timeframe:
             builder.problems.append(
-                Problem(row_no, "Dòng có đơn vị/thời gian nhưng không có nội dung hoạt động: bỏ qua.")
+                Problem(
+                    row_no, "Dòng có đơn vị/thời gian nhưng không có nội dung hoạt động: bỏ qua."
+                )
             )
         return
     group = builder.current_group(row_no)
     if unitless and (_is_italic(raw_activity) or activity.endswith(":")):
-        group["intro"].append(activity)  # type: ignore[attr-defined]
+        group.intro.append(activity)
         builder.skipped.append((row_no, "Dòng tiêu đề trong nhóm, không phải hoạt động."))
         return
     item = _activity(builder, row_no, cells, number, activity, lead, support, timeframe)
-    group["items"].append(item)  # type: ignore[attr-defined]
+    group.items.append(item)
 
 
 def _is_italic(raw: str) -> bool:
@@ -306,26 +317,11 @@ def _freeze(
 ) -> ParsedAnnex:
     groups = []
     for g in builder.groups:
-        items = tuple(g["items"])  # type: ignore[call-overload]
-        label = str(g["label"])
-        for item in items:
-            if item.number and label and "." in item.number and not is_roman(label):
-                if item.number.split(".")[0] != normalise_number(label):
-                    builder.problems.append(
-                        Problem(item.row, f"Số {item.number} không khớp với nhóm {label}.")
-                    )
-        if not items and not g["intro"]:
-            builder.skipped.append((int(g["row"]), "Nhóm nội dung không có hoạt động nào."))  # type: ignore[call-overload]
+        _check_numbers(builder, g)
+        if not g.items and not g.intro:
+            builder.skipped.append((g.row, "Nhóm nội dung không có hoạt động nào."))
             continue
-        groups.append(
-            ParsedGroup(
-                row=int(g["row"]),  # type: ignore[call-overload]
-                label=label,
-                title=str(g["title"]),
-                intro=" ".join(g["intro"]),  # type: ignore[call-overload]
-                activities=items,
-            )
-        )
+        groups.append(ParsedGroup(g.row, g.label, g.title, " ".join(g.intro), tuple(g.items)))
     columns = tuple(
         (c if c is not None else Column.EXTRA, one_line(h))
         for c, h in zip(builder.columns, header, strict=False)
@@ -333,6 +329,18 @@ def _freeze(
     )
     titles = tuple(one_line(p) for p in paragraphs if _looks_like_title(p))
     return ParsedAnnex(columns, tuple(groups), tuple(builder.skipped), titles)
+
+
+def _check_numbers(builder: _Builder, group: _GroupDraft) -> None:
+    """Warn when "3.1" sits under group 4: a misplaced row or a typo in the file."""
+    label = normalise_number(group.label)
+    if not label:
+        return
+    for item in group.items:
+        if item.number and "." in item.number and item.number.split(".")[0] != label:
+            builder.problems.append(
+                Problem(item.row, f"Số {item.number} không khớp với nhóm {group.label}.")
+            )
 
 
 def _looks_like_title(paragraph: str) -> bool:

@@ -14,7 +14,16 @@ from typing import Any
 
 from tracker.domain.text import fold
 
-COMPARED = ("group_title", "number", "number_raw", "text", "lead", "support", "timeframe_text", "extra")
+COMPARED = (
+    "group_title",
+    "number",
+    "number_raw",
+    "text",
+    "lead",
+    "support",
+    "timeframe_text",
+    "extra",
+)
 FIELD_LABELS = {
     "group_title": "Nội dung",
     "number": "Số thứ tự",
@@ -64,9 +73,7 @@ class AnnexDiff:
         return not (self.added or self.changed or self.removed)
 
 
-def diff_annex(
-    current: Sequence[ActivityState], incoming: Sequence[ActivityState]
-) -> AnnexDiff:
+def diff_annex(current: Sequence[ActivityState], incoming: Sequence[ActivityState]) -> AnnexDiff:
     pairs, added, left = _match(current, incoming)
     changed: list[Changed] = []
     unchanged: list[tuple[ActivityState, ActivityState]] = []
@@ -96,7 +103,9 @@ def _match(
     added: list[ActivityState] = []
     for new in pending:
         same_text = [
-            c for c in left if fold(c.group_label) == fold(new.group_label) and fold(c.text) == fold(new.text)
+            c
+            for c in left
+            if fold(c.group_label) == fold(new.group_label) and fold(c.text) == fold(new.text)
         ]
         if same_text:
             left.remove(same_text[0])
@@ -104,4 +113,3 @@ def _match(
         else:
             added.append(new)
     return pairs, added, left
-

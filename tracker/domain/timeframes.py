@@ -121,7 +121,9 @@ Reading = tuple[TimeframeKind, date | None, date | None, Cadence | None, str]
 
 
 def _read_other_plan(t: str, plan_year: int | None) -> Reading | None:
-    if re.match(r"^(theo|thuc hien theo)\s+(ke hoach|lo trinh|chuong trinh|de an|van ban|quyet dinh)", t):
+    if re.match(
+        r"^(theo|thuc hien theo)\s+(ke hoach|lo trinh|chuong trinh|de an|van ban|quyet dinh)", t
+    ):
         return TimeframeKind.OTHER_PLAN, None, None, None, "Thời hạn do kế hoạch khác quy định."
     return None
 
@@ -136,7 +138,9 @@ _CADENCES = [
 
 
 def _read_ongoing(t: str, plan_year: int | None) -> Reading | None:
-    ongoing_words = r"(thuong xuyen|lien tuc|hang (nam|quy|thang)|moi (nam|quy|thang)|dinh ky|ca nam|quanh nam)"
+    ongoing_words = (
+        r"(thuong xuyen|lien tuc|hang (nam|quy|thang)|moi (nam|quy|thang)|dinh ky|ca nam|quanh nam)"
+    )
     if not re.search(ongoing_words, t) or re.search(r"\d{1,2}\s*/\s*\d{1,2}", t):
         return None
     if re.match(r"^(trong |trong ca )?nam \d{4}$", t):
@@ -151,7 +155,9 @@ def _read_ongoing(t: str, plan_year: int | None) -> Reading | None:
 
 def _read_deadline(t: str, plan_year: int | None) -> Reading | None:
     m = re.search(
-        rf"^(?:hoan thanh\s+)?(?:truoc|cham nhat|han chot|han|den|xong truoc|truoc het)\s*(?:ngay\s*)?[:,]?\s*{_NUM_DATE}\b", t
+        rf"^(?:hoan thanh\s+)?(?:truoc|cham nhat|han chot|han|den|xong truoc|truoc het)"
+        rf"\s*(?:ngay\s*)?[:,]?\s*{_NUM_DATE}\b",
+        t,
     )
     if m is None:
         m = re.fullmatch(rf"(?:ngay\s*)?{_NUM_DATE}", t)
@@ -177,7 +183,10 @@ def _range(start: date, end: date, note: str) -> Reading:
 
 
 def _read_month_range(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(rf"(?:tu\s*)?thang\s*(\d{{1,2}})(?:\s*/\s*(\d{{4}}))?\s*(?:den|-)\s*(?:thang\s*)?(\d{{1,2}})\s*(?:/|nam)?\s*(\d{{4}})?", t)
+    m = re.search(
+        r"(?:tu\s*)?thang\s*(\d{1,2})(?:\s*/\s*(\d{4}))?\s*(?:den|-)\s*(?:thang\s*)?(\d{1,2})\s*(?:/|nam)?\s*(\d{4})?",
+        t,
+    )
     if m is None:
         return None
     end_year, note = _year_of(m.group(4) or m.group(2), plan_year)
@@ -207,7 +216,13 @@ def _read_quarter(t: str, plan_year: int | None) -> Reading | None:
     q = _quarter(m.group(1))
     start = date(year, 3 * q - 2, 1)
     if re.search(r"cac nam (tiep theo|sau)|hang nam", t):
-        return TimeframeKind.ONGOING, None, None, Cadence.YEAR, "Lặp lại hằng năm; kỳ đầu " + f"quý {q}/{year}."
+        return (
+            TimeframeKind.ONGOING,
+            None,
+            None,
+            Cadence.YEAR,
+            "Lặp lại hằng năm; kỳ đầu " + f"quý {q}/{year}.",
+        )
     return _range(start, _month_end(year, 3 * q), note)
 
 
@@ -263,6 +278,7 @@ def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
             kind, start, due, cadence, note = reading
             return Timeframe(written, kind, start, due, cadence, note)
     return Timeframe(
-        written, TimeframeKind.UNDATED,
+        written,
+        TimeframeKind.UNDATED,
         note="Không hiểu được cụm từ thời gian; Phòng Nội vụ cần ấn định thời hạn.",
     )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache
 
 from tracker.domain.text import clean, fold, name_key
 
@@ -157,9 +157,7 @@ def _split_item(item: str, catalog: UnitCatalog) -> list[UnitMention]:
 
 def _unknown(text: str, catalog: UnitCatalog) -> UnitMention:
     folded = fold(text)
-    return UnitMention(
-        text, (), catalog.suggest(text), looks_vague=bool(_VAGUE.search(folded))
-    )
+    return UnitMention(text, (), catalog.suggest(text), looks_vague=bool(_VAGUE.search(folded)))
 
 
 def _segment(item: str, separator: str, catalog: UnitCatalog) -> list[str] | None:
@@ -170,7 +168,7 @@ def _segment(item: str, separator: str, catalog: UnitCatalog) -> list[str] | Non
     if len(words) < 2 or len(words) > 12:
         return None
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(start: int) -> tuple[str, ...] | None:
         if start == len(words):
             return ()

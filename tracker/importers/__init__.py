@@ -39,14 +39,18 @@ def read_document(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS
         raise BadFile(f"Tệp lớn hơn giới hạn {limits.max_bytes // (1024 * 1024)} MB.")
     kind = sniff(data)
     if kind == "pdf":
-        raise BadFile("Tệp là PDF, không đọc được bảng. Hãy tải lên bản Word (.docx) hoặc Excel (.xlsx).")
+        raise BadFile(
+            "Tệp là PDF, không đọc được bảng. Hãy tải lên bản Word (.docx) hoặc Excel (.xlsx)."
+        )
     if kind == "ole":
         raise BadFile(
             "Tệp được bảo vệ bằng mật khẩu hoặc là định dạng cũ (.doc/.xls). "
             "Hãy bỏ mật khẩu và lưu lại dưới dạng .docx hoặc .xlsx."
         )
     if name.endswith((".xlsm", ".docm", ".xltm")):
-        raise BadFile("Tệp có macro (.xlsm/.docm) không được nhận; hãy lưu lại dưới dạng .xlsx/.docx.")
+        raise BadFile(
+            "Tệp có macro (.xlsm/.docm) không được nhận; hãy lưu lại dưới dạng .xlsx/.docx."
+        )
     if kind == "zip":
         tables, paragraphs, fmt = _read_package(name, data, limits)
     elif name.endswith((".docx", ".xlsx")):

@@ -21,7 +21,8 @@ WHAT = "Word"
 
 def parse_xml(data: bytes, what: str) -> Element:
     try:
-        return fromstring(data, forbid_dtd=True)
+        root: Element = fromstring(data, forbid_dtd=True)
+        return root
     except DefusedXmlException as exc:
         raise BadFile(
             f"Tệp {what} chứa khai báo thực thể XML không được phép (có thể là tệp độc hại); "
@@ -73,14 +74,16 @@ def _table(tbl: Element, limits: Limits) -> list[list[str]]:
             row.extend([""] * (span - 1))
         rows.append(row)
         if len(rows) > limits.max_rows:
-            raise BadFile(f"Bảng có hơn {limits.max_rows:,} dòng; hãy tách phụ lục thành nhiều tệp.")
+            raise BadFile(
+                f"Bảng có hơn {limits.max_rows:,} dòng; hãy tách phụ lục thành nhiều tệp."
+            )
     return rows
 
 
 def _parent_table(root: Element, tr: Element) -> Element | None:
     """The nearest table containing `tr` (ElementTree has no parent links)."""
     for table in root.iter(f"{W}tbl"):
-        if tr in list(table) :
+        if tr in list(table):
             return table
     return None
 

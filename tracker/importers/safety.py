@@ -59,7 +59,9 @@ def open_zip(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
     for entry in entries:
         total += entry.file_size
         ratio = entry.file_size / max(entry.compress_size, 1)
-        if total > limits.max_uncompressed or (entry.file_size > 1_000_000 and ratio > limits.max_ratio):
+        if total > limits.max_uncompressed or (
+            entry.file_size > 1_000_000 and ratio > limits.max_ratio
+        ):
             raise BadFile(
                 f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc."
             )
@@ -72,7 +74,9 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) 
         with archive.open(name) as stream:
             data = stream.read(limits.max_uncompressed + 1)
     except KeyError as exc:
-        raise BadFile(f"Tệp {what} thiếu thành phần {name}; tệp bị hỏng hoặc không đúng định dạng.") from exc
+        raise BadFile(
+            f"Tệp {what} thiếu thành phần {name}; tệp bị hỏng hoặc không đúng định dạng."
+        ) from exc
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise BadFile(f"Tệp {what} bị hỏng, không giải nén được.") from exc
     if len(data) > limits.max_uncompressed:

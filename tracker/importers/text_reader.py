@@ -39,7 +39,9 @@ def read_text(data: bytes, filename: str, limits: Limits) -> tuple[list[list[str
         for row in reader:
             rows.append(row)
             if len(rows) > limits.max_rows:
-                raise BadFile(f"Bảng có hơn {limits.max_rows:,} dòng; hãy tách phụ lục thành nhiều tệp.")
+                raise BadFile(
+                    f"Bảng có hơn {limits.max_rows:,} dòng; hãy tách phụ lục thành nhiều tệp."
+                )
     except csv.Error as exc:
         raise BadFile(f"Không đọc được bảng trong tệp văn bản: {exc}.") from exc
     return rows, paragraphs

@@ -25,7 +25,9 @@ def read_xlsx(data: bytes, limits: Limits) -> list[list[list[str]]]:
         raise BadFile("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
     content_types = read_member(archive, "[Content_Types].xml", limits, WHAT)
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
-        raise BadFile("Bảng tính có chứa macro (.xlsm); hãy lưu lại dưới dạng .xlsx thường rồi tải lên.")
+        raise BadFile(
+            "Bảng tính có chứa macro (.xlsm); hãy lưu lại dưới dạng .xlsx thường rồi tải lên."
+        )
     for name in names:  # openpyxl reads these; reject entity tricks before it does
         if name.endswith(".xml") and (name.startswith("xl/") or name == "[Content_Types].xml"):
             parse_xml(read_member(archive, name, limits, WHAT), WHAT)

@@ -58,7 +58,7 @@ class Plan(db.Model):
 
     @property
     def reference(self) -> str:
-        """"Kế hoạch số 63/KH-UBND ngày 11/4/2023", as documents cite it."""
+        """ "Kế hoạch số 63/KH-UBND ngày 11/4/2023", as documents cite it."""
         text = f"Kế hoạch số {self.number}" if self.number else "Kế hoạch (chưa có số)"
         if self.issued_on:
             text += f" ngày {self.issued_on.day}/{self.issued_on.month}/{self.issued_on.year}"

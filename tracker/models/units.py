@@ -35,7 +35,9 @@ class Locality(db.Model):
 class UnitGroupMember(db.Model):
     """Membership of a named group such as "UBND xã, phường" (group) → a commune."""
 
-    group_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
     member_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
     )

@@ -15,7 +15,16 @@ from tracker.domain.text import fold, one_line
 from tracker.domain.timeframes import read_timeframe
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
-from tracker.models import LEAD, SUPPORT, Activity, Assignment, ContentGroup, PapiDimension, Unit, User
+from tracker.models import (
+    LEAD,
+    SUPPORT,
+    Activity,
+    Assignment,
+    ContentGroup,
+    PapiDimension,
+    Unit,
+    User,
+)
 from tracker.services import history
 
 
@@ -56,8 +65,14 @@ def set_assignments(activity: Activity, rows: Iterable[tuple[int, str, int | Non
 
 def update_search_text(activity: Activity) -> None:
     names = [a.unit.name for a in activity.assignments]
-    parts = [activity.number or "", activity.text, *names, activity.lead_text,
-             activity.support_text, activity.timeframe_text]
+    parts = [
+        activity.number or "",
+        activity.text,
+        *names,
+        activity.lead_text,
+        activity.support_text,
+        activity.timeframe_text,
+    ]
     activity.search_text = fold(" | ".join(parts))
 
 
@@ -88,8 +103,13 @@ def add_activity(
     db.session.flush()
     update_search_text(activity)
     history.record(
-        user, entity="activity", action="create", entity_id=activity.id, plan_id=plan.id,
-        activity_id=activity.id, after=history.activity_snapshot(activity),
+        user,
+        entity="activity",
+        action="create",
+        entity_id=activity.id,
+        plan_id=plan.id,
+        activity_id=activity.id,
+        after=history.activity_snapshot(activity),
         note="Thêm bằng tay",
     )
     return activity
@@ -134,9 +154,15 @@ def _record_update(activity: Activity, before: dict, user: User | None, note: st
     if not changed:
         return False
     history.record(
-        user, entity="activity", action="update", entity_id=activity.id,
-        plan_id=activity.plan_id, activity_id=activity.id,
-        before={k: before.get(k) for k in changed}, after=changed, note=note,
+        user,
+        entity="activity",
+        action="update",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before={k: before.get(k) for k in changed},
+        after=changed,
+        note=note,
     )
     return True
 
@@ -170,9 +196,14 @@ def move_activity(activity: Activity, step: int, user: User | None) -> bool:
     other = siblings[target]
     activity.position, other.position = other.position, activity.position
     history.record(
-        user, entity="activity", action="move", entity_id=activity.id,
-        plan_id=activity.plan_id, activity_id=activity.id,
-        before={"Vị trí trong nhóm": index + 1}, after={"Vị trí trong nhóm": target + 1},
+        user,
+        entity="activity",
+        action="move",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before={"Vị trí trong nhóm": index + 1},
+        after={"Vị trí trong nhóm": target + 1},
         note="Đổi thứ tự",
     )
     db.session.flush()
@@ -181,9 +212,14 @@ def move_activity(activity: Activity, step: int, user: User | None) -> bool:
 
 def delete_activity(activity: Activity, user: User | None) -> None:
     history.record(
-        user, entity="activity", action="delete", entity_id=activity.id,
-        plan_id=activity.plan_id, activity_id=activity.id,
-        before=history.activity_snapshot(activity), note="Xóa bằng tay",
+        user,
+        entity="activity",
+        action="delete",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before=history.activity_snapshot(activity),
+        note="Xóa bằng tay",
     )
     db.session.delete(activity)
     db.session.flush()

@@ -179,7 +179,11 @@ def _store_mappings(preview: ImportPreview, user: User | None) -> dict[int, int]
             unit = catalog_service.create_unit(plan.locality, written, mapping.new_kind)
             real_ids[-index] = unit.id
             history.record(
-                user, entity="unit", action="create", entity_id=unit.id, plan_id=plan.id,
+                user,
+                entity="unit",
+                action="create",
+                entity_id=unit.id,
+                plan_id=plan.id,
                 after={"Tên": unit.name, "Loại": unit.kind_label},
                 note=f"Tạo khi nhập phụ lục từ tệp {preview.filename}",
             )
@@ -199,27 +203,42 @@ def _sync_groups(
         group = existing.get((parsed.label, parsed.title)) or by_label.get(parsed.label)
         if group is None:
             group = ContentGroup(
-                plan=plan, label=parsed.label, title=parsed.title, intro=parsed.intro,
+                plan=plan,
+                label=parsed.label,
+                title=parsed.title,
+                intro=parsed.intro,
                 position=position,
             )
             db.session.add(group)
             db.session.flush()
             history.record(
-                user, entity="group", action="create", entity_id=group.id, plan_id=plan.id,
-                after={"Nội dung": f"{parsed.label}. {parsed.title}"}, note=note,
+                user,
+                entity="group",
+                action="create",
+                entity_id=group.id,
+                plan_id=plan.id,
+                after={"Nội dung": f"{parsed.label}. {parsed.title}"},
+                note=note,
             )
         elif (group.title, group.intro) != (parsed.title, parsed.intro):
             history.record(
-                user, entity="group", action="update", entity_id=group.id, plan_id=plan.id,
+                user,
+                entity="group",
+                action="update",
+                entity_id=group.id,
+                plan_id=plan.id,
                 before={"Nội dung": group.title, "Đoạn mở đầu": group.intro},
-                after={"Nội dung": parsed.title, "Đoạn mở đầu": parsed.intro}, note=note,
+                after={"Nội dung": parsed.title, "Đoạn mở đầu": parsed.intro},
+                note=note,
             )
         group.title, group.intro, group.position = parsed.title, parsed.intro, position
         result[id(parsed)] = group
     return result
 
 
-def _unit_rows(item: ResolvedActivity, real_ids: dict[int, int]) -> list[tuple[int, str, int | None]]:
+def _unit_rows(
+    item: ResolvedActivity, real_ids: dict[int, int]
+) -> list[tuple[int, str, int | None]]:
     rows = [(real_ids.get(u, u), "lead", g) for u, g in item.lead_units]
     rows += [(real_ids.get(u, u), "support", g) for u, g in item.support_units]
     return rows
@@ -244,8 +263,14 @@ def _create_activity(plan, item, groups, real_ids, position, user, note) -> None
     db.session.flush()
     update_search_text(activity)
     history.record(
-        user, entity="activity", action="create", entity_id=activity.id, plan_id=plan.id,
-        activity_id=activity.id, after=history.activity_snapshot(activity), note=note,
+        user,
+        entity="activity",
+        action="create",
+        entity_id=activity.id,
+        plan_id=plan.id,
+        activity_id=activity.id,
+        after=history.activity_snapshot(activity),
+        note=note,
     )
 
 
@@ -257,18 +282,28 @@ def _update_activity(activity, item, groups, real_ids, user, note) -> None:
     update_search_text(activity)
     after = history.activity_snapshot(activity)
     history.record(
-        user, entity="activity", action="update", entity_id=activity.id,
-        plan_id=activity.plan_id, activity_id=activity.id,
+        user,
+        entity="activity",
+        action="update",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
         before={k: before[k] for k in history.changed_keys(before, after)},
-        after=history.changed_keys(before, after), note=note,
+        after=history.changed_keys(before, after),
+        note=note,
     )
 
 
 def _delete_activity(activity: Activity, user: User | None, note: str) -> None:
     history.record(
-        user, entity="activity", action="delete", entity_id=activity.id,
-        plan_id=activity.plan_id, activity_id=activity.id,
-        before=history.activity_snapshot(activity), note=note,
+        user,
+        entity="activity",
+        action="delete",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before=history.activity_snapshot(activity),
+        note=note,
     )
     db.session.delete(activity)
 
@@ -279,7 +314,12 @@ def _drop_empty_groups(plan: Plan, kept: dict[int, ContentGroup], user, note: st
     for group in list(plan.groups):
         if group.id not in keep and not group.activities:
             history.record(
-                user, entity="group", action="delete", entity_id=group.id, plan_id=plan.id,
-                before={"Nội dung": f"{group.label}. {group.title}"}, note=note,
+                user,
+                entity="group",
+                action="delete",
+                entity_id=group.id,
+                plan_id=plan.id,
+                before={"Nội dung": f"{group.label}. {group.title}"},
+                note=note,
             )
             plan.groups.remove(group)

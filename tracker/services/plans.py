@@ -52,14 +52,24 @@ def create_plan(
     if not 2000 <= year <= 2100:
         raise PlanError("Năm kế hoạch không hợp lệ.")
     plan = Plan(
-        locality=locality, number=one_line(number), issued_on=issued_on, year=year,
-        title=title, noun=one_line(noun) or "nhiệm vụ", issuer=locality.issuing_body,
+        locality=locality,
+        number=one_line(number),
+        issued_on=issued_on,
+        year=year,
+        title=title,
+        noun=one_line(noun) or "nhiệm vụ",
+        issuer=locality.issuing_body,
     )
     db.session.add(plan)
     db.session.flush()
     history.record(
-        user, entity="plan", action="create", entity_id=plan.id, plan_id=plan.id,
-        after={"Kế hoạch": plan.reference, "Trích yếu": plan.title}, note="Tạo kế hoạch",
+        user,
+        entity="plan",
+        action="create",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        after={"Kế hoạch": plan.reference, "Trích yếu": plan.title},
+        note="Tạo kế hoạch",
     )
     return plan
 
@@ -195,8 +205,12 @@ def resolved_json(resolved: ResolvedAnnex, catalog: UnitCatalog) -> dict[str, An
     for item in resolved.activities:
         group = groups.setdefault(
             id(item.group),
-            {"label": item.group.label, "title": item.group.title,
-             "intro": item.group.intro, "activities": []},
+            {
+                "label": item.group.label,
+                "title": item.group.title,
+                "intro": item.group.intro,
+                "activities": [],
+            },
         )
         rows = {item.parsed.row}
         group["activities"].append(
@@ -212,7 +226,8 @@ def resolved_json(resolved: ResolvedAnnex, catalog: UnitCatalog) -> dict[str, An
                 "extra": dict(item.parsed.extra),
                 "problems": [
                     _problem_json(p.row, p.level, p.message)
-                    for p in resolved.problems if p.row in rows
+                    for p in resolved.problems
+                    if p.row in rows
                 ],
             }
         )
@@ -269,11 +284,17 @@ def _stored_problems(activity: Activity) -> list[dict[str, Any]]:
     found = []
     kind = TimeframeKind(activity.timeframe_kind)
     if kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN):
-        found.append(_problem_json(None, "info", f"Chờ ấn định thời hạn: {activity.timeframe.label()}"))
+        found.append(
+            _problem_json(None, "info", f"Chờ ấn định thời hạn: {activity.timeframe.label()}")
+        )
     for a in activity.assignments:
         if a.unit.kind == UnitKind.VAGUE:
             found.append(
-                _problem_json(None, "info", f"Đơn vị chưa cụ thể: «{a.unit.name}» — chờ Phòng Nội vụ xác định.")
+                _problem_json(
+                    None,
+                    "info",
+                    f"Đơn vị chưa cụ thể: «{a.unit.name}» — chờ Phòng Nội vụ xác định.",
+                )
             )
     if not any(a.role == LEAD for a in activity.assignments):
         found.append(_problem_json(None, "warning", "Hoạt động chưa có đơn vị chủ trì."))

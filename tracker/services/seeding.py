@@ -49,7 +49,9 @@ def _split(value: str) -> list[str]:
 def load_dimensions(path: Path, result: SeedResult) -> None:
     for row in _rows(path):
         if db.session.get(PapiDimension, int(row["id"])) is None:
-            db.session.add(PapiDimension(id=int(row["id"]), name=row["name"], name_en=row["name_en"]))
+            db.session.add(
+                PapiDimension(id=int(row["id"]), name=row["name"], name_en=row["name_en"])
+            )
             result.dimensions += 1
 
 

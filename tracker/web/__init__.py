@@ -62,7 +62,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
         return _error(
-            400, "Phiên làm việc hết hạn",
+            400,
+            "Phiên làm việc hết hạn",
             "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
         )
 
@@ -71,7 +72,9 @@ def _register_errors(app: Flask) -> None:
         if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
             raise exc
         response = _error(
-            503, "Hệ thống đang bận", "Cơ sở dữ liệu đang bận, chưa ghi gì. Vui lòng thử lại sau ít giây."
+            503,
+            "Hệ thống đang bận",
+            "Cơ sở dữ liệu đang bận, chưa ghi gì. Vui lòng thử lại sau ít giây.",
         )
         body, code = response
         return body, code, {"Retry-After": "5"}

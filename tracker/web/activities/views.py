@@ -36,7 +36,9 @@ class ActivityForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     unit_id = SelectField("Đơn vị", coerce=int)
-    role = SelectField("Vai trò", choices=[SelectChoice(LEAD, "Chủ trì"), SelectChoice(SUPPORT, "Phối hợp")])
+    role = SelectField(
+        "Vai trò", choices=[SelectChoice(LEAD, "Chủ trì"), SelectChoice(SUPPORT, "Phối hợp")]
+    )
 
 
 class ActionForm(FlaskForm):
@@ -52,7 +54,10 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 def _fill_choices(form: ActivityForm, activity_plan) -> None:
     form.group_id.choices = [
-        SelectChoice(grp.id, f"{grp.label}. {grp.title[:80]}" if grp.label else grp.title[:80] or "(không tên)")
+        SelectChoice(
+            grp.id,
+            f"{grp.label}. {grp.title[:80]}" if grp.label else grp.title[:80] or "(không tên)",
+        )
         for grp in activity_plan.groups
     ]
     form.dimension_ids.choices = [
@@ -72,13 +77,19 @@ def _assignment_form(activity: Activity) -> AssignmentForm:
 def detail(activity_id: int):
     activity = get_activity_or_404(activity_id)
     changes = db.session.scalars(
-        select(Change).where(Change.activity_id == activity.id).order_by(Change.at.desc(), Change.id.desc())
+        select(Change)
+        .where(Change.activity_id == activity.id)
+        .order_by(Change.at.desc(), Change.id.desc())
     ).all()
     return render_template(
-        "activities/detail.html", activity=activity, plan=activity.plan, changes=changes,
+        "activities/detail.html",
+        activity=activity,
+        plan=activity.plan,
+        changes=changes,
         lead=plan_service.unit_labels(activity, LEAD),
         support=plan_service.unit_labels(activity, SUPPORT),
-        assign_form=_assignment_form(activity), action_form=ActionForm(),
+        assign_form=_assignment_form(activity),
+        action_form=ActionForm(),
     )
 
 
@@ -95,9 +106,13 @@ def edit(activity_id: int):
         group = db.session.get(ContentGroup, form.group_id.data)
         try:
             changed = activity_service.edit_activity(
-                activity, group=group, number=form.number.data or "", text=form.text.data,
+                activity,
+                group=group,
+                number=form.number.data or "",
+                text=form.text.data,
                 timeframe_text=form.timeframe_text.data or "",
-                dimension_ids=form.dimension_ids.data or [], user=g.user,
+                dimension_ids=form.dimension_ids.data or [],
+                user=g.user,
             )
         except activity_service.EditError as exc:
             db.session.rollback()
@@ -125,12 +140,20 @@ def new(group_id: int):
             abort(400)
         try:
             activity = activity_service.add_activity(
-                target, form.number.data or "", form.text.data, form.timeframe_text.data or "", g.user
+                target,
+                form.number.data or "",
+                form.text.data,
+                form.timeframe_text.data or "",
+                g.user,
             )
             activity_service.edit_activity(
-                activity, group=target, number=form.number.data or "", text=form.text.data,
+                activity,
+                group=target,
+                number=form.number.data or "",
+                text=form.text.data,
                 timeframe_text=form.timeframe_text.data or "",
-                dimension_ids=form.dimension_ids.data or [], user=g.user,
+                dimension_ids=form.dimension_ids.data or [],
+                user=g.user,
             )
         except activity_service.EditError as exc:
             db.session.rollback()

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.utils import secure_filename
@@ -99,8 +109,14 @@ def preview(plan_id: int, token: str):
     db.session.rollback()
     units = catalog_service.sorted_units(catalog_service.units_of(plan.locality_id))
     return render_template(
-        "imports/preview.html", plan=plan, preview=result, token=token, form=form,
-        units=units, field_labels=FIELD_LABELS, kinds=[(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind if k != UnitKind.GROUP],
+        "imports/preview.html",
+        plan=plan,
+        preview=result,
+        token=token,
+        form=form,
+        units=units,
+        field_labels=FIELD_LABELS,
+        kinds=[(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind if k != UnitKind.GROUP],
         chosen={k: request.form.get(f"map::{k}", "") for k in _unknown_names(result)},
     )
 

@@ -74,8 +74,13 @@ def new():
     if form.validate_on_submit():
         try:
             plan = plan_service.create_plan(
-                locality, number=form.number.data or "", issued_on=form.issued_on.data,
-                year=form.year.data, title=form.title.data, noun=form.noun.data, user=g.user,
+                locality,
+                number=form.number.data or "",
+                issued_on=form.issued_on.data,
+                year=form.year.data,
+                title=form.title.data,
+                noun=form.noun.data,
+                user=g.user,
             )
         except plan_service.PlanError as exc:
             flash(str(exc), "error")
@@ -92,16 +97,27 @@ def overview(plan_id: int):
     plan = get_plan_or_404(plan_id)
     rows = plan_service.matrix(plan, plan_service.MatrixFilter())
     activities = [a for _, items in rows for a in items]
-    waiting = [a for a in activities if a.timeframe_kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN)]
+    waiting = [
+        a
+        for a in activities
+        if a.timeframe_kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN)
+    ]
     vague = [a for a in activities if any(x.unit.kind == UnitKind.VAGUE for x in a.assignments)]
     no_lead = [a for a in activities if not any(x.role == "lead" for x in a.assignments)]
     by_kind: dict[str, int] = {}
     for a in activities:
         by_kind[a.timeframe_kind] = by_kind.get(a.timeframe_kind, 0) + 1
     return render_template(
-        "plans/overview.html", plan=plan, groups=rows, activities=activities,
-        waiting=waiting, vague=vague, no_lead=no_lead, by_kind=by_kind,
-        units=plan_service.units_for_plan(plan), timeframe_labels=TIMEFRAME_LABELS,
+        "plans/overview.html",
+        plan=plan,
+        groups=rows,
+        activities=activities,
+        waiting=waiting,
+        vague=vague,
+        no_lead=no_lead,
+        by_kind=by_kind,
+        units=plan_service.units_for_plan(plan),
+        timeframe_labels=TIMEFRAME_LABELS,
     )
 
 
@@ -123,8 +139,13 @@ def annex(plan_id: int):
     )
     rows = plan_service.matrix(plan, flt)
     return render_template(
-        "plans/annex.html", plan=plan, groups=rows, flt=flt,
+        "plans/annex.html",
+        plan=plan,
+        groups=rows,
+        flt=flt,
         count=sum(len(items) for _, items in rows),
-        units=plan_service.units_for_plan(plan), dimensions=plan_service.dimensions(),
-        timeframe_labels=TIMEFRAME_LABELS, unit_labels=plan_service.unit_labels,
+        units=plan_service.units_for_plan(plan),
+        dimensions=plan_service.dimensions(),
+        timeframe_labels=TIMEFRAME_LABELS,
+        unit_labels=plan_service.unit_labels,
     )

@@ -36,7 +36,9 @@ def index():
 
 
 def _all_units() -> list[list[Unit]]:
-    stmt = select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.locality_id, Unit.position)
+    stmt = (
+        select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.locality_id, Unit.position)
+    )
     units = db.session.scalars(stmt).all()
     grouped: dict[int, list[Unit]] = {}
     for unit in units:
@@ -66,13 +68,16 @@ def detail(unit_id: int):
         seen.add(key)
         (leads if assignment.role == LEAD else supports).append(assignment.activity)
     return render_template(
-        "units/detail.html", unit=unit, leads=leads, supports=supports,
-        groups=[g for g in _groups_containing(unit)], unit_labels=plan_service.unit_labels,
+        "units/detail.html",
+        unit=unit,
+        leads=leads,
+        supports=supports,
+        groups=[g for g in _groups_containing(unit)],
+        unit_labels=plan_service.unit_labels,
     )
 
 
 def _groups_containing(unit: Unit) -> list[Unit]:
     return [
-        g for g in db.session.scalars(select(Unit).where(Unit.kind == "group"))
-        if unit in g.members
+        g for g in db.session.scalars(select(Unit).where(Unit.kind == "group")) if unit in g.members
     ]
