@@ -9,6 +9,7 @@ splitter never drops text: every piece of a cell ends up in some mention, in ord
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ class UnitCatalog:
                 self._add(written, (unit.id,))
         for written, ids in (extra_aliases or {}).items():
             self._add(written, tuple(ids), override=True)
-        self._fold_names = {fold(u.name): u.id for u in self._units.values()}
+        self._word_counts: dict[str, int] | None = None
 
     def _add(self, written: str, ids: tuple[int, ...], override: bool = False) -> None:
         key = name_key(written)
@@ -94,23 +95,37 @@ class UnitCatalog:
         return next(iter(candidates)) if len(candidates) == 1 else ()
 
     def suggest(self, written: str, limit: int = 5) -> tuple[int, ...]:
-        """The closest units to an unknown name, best first."""
+        """The closest units to an unknown name, best first.
+
+        Scores mix character similarity with shared words weighted by how rare they are
+        in the catalogue, so "tư pháp" counts for more than "phòng" or "thị xã"."""
         target = fold(written)
         if not target:
             return ()
         words = set(target.split())
+        weight = {w: self._rarity(w) for w in words}
+        total = sum(weight.values()) or 1.0
         scored = []
         for unit in self._units.values():
             best = 0.0
             for name in (unit.name, *unit.aliases):
                 candidate = fold(name)
                 ratio = difflib.SequenceMatcher(None, target, candidate).ratio()
-                overlap = len(words & set(candidate.split())) / max(len(words), 1)
-                best = max(best, 0.7 * ratio + 0.3 * overlap)
-            if best >= 0.45:
+                shared = sum(weight[w] for w in words & set(candidate.split())) / total
+                best = max(best, 0.5 * ratio + 0.5 * shared)
+            if best >= 0.4:
                 scored.append((best, unit.id))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return tuple(unit_id for _, unit_id in scored[:limit])
+
+    def _rarity(self, word: str) -> float:
+        if self._word_counts is None:
+            counts: dict[str, int] = {}
+            for unit in self._units.values():
+                for w in set(fold(" ".join((unit.name, *unit.aliases))).split()):
+                    counts[w] = counts.get(w, 0) + 1
+            self._word_counts = counts
+        return math.log(1 + len(self._units) / (1 + self._word_counts.get(word, 0)))
 
     def members(self, unit_id: int) -> tuple[int, ...]:
         unit = self._units[unit_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 
@@ -19,7 +20,8 @@ class BadFile(Exception):
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 10 * 1024 * 1024
-    max_uncompressed: int = 100 * 1024 * 1024
+    max_uncompressed: int = 100 * 1024 * 1024  # the whole package, as declared
+    max_member: int = 32 * 1024 * 1024  # one part, as actually read
     max_entries: int = 5_000
     max_ratio: int = 200
     max_rows: int = 20_000
@@ -69,16 +71,23 @@ def open_zip(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
 
 
 def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) -> bytes:
-    """Read one entry, stopping as soon as it grows past the limit (declared sizes can lie)."""
+    """Read one part in chunks, stopping as soon as it grows past the limit: declared
+    sizes can lie, and reading the whole part first would already cost the memory."""
+    chunks: list[bytes] = []
+    size = 0
     try:
         with archive.open(name) as stream:
-            data = stream.read(limits.max_uncompressed + 1)
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limits.max_member:
+                    raise BadFile(
+                        f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc."
+                    )
+                chunks.append(chunk)
     except KeyError as exc:
         raise BadFile(
             f"Tệp {what} thiếu thành phần {name}; tệp bị hỏng hoặc không đúng định dạng."
         ) from exc
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise BadFile(f"Tệp {what} bị hỏng, không giải nén được.") from exc
-    if len(data) > limits.max_uncompressed:
-        raise BadFile(f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc.")
-    return data
+    return b"".join(chunks)

@@ -28,9 +28,10 @@ def read_xlsx(data: bytes, limits: Limits) -> list[list[list[str]]]:
         raise BadFile(
             "Bảng tính có chứa macro (.xlsm); hãy lưu lại dưới dạng .xlsx thường rồi tải lên."
         )
-    for name in names:  # openpyxl reads these; reject entity tricks before it does
-        if name.endswith(".xml") and (name.startswith("xl/") or name == "[Content_Types].xml"):
-            parse_xml(read_member(archive, name, limits, WHAT), WHAT)
+    for name in names:  # read every part once with a byte limit before openpyxl does
+        part = read_member(archive, name, limits, WHAT)
+        if name.endswith((".xml", ".rels")):
+            parse_xml(part, WHAT)  # entity and DTD tricks are refused here
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
