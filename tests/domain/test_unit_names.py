@@ -35,7 +35,7 @@ SEED_CELLS = [
     ("Phòng Nội vụ.", ["Phòng Nội vụ"]),
     ("Ủy ban MTTQ Việt Nam thị xã.", [MTTQ]),
     (
-        f"- Ủy ban MTTQ Việt Nam thị xã. - Phòng Văn hóa và Thông tin. - Trung tâm Văn hóa - Thể thao - Truyền thanh.",
+        "- Ủy ban MTTQ Việt Nam thị xã. - Phòng Văn hóa và Thông tin. - Trung tâm Văn hóa - Thể thao - Truyền thanh.",
         [MTTQ, VHTT, TTVH],
     ),
     ("Phòng Tư pháp.", ["Phòng Tư pháp"]),

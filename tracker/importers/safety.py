@@ -81,7 +81,7 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) 
                 size += len(chunk)
                 if size > limits.max_member:
                     raise BadFile(
-                        f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); hệ thống từ chối đọc."
+                        f"Tệp {what} khi giải nén quá lớn (nghi là «bom nén»); từ chối đọc."
                     )
                 chunks.append(chunk)
     except KeyError as exc:
