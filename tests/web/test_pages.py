@@ -85,3 +85,15 @@ def test_missing_objects_are_404(client, auth):
         "/plans/1/import/" + "0" * 64,
     ):
         assert client.get(url).status_code in (404,), url
+
+
+def test_matrix_pages_keep_filters(client, auth, monkeypatch):
+    from tracker.web.plans import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    auth.login()
+    pages = [client.get(f"/plans/1/annex?page={n}").get_data(as_text=True) for n in (1, 2, 3, 9)]
+    assert [p.count('data-activity="') for p in pages] == [10, 10, 3, 3]  # page 9 → last page
+    assert "trang 1/3" in pages[0]
+    filtered = client.get("/plans/1/annex?q=kiem+tra&page=1").get_data(as_text=True)
+    assert "q=kiem+tra" in filtered or filtered.count('data-activity="') <= 10

@@ -5,7 +5,7 @@ Every edit writes a history row with the activity as it was and as it became.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 
@@ -48,16 +48,27 @@ def stored_state(activity: Activity) -> ActivityState:
     )
 
 
-def set_assignments(activity: Activity, rows: Iterable[tuple[int, str, int | None]]) -> None:
+def set_assignments(
+    activity: Activity,
+    rows: Iterable[tuple[int, str, int | None]],
+    units: Mapping[int, Unit] | None = None,
+) -> None:
     """Replace the activity's assignments by (unit_id, role, via_group_id) rows, keeping
-    the rows that stay (their ids matter to progress reports)."""
+    the rows that stay (their ids matter to progress reports). `units` lets a caller
+    that already holds the unit objects attach them without a query per row."""
     wanted: dict[tuple[int, str], int | None] = {}
     for unit_id, role, via in rows:
         wanted.setdefault((unit_id, role), via)
     kept = {(a.unit_id, a.role): a for a in activity.assignments}
     activity.assignments[:] = []
     for position, ((unit_id, role), via) in enumerate(wanted.items()):
-        assignment = kept.get((unit_id, role)) or Assignment(unit_id=unit_id, role=role)
+        assignment = kept.get((unit_id, role))
+        if assignment is None:
+            assignment = Assignment(role=role)
+            if units is not None and unit_id in units:
+                assignment.unit = units[unit_id]
+            else:
+                assignment.unit_id = unit_id
         assignment.via_group_id = via
         assignment.position = position
         activity.assignments.append(assignment)

@@ -147,11 +147,30 @@ def apply_import(preview: ImportPreview, user: User | None) -> ImportResult:
     groups = _sync_groups(plan, preview.resolved, user, note)
     diff = preview.diff
     positions = {id(item): n for n, item in enumerate(preview.resolved.activities, start=1)}
+    units = {u.id: u for u in catalog_service.units_of(plan.locality_id)}
+    new_activities = []
     for state in diff.added:
-        _create_activity(plan, state.ref, groups, real_ids, positions[id(state.ref)], user, note)
+        activity = Activity(plan=plan, position=positions[id(state.ref)])
+        _fill(activity, state.ref, groups[id(state.ref.group)])
+        set_assignments(activity, _unit_rows(state.ref, real_ids), units)
+        update_search_text(activity)
+        new_activities.append((activity, history.activity_snapshot(activity)))
+    db.session.add_all(a for a, _ in new_activities)
+    db.session.flush()  # once for all new rows: per-row flushes made 2,000 rows take 13 s
+    for activity, snapshot in new_activities:
+        history.record(
+            user,
+            entity="activity",
+            action="create",
+            entity_id=activity.id,
+            plan_id=plan.id,
+            activity_id=activity.id,
+            after=snapshot,
+            note=note,
+        )
     for change in diff.changed:
         activity = db.session.get(Activity, change.current.ref)
-        _update_activity(activity, change.incoming.ref, groups, real_ids, user, note)
+        _update_activity(activity, change.incoming.ref, groups, real_ids, units, user, note)
     for current, incoming in diff.unchanged:
         activity = db.session.get(Activity, current.ref)
         activity.position = positions[id(incoming.ref)]
@@ -255,29 +274,10 @@ def _fill(activity: Activity, item: ResolvedActivity, group: ContentGroup) -> No
     activity.extra = dict(item.parsed.extra)
 
 
-def _create_activity(plan, item, groups, real_ids, position, user, note) -> None:
-    activity = Activity(plan=plan, position=position)
-    _fill(activity, item, groups[id(item.group)])
-    db.session.add(activity)
-    set_assignments(activity, _unit_rows(item, real_ids))
-    db.session.flush()
-    update_search_text(activity)
-    history.record(
-        user,
-        entity="activity",
-        action="create",
-        entity_id=activity.id,
-        plan_id=plan.id,
-        activity_id=activity.id,
-        after=history.activity_snapshot(activity),
-        note=note,
-    )
-
-
-def _update_activity(activity, item, groups, real_ids, user, note) -> None:
+def _update_activity(activity, item, groups, real_ids, units, user, note) -> None:
     before = history.activity_snapshot(activity)
     _fill(activity, item, groups[id(item.group)])
-    set_assignments(activity, _unit_rows(item, real_ids))
+    set_assignments(activity, _unit_rows(item, real_ids), units)
     db.session.flush()
     update_search_text(activity)
     after = history.activity_snapshot(activity)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.resolve import ResolvedAnnex
@@ -102,17 +102,8 @@ class MatrixFilter:
         return bool(self.unit_id or self.dimension_id or self.timeframe_kind or self.query)
 
 
-def matrix(plan: Plan, flt: MatrixFilter) -> list[tuple[ContentGroup, list[Activity]]]:
-    """The plan's groups with their activities that pass the filter, in annex order."""
-    stmt = (
-        select(Activity)
-        .where(Activity.plan_id == plan.id)
-        .options(
-            selectinload(Activity.assignments).selectinload(Assignment.unit),
-            selectinload(Activity.dimensions),
-        )
-        .order_by(Activity.position)
-    )
+def _filtered(plan: Plan, flt: MatrixFilter):  # type: ignore[no-untyped-def]
+    stmt = select(Activity).where(Activity.plan_id == plan.id)
     if flt.unit_id:
         stmt = stmt.where(
             Activity.assignments.any(
@@ -132,6 +123,31 @@ def matrix(plan: Plan, flt: MatrixFilter) -> list[tuple[ContentGroup, list[Activ
     for word in fold(flt.query).split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Activity.search_text.like(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
+    return db.session.scalar(select(func.count()).select_from(_filtered(plan, flt).subquery()))
+
+
+def matrix(
+    plan: Plan, flt: MatrixFilter, limit: int | None = None, offset: int = 0
+) -> list[tuple[ContentGroup, list[Activity]]]:
+    """The plan's groups with their activities that pass the filter, in annex order;
+    `limit`/`offset` take one page of activities (a group split by a page shows on both)."""
+    stmt = (
+        _filtered(plan, flt)
+        .options(
+            selectinload(Activity.assignments).selectinload(Assignment.unit),
+            selectinload(Activity.assignments)
+            .selectinload(Assignment.via_group)
+            .selectinload(Unit.members),
+            selectinload(Activity.dimensions),
+        )
+        .order_by(Activity.position)
+        .offset(offset)
+        .limit(limit)
+    )
     activities = db.session.scalars(stmt).all()
     groups = {g.id: g for g in plan.groups}
     result: dict[int, tuple[ContentGroup, list[Activity]]] = {}

@@ -18,6 +18,8 @@ from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("plans", __name__)
 
+PAGE_SIZE = 100  # activities per page of the annex matrix
+
 TIMEFRAME_LABELS = {
     TimeframeKind.ONGOING.value: "Thường xuyên / định kỳ",
     TimeframeKind.DEADLINE.value: "Có hạn hoàn thành",
@@ -137,13 +139,18 @@ def annex(plan_id: int):
         timeframe_kind=kind if kind in TIMEFRAME_LABELS else None,
         query=request.args.get("q", "")[:200],
     )
-    rows = plan_service.matrix(plan, flt)
+    count = plan_service.matrix_count(plan, flt)
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(_int_arg("page") or 1, 1), pages)
+    rows = plan_service.matrix(plan, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render_template(
         "plans/annex.html",
         plan=plan,
         groups=rows,
         flt=flt,
-        count=sum(len(items) for _, items in rows),
+        count=count,
+        page=page,
+        pages=pages,
         units=plan_service.units_for_plan(plan),
         dimensions=plan_service.dimensions(),
         timeframe_labels=TIMEFRAME_LABELS,
