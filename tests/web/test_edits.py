@@ -122,3 +122,13 @@ def test_leader_reads_but_cannot_edit(app, client, auth):
     assert client.get("/plans/1/import").status_code == 403
     with app.app_context():
         assert activity("1.1") is not None
+
+
+def test_plan_history_keeps_removed_activities(app, client, auth):
+    auth.login()
+    with app.app_context():
+        target = activity("6.9").id
+    client.post(f"/activities/{target}/delete")
+    page = client.get("/plans/1/history").get_data(as_text=True)
+    assert "Xóa" in page and "Kiểm tra vận hành, xử lý chất thải" in page
+    assert "Phòng Tài nguyên và Môi trường" in page

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_user)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
+    app.jinja_env.filters["vnvalue"] = vnvalue
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
     _register_errors(app)
 
@@ -32,6 +33,17 @@ def init_app(app: Flask) -> None:
 def vndate(value: date | None) -> str:
     """dd/mm/yyyy, as Vietnamese documents write dates."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def vnvalue(value: object) -> str:
+    """A history value as a person reads it: lists joined, empties as a dash."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
 
 
 def vndatetime(value: datetime | None) -> str:

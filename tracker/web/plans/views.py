@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from tracker.domain.timeframes import TimeframeKind
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
-from tracker.models import Locality, Plan
+from tracker.models import Change, Locality, Plan
 from tracker.services import plans as plan_service
 from tracker.web.auth import coordinator_required, login_required
 
@@ -155,4 +155,30 @@ def annex(plan_id: int):
         dimensions=plan_service.dimensions(),
         timeframe_labels=TIMEFRAME_LABELS,
         unit_labels=plan_service.unit_labels,
+    )
+
+
+HISTORY_PAGE = 50
+
+
+@bp.route("/plans/<int:plan_id>/history")
+@login_required
+def history(plan_id: int):
+    """Every change to the plan's annex, newest first — removed activities included."""
+    plan = get_plan_or_404(plan_id)
+    page = max(_int_arg("page") or 1, 1)
+    stmt = select(Change).where(Change.plan_id == plan.id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    changes = db.session.scalars(
+        stmt.order_by(Change.at.desc(), Change.id.desc())
+        .offset((page - 1) * HISTORY_PAGE)
+        .limit(HISTORY_PAGE)
+    ).all()
+    return render_template(
+        "plans/history.html",
+        plan=plan,
+        changes=changes,
+        page=page,
+        pages=max(1, -(-total // HISTORY_PAGE)),
+        total=total,
     )
