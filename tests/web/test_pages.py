@@ -22,6 +22,7 @@ def test_pages_need_sign_in(client):
         "/units",
         "/units/2",
         "/plans/new",
+        "/plans/1/history",
         "/plans/1/import",
     ],
 )
