@@ -18,6 +18,10 @@ def _env(name: str, default: str) -> str:
 class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
+    # Evidence files, kept apart from the database file (served only to signed-in users).
+    ATTACHMENTS_DIR = Path(_env("TRACKER_ATTACHMENTS_DIR", str(BASE_DIR / "attachments")))
+    # Largest evidence file accepted, in bytes.
+    MAX_ATTACHMENT_BYTES = int(_env("TRACKER_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
     # Database URL; default is the embedded SQLite file instance/tracker.sqlite3.
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
     # Secret for sessions and CSRF tokens. Must be set in production.

@@ -26,6 +26,7 @@ def _config(instance: Path) -> dict:
         "INSTANCE_DIR": instance,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
         "SECRET_KEY": "test",
+        "ATTACHMENTS_DIR": instance.parent / "attachments",
         # Forms are posted directly in client tests; CSRF is checked in test_security.py
         # and by the browser tests, which run with it on.
         "WTF_CSRF_ENABLED": False,

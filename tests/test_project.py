@@ -59,9 +59,9 @@ def test_migrations_have_one_head():
     revisions, downs = set(), set()
     for path in versions.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        revisions.add(re.search(r'^revision = "([^"]+)"', text, re.M).group(1))
+        revisions.add(re.search(r'^revision = ["\']([^"\']+)', text, re.M).group(1))
         down = re.search(r"^down_revision = (.+)$", text, re.M).group(1)
-        downs.update(re.findall(r'"([^"]+)"', down))
+        downs.update(re.findall(r"""["']([^"']+)["']""", down))
     assert len(revisions - downs) == 1
 
 

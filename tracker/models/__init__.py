@@ -11,6 +11,13 @@ from tracker.models.plans import (
     Plan,
     activity_dimension,
 )
+from tracker.models.reporting import (
+    Attachment,
+    EvidenceDocument,
+    LoginAttempt,
+    ProgressReport,
+    ReportingPeriod,
+)
 from tracker.models.units import Locality, Unit, UnitAlias, UnitGroupMember
 from tracker.models.users import User
 
@@ -18,6 +25,11 @@ __all__ = [
     "LEAD",
     "SUPPORT",
     "Activity",
+    "Attachment",
+    "EvidenceDocument",
+    "LoginAttempt",
+    "ProgressReport",
+    "ReportingPeriod",
     "Assignment",
     "Change",
     "ContentGroup",

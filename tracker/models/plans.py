@@ -97,6 +97,8 @@ class Activity(db.Model):
     timeframe_kind: Mapped[str] = mapped_column(String(20), default=TimeframeKind.UNDATED)
     starts_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
+    # The deadline first given, kept when Phòng Nội vụ extends it ("done late" needs it).
+    original_due_on: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str | None] = mapped_column(String(20))
     timeframe_note: Mapped[str] = mapped_column(Text, default="")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # Sản phẩm, Ghi chú…

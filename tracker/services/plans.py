@@ -62,6 +62,9 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
+    from tracker.services.reporting import ensure_periods  # reporting builds on plans
+
+    ensure_periods(plan)
     history.record(
         user,
         entity="plan",

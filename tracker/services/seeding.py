@@ -20,7 +20,7 @@ from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Locality, PapiDimension, Plan, Unit, User
 from tracker.models.users import COORDINATOR
-from tracker.services import catalog, plans
+from tracker.services import catalog, plans, reporting
 from tracker.services.annex_import import apply_import, preview_import
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -96,6 +96,7 @@ def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResu
             user=None,
         )
         result.plans += 1
+    reporting.ensure_periods(plan)
     annex = folder / spec["annex"]
     preview = preview_import(plan, annex.name, annex.read_bytes())
     if not preview.can_apply:

@@ -18,9 +18,21 @@ def init_app(app: Flask) -> None:
     from tracker.web.api import bp as api_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.plans.views import bp as plans_bp
+    from tracker.web.reports.views import bp as reports_bp
     from tracker.web.units.views import bp as units_bp
+    from tracker.web.users.views import bp as users_bp
 
-    for bp in (auth.bp, plans_bp, imports_bp, activities_bp, units_bp, api_bp):
+    blueprints = (
+        auth.bp,
+        plans_bp,
+        imports_bp,
+        activities_bp,
+        units_bp,
+        api_bp,
+        reports_bp,
+        users_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
     app.before_request(auth.load_user)
     app.jinja_env.filters["vndate"] = vndate

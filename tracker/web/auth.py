@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired
 
 from tracker.extensions import db
 from tracker.models import User
+from tracker.services import accounts
 
 bp = Blueprint("auth", __name__)
 
@@ -60,13 +61,45 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        username = form.username.data.strip().lower()
+        address = request.remote_addr or ""
+        if accounts.is_throttled(username, address):
+            flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
         if user is not None and user.is_active and user.check_password(form.password.data):
+            accounts.clear_failures(username)
+            db.session.commit()
             session.clear()
             session["user_id"] = user.id
             return redirect(_safe_next(request.args.get("next")))
+        accounts.record_failure(username, address)
+        db.session.commit()
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
     return render_template("auth/login.html", form=form)
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        "Mật khẩu hiện tại", validators=[DataRequired("Nhập mật khẩu hiện tại.")]
+    )
+    new = PasswordField("Mật khẩu mới", validators=[DataRequired("Nhập mật khẩu mới.")])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(g.user, form.current.data, form.new.data)
+        except accounts.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("plans.index"))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

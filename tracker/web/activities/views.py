@@ -14,6 +14,7 @@ from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentG
 from tracker.services import activities as activity_service
 from tracker.services import catalog as catalog_service
 from tracker.services import plans as plan_service
+from tracker.services import reporting
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("activities", __name__)
@@ -81,6 +82,9 @@ def detail(activity_id: int):
         .where(Change.activity_id == activity.id)
         .order_by(Change.at.desc(), Change.id.desc())
     ).all()
+    from tracker.web.reports.views import DeadlineForm, reassign_form
+
+    period = reporting.current_plan_period(activity.plan)
     return render_template(
         "activities/detail.html",
         activity=activity,
@@ -90,6 +94,16 @@ def detail(activity_id: int):
         support=plan_service.unit_labels(activity, SUPPORT),
         assign_form=_assignment_form(activity),
         action_form=ActionForm(),
+        reports=reporting.reports_for_activity(activity, g.user),
+        group_progress=reporting.group_progress(activity),
+        period=period,
+        my_assignments=[
+            a
+            for a in activity.assignments
+            if g.user.role == "officer" and reporting.can_write(g.user, a)
+        ],
+        deadline_form=DeadlineForm(),
+        reassign_form=reassign_form(activity),
     )
 
 

@@ -1,0 +1,67 @@
+"""Reporting periods and the cut-offs of Nghị định 09/2019/NĐ-CP, Điều 12."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.domain.periods import (
+    PeriodKind,
+    current_period,
+    cutoff,
+    make_period,
+    next_working_day,
+    periods_of_year,
+)
+
+K = PeriodKind
+
+
+@pytest.mark.parametrize(
+    "kind,index,start,end",
+    [
+        (K.QUARTER, 1, date(2022, 12, 15), date(2023, 3, 14)),
+        (K.QUARTER, 2, date(2023, 3, 15), date(2023, 6, 14)),
+        (K.QUARTER, 3, date(2023, 6, 15), date(2023, 9, 14)),
+        (K.QUARTER, 4, date(2023, 9, 15), date(2023, 12, 14)),
+        (K.HALF, 1, date(2022, 12, 15), date(2023, 6, 14)),
+        (K.HALF, 2, date(2023, 6, 15), date(2023, 12, 14)),
+        (K.NINE_MONTHS, 1, date(2022, 12, 15), date(2023, 9, 14)),
+        (K.YEAR, 1, date(2022, 12, 15), date(2023, 12, 14)),
+    ],
+)
+def test_cutoffs(kind, index, start, end):
+    assert cutoff(kind, 2023, index) == (start, end)
+
+
+def test_no_fifth_quarter():
+    with pytest.raises(ValueError):
+        cutoff(K.QUARTER, 2023, 5)
+
+
+def test_due_one_working_day_after_the_cutoff():
+    assert make_period(K.YEAR, 2023).due_on == date(2023, 12, 15)  # Thursday 14 → Friday 15
+    assert make_period(K.HALF, 2024).due_on == date(2024, 6, 17)  # Friday 14 → Monday 17
+    assert next_working_day(date(2023, 9, 16)) == date(2023, 9, 18)
+
+
+def test_labels_and_codes():
+    h1 = make_period(K.HALF, 2023, 1)
+    assert (h1.label, h1.code) == ("6 tháng đầu năm 2023", "2023-H1")
+    assert make_period(K.QUARTER, 2024, 3).label == "Quý III/2024"
+    assert make_period(K.NINE_MONTHS, 2023).code == "2023-M9"
+    assert make_period(K.YEAR, 2023).label == "Năm 2023"
+
+
+def test_seed_plan_collects_six_months_and_year():
+    codes = [p.code for p in periods_of_year(2023, {K.HALF, K.YEAR})]
+    assert codes == ["2023-H1", "2023-H2", "2023-Y"]
+
+
+def test_current_period():
+    periods = periods_of_year(2023, {K.HALF, K.YEAR})
+    assert current_period(periods, date(2023, 5, 1)).code == "2023-H1"
+    assert current_period(periods, date(2023, 6, 15)).code == "2023-H1"  # due that day
+    assert current_period(periods, date(2023, 6, 16)).code == "2023-H2"
+    assert current_period(periods, date(2024, 2, 1)).code == "2023-Y"

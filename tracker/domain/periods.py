@@ -1,0 +1,126 @@
+"""Reporting periods (kỳ báo cáo) and their cut-off dates.
+
+Periodic reports take data up to a cut-off (Nghị định 09/2019/NĐ-CP, Điều 12):
+- quarter: from the 15th of the month before the quarter to the 14th of its last month;
+- 6 months: 15/12 of the previous year to 14/6; second half 15/6 to 14/12;
+- 9 months: 15/12 of the previous year to 14/9;
+- year: 15/12 of the previous year to 14/12.
+Both ends are inclusive. The report is due at least one working day after the cut-off
+(Điều 8.5); the default due date here is the first working day (Monday–Friday) after
+it. A plan may set its own due dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class PeriodKind(StrEnum):
+    QUARTER = "quarter"
+    HALF = "half"  # 6 tháng
+    NINE_MONTHS = "nine_months"
+    YEAR = "year"
+
+
+KIND_LABELS = {
+    PeriodKind.QUARTER: "Quý",
+    PeriodKind.HALF: "6 tháng",
+    PeriodKind.NINE_MONTHS: "9 tháng",
+    PeriodKind.YEAR: "Năm",
+}
+# How many periods of each kind a year has.
+PER_YEAR = {
+    PeriodKind.QUARTER: 4,
+    PeriodKind.HALF: 2,
+    PeriodKind.NINE_MONTHS: 1,
+    PeriodKind.YEAR: 1,
+}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    year: int
+    index: int  # quarter 1–4, half 1–2, otherwise 1
+    starts_on: date  # first day of data (inclusive)
+    ends_on: date  # cut-off: last day of data (inclusive)
+    due_on: date  # report due
+
+    @property
+    def code(self) -> str:
+        """Stable short code: 2023-Q3, 2023-H1, 2023-M9, 2023-Y."""
+        suffix = {
+            PeriodKind.QUARTER: f"Q{self.index}",
+            PeriodKind.HALF: f"H{self.index}",
+            PeriodKind.NINE_MONTHS: "M9",
+            PeriodKind.YEAR: "Y",
+        }[self.kind]
+        return f"{self.year}-{suffix}"
+
+    @property
+    def label(self) -> str:
+        if self.kind is PeriodKind.QUARTER:
+            return f"Quý {ROMAN[self.index]}/{self.year}"
+        if self.kind is PeriodKind.HALF:
+            part = "đầu" if self.index == 1 else "cuối"
+            return f"6 tháng {part} năm {self.year}"
+        if self.kind is PeriodKind.NINE_MONTHS:
+            return f"9 tháng năm {self.year}"
+        return f"Năm {self.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+def next_working_day(day: date) -> date:
+    """The first Monday–Friday strictly after `day` (public holidays: issue 5)."""
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def cutoff(kind: PeriodKind, year: int, index: int = 1) -> tuple[date, date]:
+    """(first day, last day) of the data a period's report covers; both inclusive."""
+    if not 1 <= index <= PER_YEAR[kind]:
+        raise ValueError(f"{kind} has no period {index}")
+    if kind is PeriodKind.QUARTER:
+        first_month = 3 * index - 3  # the month before the quarter (0 = December before)
+        start = date(year - 1, 12, 15) if first_month == 0 else date(year, first_month, 15)
+        return start, date(year, 3 * index, 14)
+    if kind is PeriodKind.HALF:
+        if index == 1:
+            return date(year - 1, 12, 15), date(year, 6, 14)
+        return date(year, 6, 15), date(year, 12, 14)
+    if kind is PeriodKind.NINE_MONTHS:
+        return date(year - 1, 12, 15), date(year, 9, 14)
+    return date(year - 1, 12, 15), date(year, 12, 14)
+
+
+def make_period(kind: PeriodKind, year: int, index: int = 1, due_on: date | None = None) -> Period:
+    start, end = cutoff(kind, year, index)
+    return Period(kind, year, index, start, end, due_on or next_working_day(end))
+
+
+def periods_of_year(year: int, kinds: set[PeriodKind]) -> list[Period]:
+    """Every period of the given kinds in a year, ordered by cut-off, shorter first."""
+    found = [
+        make_period(kind, year, index)
+        for kind in PeriodKind
+        if kind in kinds
+        for index in range(1, PER_YEAR[kind] + 1)
+    ]
+    return sorted(found, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
+
+
+def current_period(periods: list[Period], today: date) -> Period | None:
+    """The period a unit is reporting for on `today`: the first whose report is not yet
+    due (today ≤ due date), else the last one."""
+    ordered = sorted(periods, key=lambda p: (p.due_on, -p.starts_on.toordinal()))
+    for period in ordered:
+        if today <= period.due_on:
+            return period
+    return ordered[-1] if ordered else None

@@ -1,0 +1,117 @@
+"""Accounts: created by Phòng Nội vụ, attached to units; passwords; sign-in throttling."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete, func, or_, select
+
+from tracker.clock import now_utc
+from tracker.extensions import db
+from tracker.models import LoginAttempt, Unit, User
+from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS
+from tracker.services import history
+
+MIN_PASSWORD = 8
+# Five failures for one name or from one address within 15 minutes lock that door.
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
+
+
+class AccountError(ValueError):
+    """The message is for the user."""
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+
+
+def create_user(
+    *, username: str, full_name: str, role: str, unit: Unit | None, password: str, by: User | None
+) -> User:
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise AccountError(
+            "Tên đăng nhập 3–40 ký tự, chỉ gồm chữ thường không dấu, số, dấu chấm, gạch."
+        )
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise AccountError(f"Tên đăng nhập «{username}» đã có.")
+    if role not in ROLE_LABELS:
+        raise AccountError("Vai trò không hợp lệ.")
+    if role == OFFICER and unit is None:
+        raise AccountError("Cán bộ đầu mối phải thuộc một đơn vị.")
+    if not full_name.strip():
+        raise AccountError("Nhập họ tên.")
+    _check_password(password)
+    user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    history.record(
+        by,
+        entity="user",
+        action="create",
+        entity_id=user.id,
+        plan_id=None,
+        after={
+            "Tài khoản": username,
+            "Vai trò": ROLE_LABELS[role],
+            "Đơn vị": unit.name if unit else "",
+        },
+    )
+    return user
+
+
+def reset_password(user: User, password: str, by: User) -> None:
+    if by.role != COORDINATOR:
+        raise AccountError("Chỉ Phòng Nội vụ được đặt lại mật khẩu.")
+    _check_password(password)
+    user.set_password(password)
+    history.record(
+        by,
+        entity="user",
+        action="update",
+        entity_id=user.id,
+        plan_id=None,
+        after={"Tài khoản": user.username},
+        note="Đặt lại mật khẩu",
+    )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("Mật khẩu hiện tại không đúng.")
+    _check_password(new)
+    user.set_password(new)
+
+
+def is_throttled(username: str, address: str) -> bool:
+    since = now_utc() - WINDOW
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.at >= since,
+            or_(LoginAttempt.username == username, LoginAttempt.address == address),
+        )
+    )
+    return (count or 0) >= MAX_FAILURES
+
+
+def record_failure(username: str, address: str) -> None:
+    db.session.add(LoginAttempt(username=username[:80], address=address[:64]))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now_utc() - 2 * WINDOW))
+
+
+def clear_failures(username: str) -> None:
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+
+
+def users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+ROLES = (COORDINATOR, OFFICER, LEADER)

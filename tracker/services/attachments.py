@@ -1,0 +1,93 @@
+"""Evidence files: checked by content, stored by SHA-256 outside the database folder."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tracker.extensions import db
+from tracker.models import Attachment, ProgressReport, User
+from tracker.services import history
+
+# extension → (MIME type, how the content must start)
+ALLOWED = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+class AttachmentError(ValueError):
+    """The message is for the user."""
+
+
+def path_for(folder: Path, sha256: str) -> Path:
+    return folder / sha256[:2] / sha256
+
+
+def add_attachment(
+    report: ProgressReport, filename: str, data: bytes, user: User, folder: Path, max_bytes: int
+) -> Attachment:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "tep"
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED:
+        raise AttachmentError("Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG.")
+    if not data:
+        raise AttachmentError("Tệp trống.")
+    if len(data) > max_bytes:
+        raise AttachmentError(f"Tệp lớn hơn giới hạn {max_bytes // (1024 * 1024)} MB.")
+    mime, magics = ALLOWED[extension]
+    if not data.startswith(magics):
+        raise AttachmentError(f"Nội dung tệp không đúng định dạng {extension}.")
+    sha = hashlib.sha256(data).hexdigest()
+    target = path_for(folder, sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        temporary.write_bytes(data)
+        temporary.replace(target)  # a reader never sees half a file
+    attachment = Attachment(
+        report=report,
+        filename=name,
+        content_type=mime,
+        size=len(data),
+        sha256=sha,
+        uploaded_by_id=user.id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    history.record(
+        user,
+        entity="report",
+        action="update",
+        entity_id=report.id,
+        plan_id=report.period.plan_id,
+        activity_id=report.assignment.activity_id,
+        after={"Tệp minh chứng": name},
+        note="Thêm tệp minh chứng",
+    )
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, user: User) -> None:
+    report = attachment.report
+    history.record(
+        user,
+        entity="report",
+        action="update",
+        entity_id=report.id,
+        plan_id=report.period.plan_id,
+        activity_id=report.assignment.activity_id,
+        before={"Tệp minh chứng": attachment.filename},
+        note="Bỏ tệp minh chứng",
+    )
+    db.session.delete(attachment)  # the stored file may be shared by content; it stays

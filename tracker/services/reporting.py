@@ -1,0 +1,498 @@
+"""Progress reporting: periods a plan collects, what a unit owes, reports, review,
+deadline changes and reassignment. Every change is written to the history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.clock import now_utc, today_local
+from tracker.domain.evidence import find_documents
+from tracker.domain.periods import PeriodKind, current_period, periods_of_year
+from tracker.domain.text import one_line
+from tracker.domain.timeframes import TimeframeKind
+from tracker.extensions import db
+from tracker.models import LEAD, Activity, Assignment, Plan, Unit, User
+from tracker.models.reporting import (
+    ACCEPTED,
+    DONE,
+    DRAFT,
+    NOT_DONE,
+    RETURNED,
+    STATUS_LABELS,
+    SUBMITTED,
+    EvidenceDocument,
+    ProgressReport,
+    ReportingPeriod,
+)
+from tracker.models.users import COORDINATOR, OFFICER
+from tracker.services import history
+
+# Seed 004, V.1: "định kỳ (sáu tháng, năm)".
+DEFAULT_KINDS = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
+
+
+class ReportError(ValueError):
+    """A report that cannot be saved or reviewed as asked; the message is for the user."""
+
+
+# ---- periods ------------------------------------------------------------------------
+
+
+def plan_periods(plan: Plan) -> list[ReportingPeriod]:
+    stmt = select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
+    rows = db.session.scalars(stmt).all()
+    return sorted(rows, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
+
+
+def ensure_periods(
+    plan: Plan, kinds: Iterable[PeriodKind] = DEFAULT_KINDS
+) -> list[ReportingPeriod]:
+    """Create the plan's periods of its year for the given kinds when it has none."""
+    existing = plan_periods(plan)
+    if existing:
+        return existing
+    for period in periods_of_year(plan.year, set(kinds)):
+        db.session.add(
+            ReportingPeriod(
+                plan=plan,
+                kind=period.kind.value,
+                year=period.year,
+                index=period.index,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                due_on=period.due_on,
+            )
+        )
+    db.session.flush()
+    return plan_periods(plan)
+
+
+def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -> None:
+    """Collect exactly these kinds of period; a period that already has reports stays."""
+    if not kinds:
+        raise ReportError("Kế hoạch cần ít nhất một loại kỳ báo cáo.")
+    wanted = {(p.kind.value, p.index) for p in periods_of_year(plan.year, kinds)}
+    for period in plan_periods(plan):
+        if (period.kind, period.index) not in wanted and not _has_reports(period):
+            db.session.delete(period)
+    have = {(p.kind, p.index) for p in plan_periods(plan)}
+    for period in periods_of_year(plan.year, kinds):
+        if (period.kind.value, period.index) not in have:
+            db.session.add(
+                ReportingPeriod(
+                    plan=plan,
+                    kind=period.kind.value,
+                    year=period.year,
+                    index=period.index,
+                    starts_on=period.starts_on,
+                    ends_on=period.ends_on,
+                    due_on=period.due_on,
+                )
+            )
+    history.record(
+        user,
+        entity="plan",
+        action="update",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        after={"Kỳ báo cáo": sorted(k.value for k in kinds)},
+        note="Đổi kỳ báo cáo",
+    )
+    db.session.flush()
+
+
+def _has_reports(period: ReportingPeriod) -> bool:
+    stmt = select(ProgressReport.id).where(ProgressReport.period_id == period.id).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> None:
+    if due_on <= period.ends_on:
+        raise ReportError(
+            f"Hạn nộp phải sau ngày chốt số liệu {period.ends_on:%d/%m/%Y} "
+            "(Nghị định 09/2019/NĐ-CP, Điều 8)."
+        )
+    if due_on == period.due_on:
+        return
+    history.record(
+        user,
+        entity="period",
+        action="update",
+        entity_id=period.id,
+        plan_id=period.plan_id,
+        before={f"Hạn nộp {period.label}": f"{period.due_on:%d/%m/%Y}"},
+        after={f"Hạn nộp {period.label}": f"{due_on:%d/%m/%Y}"},
+        note="Đổi hạn nộp báo cáo",
+    )
+    period.due_on = due_on
+
+
+def current_plan_period(plan: Plan, today: date | None = None) -> ReportingPeriod | None:
+    periods = plan_periods(plan)
+    chosen = current_period([p.period for p in periods], today or today_local())
+    return next((p for p in periods if chosen and p.code == chosen.code), None)
+
+
+# ---- permissions --------------------------------------------------------------------
+
+
+def can_write(user: User | None, assignment: Assignment) -> bool:
+    """Officers write only their own unit's assignments; the coordinator may enter a
+    report on a unit's behalf; leaders read only."""
+    if user is None:
+        return False
+    if user.role == COORDINATOR:
+        return True
+    return user.role == OFFICER and user.unit_id == assignment.unit_id
+
+
+def can_read(user: User | None, assignment: Assignment) -> bool:
+    """A unit's reports are private to it, Phòng Nội vụ and the leaders."""
+    if user is None:
+        return False
+    return user.role != OFFICER or user.unit_id == assignment.unit_id
+
+
+# ---- what a unit owes -----------------------------------------------------------------
+
+
+@dataclass
+class WorkItem:
+    assignment: Assignment
+    report: ProgressReport | None
+    due_on: date | None  # None: waits for Phòng Nội vụ to set a date
+    is_overdue: bool
+
+    @property
+    def activity(self) -> Activity:
+        return self.assignment.activity
+
+
+@dataclass
+class UnitWork:
+    unit: Unit
+    period: ReportingPeriod | None
+    returned: list[WorkItem] = field(default_factory=list)
+    overdue: list[WorkItem] = field(default_factory=list)
+    due: list[WorkItem] = field(default_factory=list)
+    submitted: list[WorkItem] = field(default_factory=list)
+    accepted: list[WorkItem] = field(default_factory=list)
+    waiting_for_date: list[WorkItem] = field(default_factory=list)
+    done_earlier: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def owed_count(self) -> int:
+        return len(self.returned) + len(self.overdue) + len(self.due)
+
+
+def unit_work(unit: Unit, plan: Plan, period: ReportingPeriod | None, today: date) -> UnitWork:
+    """What `unit` owes for `period`: ongoing activities a report each period, dated
+    ones a report by their deadline until one is accepted as done."""
+    work = UnitWork(unit, period)
+    stmt = (
+        select(Assignment)
+        .join(Activity)
+        .where(Assignment.unit_id == unit.id, Activity.plan_id == plan.id)
+        .options(selectinload(Assignment.activity))
+        .order_by(Activity.position, Assignment.role)
+    )
+    assignments = db.session.scalars(stmt).all()
+    reports = _reports_by_assignment([a.id for a in assignments])
+    for assignment in assignments:
+        _classify(work, assignment, reports.get(assignment.id, []), period, today)
+    return work
+
+
+def _reports_by_assignment(ids: list[int]) -> dict[int, list[ProgressReport]]:
+    found: dict[int, list[ProgressReport]] = {}
+    if ids:
+        stmt = select(ProgressReport).where(ProgressReport.assignment_id.in_(ids))
+        for report in db.session.scalars(stmt):
+            found.setdefault(report.assignment_id, []).append(report)
+    return found
+
+
+def _classify(work, assignment, reports, period, today) -> None:  # type: ignore[no-untyped-def]
+    activity = assignment.activity
+    this_period = next((r for r in reports if period and r.period_id == period.id), None)
+    if activity.timeframe_kind == TimeframeKind.ONGOING:
+        due = period.due_on if period else None
+    else:
+        due = activity.due_on
+        finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
+        if finished and this_period is None:
+            work.done_earlier.append(WorkItem(assignment, finished[-1], due, False))
+            return
+        if due is None:
+            work.waiting_for_date.append(WorkItem(assignment, this_period, None, False))
+            return
+    item = WorkItem(assignment, this_period, due, False)
+    state = this_period.state if this_period else DRAFT
+    if state == RETURNED:
+        work.returned.append(item)
+    elif state == SUBMITTED:
+        work.submitted.append(item)
+    elif state == ACCEPTED:
+        work.accepted.append(item)
+    elif due is not None and due < today:
+        item.is_overdue = True
+        work.overdue.append(item)
+    else:
+        work.due.append(item)
+
+
+# ---- reports ------------------------------------------------------------------------
+
+
+def find_report(assignment: Assignment, period: ReportingPeriod) -> ProgressReport | None:
+    stmt = select(ProgressReport).where(
+        ProgressReport.assignment_id == assignment.id, ProgressReport.period_id == period.id
+    )
+    return db.session.scalar(stmt)
+
+
+def report_snapshot(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "Đơn vị": report.assignment.unit.name,
+        "Kỳ": report.period.label,
+        "Tình trạng": STATUS_LABELS[report.status],
+        "Kết quả": report.result,
+        "Văn bản, minh chứng": report.evidence_text,
+        "Khó khăn": report.difficulties,
+        "Đề xuất": report.proposals,
+        "Lý do không thực hiện": report.reason,
+        "Ngày hoàn thành": f"{report.completed_on:%d/%m/%Y}" if report.completed_on else "",
+        "Trạng thái": report.state_label,
+    }
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    status: str
+    result: str = ""
+    evidence_text: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    reason: str = ""
+    completed_on: date | None = None
+
+
+def save_report(
+    assignment: Assignment,
+    period: ReportingPeriod,
+    data: ReportInput,
+    user: User,
+    submit: bool,
+) -> ProgressReport:
+    """Save a draft or submit it. Submitting checks what review will need."""
+    if not can_write(user, assignment):
+        raise ReportError("Bạn không được báo cáo cho đơn vị này.")
+    if period.plan_id != assignment.activity.plan_id:
+        raise ReportError("Kỳ báo cáo không thuộc kế hoạch của hoạt động.")
+    report = find_report(assignment, period)
+    if report is None:
+        report = ProgressReport(assignment=assignment, period=period)
+        db.session.add(report)
+        before = None
+    else:
+        if not report.is_editable:
+            raise ReportError(f"Báo cáo đang ở trạng thái «{report.state_label}», không sửa được.")
+        before = report_snapshot(report)
+    _apply(report, data, user, submit)
+    db.session.flush()
+    after = report_snapshot(report)
+    changed = after if before is None else history.changed_keys(before, after)
+    if changed:
+        history.record(
+            user,
+            entity="report",
+            action="create" if before is None else "update",
+            entity_id=report.id,
+            plan_id=period.plan_id,
+            activity_id=assignment.activity_id,
+            before=None if before is None else {k: before[k] for k in changed},
+            after=changed,
+            note="Gửi báo cáo" if submit else "Lưu nháp",
+        )
+    return report
+
+
+def _apply(report: ProgressReport, data: ReportInput, user: User, submit: bool) -> None:
+    if data.status not in STATUS_LABELS:
+        raise ReportError("Tình trạng thực hiện không hợp lệ.")
+    if submit and data.status == NOT_DONE and not one_line(data.reason):
+        raise ReportError("Báo cáo «Không thực hiện» cần nêu lý do.")
+    if submit and data.status == DONE and not one_line(data.result):
+        raise ReportError("Báo cáo «Hoàn thành» cần nêu kết quả thực hiện.")
+    if data.completed_on and data.completed_on > today_local():
+        raise ReportError("Ngày hoàn thành không được sau hôm nay.")
+    report.status = data.status
+    report.result = data.result.strip()
+    report.evidence_text = data.evidence_text.strip()
+    report.difficulties = data.difficulties.strip()
+    report.proposals = data.proposals.strip()
+    report.reason = data.reason.strip()
+    report.completed_on = data.completed_on or (today_local() if data.status == DONE else None)
+    report.documents = [
+        EvidenceDocument(
+            text=d.text,
+            doc_type=d.doc_type,
+            number=d.number,
+            issued_on=d.issued_on,
+            issuer=d.issuer,
+        )
+        for d in find_documents(report.evidence_text)
+    ]
+    report.updated_at, report.updated_by = now_utc(), user
+    if submit:
+        report.state, report.submitted_at = SUBMITTED, now_utc()
+    elif report.state == RETURNED:
+        report.state = RETURNED  # stays returned until resubmitted
+    else:
+        report.state = DRAFT
+
+
+def review_report(report: ProgressReport, accept: bool, comment: str, user: User) -> None:
+    if user.role != COORDINATOR:
+        raise ReportError("Chỉ Phòng Nội vụ được duyệt báo cáo.")
+    if report.state != SUBMITTED:
+        raise ReportError(f"Chỉ duyệt được báo cáo đã gửi (đang là «{report.state_label}»).")
+    comment = comment.strip()
+    if not accept and not comment:
+        raise ReportError("Trả lại báo cáo cần ghi rõ lý do để đơn vị sửa.")
+    before = {"Trạng thái": report.state_label, "Ý kiến duyệt": report.review_comment}
+    report.state = ACCEPTED if accept else RETURNED
+    report.review_comment = comment
+    report.reviewed_at, report.reviewed_by = now_utc(), user
+    history.record(
+        user,
+        entity="report",
+        action="update",
+        entity_id=report.id,
+        plan_id=report.period.plan_id,
+        activity_id=report.assignment.activity_id,
+        before=before,
+        after={"Trạng thái": report.state_label, "Ý kiến duyệt": comment},
+        note=f"{'Chấp nhận' if accept else 'Trả lại'} báo cáo của {report.assignment.unit.name}",
+    )
+    db.session.flush()
+
+
+def reports_for_activity(activity: Activity, user: User | None) -> list[ProgressReport]:
+    ids = [a.id for a in activity.assignments if can_read(user, a)]
+    if not ids:
+        return []
+    stmt = (
+        select(ProgressReport)
+        .where(ProgressReport.assignment_id.in_(ids))
+        .options(selectinload(ProgressReport.period), selectinload(ProgressReport.documents))
+    )
+    reports = db.session.scalars(stmt).all()
+    return sorted(
+        reports, key=lambda r: (r.period.ends_on, r.assignment.role != LEAD, r.assignment.position)
+    )
+
+
+def review_queue(plan: Plan) -> list[ProgressReport]:
+    stmt = (
+        select(ProgressReport)
+        .join(ReportingPeriod)
+        .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state == SUBMITTED)
+        .order_by(ProgressReport.submitted_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class GroupProgress:
+    group: Unit
+    done: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.done:02d}/{self.total:02d} {self.group.name.removeprefix('UBND ')}"
+
+
+def group_progress(activity: Activity) -> list[GroupProgress]:
+    """For each group the activity is led by: members whose report is accepted as done."""
+    result = []
+    by_group: dict[int, list[Assignment]] = {}
+    for a in activity.assignments:
+        if a.role == LEAD and a.via_group_id:
+            by_group.setdefault(a.via_group_id, []).append(a)
+    for group_id, assignments in by_group.items():
+        reports = _reports_by_assignment([a.id for a in assignments])
+        done = sum(
+            1
+            for a in assignments
+            if any(r.state == ACCEPTED and r.status == DONE for r in reports.get(a.id, []))
+        )
+        result.append(GroupProgress(db.session.get(Unit, group_id), done, len(assignments)))
+    return result
+
+
+# ---- deadlines and reassignment ---------------------------------------------------------
+
+
+def change_deadline(activity: Activity, due_on: date, reason: str, user: User) -> None:
+    """Set or extend an activity's deadline; the first deadline is kept."""
+    reason = one_line(reason)
+    if not reason:
+        raise ReportError("Đổi thời hạn cần ghi lý do.")
+    if activity.due_on == due_on:
+        raise ReportError("Thời hạn mới trùng thời hạn hiện tại.")
+    before = {"Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "Chưa có"}
+    if activity.original_due_on is None:
+        activity.original_due_on = activity.due_on
+    activity.due_on = due_on
+    history.record(
+        user,
+        entity="activity",
+        action="update",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before=before,
+        after={"Thời hạn": f"{due_on:%d/%m/%Y}"},
+        note=f"Đổi thời hạn: {reason}",
+    )
+    db.session.flush()
+
+
+def reassign(assignment: Assignment, unit: Unit, reason: str, user: User) -> None:
+    """Give an assignment to another unit; its reports stay with the history."""
+    reason = one_line(reason)
+    if not reason:
+        raise ReportError("Giao lại cho đơn vị khác cần ghi lý do.")
+    activity = assignment.activity
+    if unit.locality_id != activity.plan.locality_id:
+        raise ReportError("Đơn vị không thuộc địa phương của kế hoạch.")
+    clash = any(
+        a.unit_id == unit.id and a.role == assignment.role and a.id != assignment.id
+        for a in activity.assignments
+    )
+    if clash:
+        raise ReportError(f"«{unit.name}» đã có trong hoạt động với vai trò này.")
+    before = history.activity_snapshot(activity)
+    assignment.unit = unit
+    assignment.via_group_id = None
+    db.session.flush()
+    after = history.activity_snapshot(activity)
+    history.record(
+        user,
+        entity="activity",
+        action="update",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before={k: before[k] for k in history.changed_keys(before, after)},
+        after=history.changed_keys(before, after),
+        note=f"Giao lại: {reason}",
+    )

@@ -1,0 +1,375 @@
+"""Progress reports: the unit's work page, the report form, evidence files, review,
+reporting periods, deadline changes and reassignment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional
+
+from tracker.clock import today_local
+from tracker.domain.periods import KIND_LABELS, PeriodKind
+from tracker.extensions import db
+from tracker.models import (
+    Activity,
+    Assignment,
+    Attachment,
+    Plan,
+    ProgressReport,
+    ReportingPeriod,
+    Unit,
+)
+from tracker.models.reporting import STATUS_LABELS
+from tracker.models.users import OFFICER
+from tracker.services import attachments as attachment_service
+from tracker.services import catalog as catalog_service
+from tracker.services import plans as plan_service
+from tracker.services import reporting
+from tracker.web.auth import coordinator_required, login_required
+
+bp = Blueprint("reports", __name__)
+
+
+class ReportForm(FlaskForm):
+    status = SelectField(
+        "Tình trạng thực hiện", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
+    )
+    result = TextAreaField("Kết quả thực hiện")
+    evidence_text = TextAreaField(
+        "Văn bản, minh chứng",
+        description="Ví dụ: Kế hoạch số 35/KH-UBND ngày 22/02/2023 của UBND thị xã",
+    )
+    completed_on = DateField("Ngày hoàn thành", validators=[Optional()])
+    reason = TextAreaField("Lý do không thực hiện")
+    difficulties = TextAreaField("Khó khăn, vướng mắc")
+    proposals = TextAreaField("Đề xuất, kiến nghị")
+
+
+class ReviewForm(FlaskForm):
+    comment = TextAreaField("Ý kiến của Phòng Nội vụ")
+
+
+class FileForm(FlaskForm):
+    file = FileField("Tệp minh chứng (PDF, Word, Excel, ảnh)")
+
+
+class DeadlineForm(FlaskForm):
+    due_on = DateField("Thời hạn mới", validators=[DataRequired("Chọn ngày.")])
+    reason = StringField("Lý do", validators=[DataRequired("Ghi lý do.")])
+
+
+class ReassignForm(FlaskForm):
+    unit_id = SelectField("Giao cho đơn vị", coerce=int)
+    reason = StringField("Lý do", validators=[DataRequired("Ghi lý do.")])
+
+
+class ActionForm(FlaskForm):
+    """CSRF only."""
+
+
+def _get(model, object_id: int):  # type: ignore[no-untyped-def]
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _readable_report(report_id: int) -> ProgressReport:
+    report = _get(ProgressReport, report_id)
+    if not reporting.can_read(g.user, report.assignment):
+        abort(404)  # another unit's report does not exist for this user
+    return report
+
+
+# ---- the unit's work page -------------------------------------------------------------
+
+
+@bp.route("/work")
+@login_required
+def work():
+    """What a unit owes: returned reports, overdue, due this period — first thing."""
+    plans = plan_service.all_plans()
+    if not plans:
+        abort(404)
+    plan = next((p for p in plans if str(p.id) == request.args.get("plan")), plans[0])
+    unit = _work_unit()
+    if unit is None:
+        return render_template("reports/choose_unit.html", plan=plan, units=_reporting_units(plan))
+    periods = reporting.plan_periods(plan)
+    period = next((p for p in periods if str(p.id) == request.args.get("period")), None)
+    period = period or reporting.current_plan_period(plan)
+    result = reporting.unit_work(unit, plan, period, today_local())
+    return render_template(
+        "reports/work.html",
+        plan=plan,
+        plans=plans,
+        unit=unit,
+        periods=periods,
+        period=period,
+        work=result,
+        today=today_local(),
+    )
+
+
+def _work_unit() -> Unit | None:
+    if g.user.role == OFFICER:
+        return g.user.unit
+    unit_id = request.args.get("unit", "")
+    return db.session.get(Unit, int(unit_id)) if unit_id.isdigit() else None
+
+
+def _reporting_units(plan: Plan) -> list[Unit]:
+    return [u for u in plan_service.units_for_plan(plan) if u.kind not in ("group", "vague")]
+
+
+# ---- one report ------------------------------------------------------------------------
+
+
+@bp.route(
+    "/assignments/<int:assignment_id>/periods/<int:period_id>/report", methods=["GET", "POST"]
+)
+@login_required
+def edit(assignment_id: int, period_id: int):
+    assignment = _get(Assignment, assignment_id)
+    period = _get(ReportingPeriod, period_id)
+    if not reporting.can_write(g.user, assignment) or period.plan_id != assignment.activity.plan_id:
+        abort(403)
+    report = reporting.find_report(assignment, period)
+    form = ReportForm(obj=report)
+    if form.validate_on_submit():
+        data = reporting.ReportInput(
+            status=form.status.data,
+            result=form.result.data or "",
+            evidence_text=form.evidence_text.data or "",
+            difficulties=form.difficulties.data or "",
+            proposals=form.proposals.data or "",
+            reason=form.reason.data or "",
+            completed_on=form.completed_on.data,
+        )
+        submit = request.form.get("action") == "submit"
+        try:
+            report = reporting.save_report(assignment, period, data, g.user, submit)
+        except reporting.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã gửi báo cáo tới Phòng Nội vụ." if submit else "Đã lưu nháp.", "success")
+            return redirect(url_for("reports.show", report_id=report.id))
+    return render_template(
+        "reports/edit.html",
+        assignment=assignment,
+        activity=assignment.activity,
+        period=period,
+        report=report,
+        form=form,
+    )
+
+
+@bp.route("/reports/<int:report_id>")
+@login_required
+def show(report_id: int):
+    report = _readable_report(report_id)
+    return render_template(
+        "reports/show.html",
+        report=report,
+        activity=report.assignment.activity,
+        review_form=ReviewForm(),
+        file_form=FileForm(),
+        action_form=ActionForm(),
+        can_write=reporting.can_write(g.user, report.assignment),
+    )
+
+
+@bp.route("/reports/<int:report_id>/review", methods=["POST"])
+@coordinator_required
+def review(report_id: int):
+    report = _get(ProgressReport, report_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        accept = request.form.get("action") == "accept"
+        try:
+            reporting.review_report(report, accept, form.comment.data or "", g.user)
+        except reporting.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                "Đã chấp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị.", "success"
+            )
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/plans/<int:plan_id>/reviews")
+@coordinator_required
+def queue(plan_id: int):
+    plan = _get(Plan, plan_id)
+    return render_template("reports/queue.html", plan=plan, reports=reporting.review_queue(plan))
+
+
+# ---- evidence files ---------------------------------------------------------------------
+
+
+@bp.route("/reports/<int:report_id>/attachments", methods=["POST"])
+@login_required
+def upload(report_id: int):
+    report = _readable_report(report_id)
+    if not reporting.can_write(g.user, report.assignment) or not report.is_editable:
+        abort(403)
+    form = FileForm()
+    upload_file = form.file.data if form.validate_on_submit() else None
+    if upload_file is None or not upload_file.filename:
+        flash("Chọn tệp minh chứng.", "error")
+    else:
+        try:
+            attachment_service.add_attachment(
+                report,
+                upload_file.filename,
+                upload_file.read(),
+                g.user,
+                current_app.config["ATTACHMENTS_DIR"],
+                current_app.config["MAX_ATTACHMENT_BYTES"],
+            )
+        except attachment_service.AttachmentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã thêm tệp minh chứng.", "success")
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = _get(Attachment, attachment_id)
+    if not reporting.can_read(g.user, attachment.report.assignment):
+        abort(404)
+    path = attachment_service.path_for(current_app.config["ATTACHMENTS_DIR"], attachment.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def remove(attachment_id: int):
+    attachment = _get(Attachment, attachment_id)
+    report = attachment.report
+    if not reporting.can_write(g.user, report.assignment) or not report.is_editable:
+        abort(403)
+    if ActionForm().validate_on_submit():
+        attachment_service.remove_attachment(attachment, g.user)
+        db.session.commit()
+        flash("Đã bỏ tệp minh chứng.", "success")
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+# ---- periods, deadlines, reassignment -----------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/periods", methods=["GET", "POST"])
+@login_required
+def periods(plan_id: int):
+    plan = _get(Plan, plan_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not g.user.can_edit_plans:
+            abort(403)
+        if form.validate_on_submit():
+            _save_periods(plan)
+    return render_template(
+        "reports/periods.html",
+        plan=plan,
+        periods=reporting.plan_periods(plan),
+        form=form,
+        kinds=KIND_LABELS,
+        collected={p.kind for p in reporting.plan_periods(plan)},
+    )
+
+
+def _save_periods(plan: Plan) -> None:
+    valid = {k.value for k in PeriodKind}
+    kinds = {PeriodKind(k) for k in request.form.getlist("kinds") if k in valid}
+    try:
+        reporting.set_collected_kinds(plan, kinds, g.user)
+        for period in reporting.plan_periods(plan):
+            value = request.form.get(f"due-{period.code}", "")
+            if value:
+                reporting.set_period_due(period, date.fromisoformat(value), g.user)
+    except (reporting.ReportError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, reporting.ReportError) else "Ngày không hợp lệ.", "error")
+    else:
+        db.session.commit()
+        flash("Đã lưu kỳ báo cáo.", "success")
+
+
+@bp.route("/activities/<int:activity_id>/deadline", methods=["POST"])
+@coordinator_required
+def deadline(activity_id: int):
+    activity = _get(Activity, activity_id)
+    form = DeadlineForm()
+    if not form.validate_on_submit():
+        flash("Chọn thời hạn mới và ghi lý do.", "error")
+    else:
+        try:
+            reporting.change_deadline(activity, form.due_on.data, form.reason.data, g.user)
+        except reporting.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã đổi thời hạn; thời hạn ban đầu vẫn được giữ.", "success")
+    return redirect(url_for("activities.detail", activity_id=activity.id))
+
+
+def reassign_form(activity: Activity) -> ReassignForm:
+    form = ReassignForm(prefix="reassign")
+    units = catalog_service.sorted_units(catalog_service.units_of(activity.plan.locality_id))
+    form.unit_id.choices = [SelectChoice(u.id, u.name) for u in units if u.kind != "group"]
+    return form
+
+
+@bp.route("/assignments/<int:assignment_id>/reassign", methods=["POST"])
+@coordinator_required
+def reassign(assignment_id: int):
+    assignment = _get(Assignment, assignment_id)
+    form = reassign_form(assignment.activity)
+    if not form.validate_on_submit():
+        flash("Chọn đơn vị mới và ghi lý do.", "error")
+    else:
+        unit = db.session.scalar(select(Unit).where(Unit.id == form.unit_id.data))
+        try:
+            reporting.reassign(assignment, unit, form.reason.data, g.user)
+        except reporting.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Đã giao lại cho {unit.name}.", "success")
+    return redirect(url_for("activities.detail", activity_id=assignment.activity_id))
