@@ -105,3 +105,34 @@ def auth(client):
 def ctx(app):
     with app.app_context():
         yield
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Freeze the app's clock: `frozen(datetime(2023, 5, 2, 3, tzinfo=UTC))`."""
+    from tracker import clock
+
+    def freeze(moment):
+        monkeypatch.setattr(clock, "frozen", moment)
+
+    return freeze
+
+
+def make_user(app, username: str, unit_name: str | None, role: str = "officer") -> None:
+    """An account for tests, with password "matkhau-" + username."""
+    from sqlalchemy import select
+
+    from tracker.models import Unit
+    from tracker.services.accounts import create_user
+
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.name == unit_name)) if unit_name else None
+        create_user(
+            username=username,
+            full_name=f"Cán bộ {unit_name or username}",
+            role=role,
+            unit=unit,
+            password=f"matkhau-{username}",
+            by=None,
+        )
+        db.session.commit()

@@ -496,3 +496,19 @@ def reassign(assignment: Assignment, unit: Unit, reason: str, user: User) -> Non
         after=history.changed_keys(before, after),
         note=f"Giao lại: {reason}",
     )
+
+
+def visible_changes(changes: Iterable[Any], user: User | None) -> list[Any]:
+    """History rows the user may see: a report's changes are as private as the report."""
+    changes = list(changes)
+    report_ids = {c.entity_id for c in changes if c.entity == "report"}
+    if not report_ids or (user is not None and user.role != OFFICER):
+        return changes
+    stmt = (
+        select(ProgressReport.id, Assignment.unit_id)
+        .join(Assignment)
+        .where(ProgressReport.id.in_(report_ids))
+    )
+    owner = {report_id: unit_id for report_id, unit_id in db.session.execute(stmt)}
+    unit_id = user.unit_id if user else None
+    return [c for c in changes if c.entity != "report" or owner.get(c.entity_id) == unit_id]

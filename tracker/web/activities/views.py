@@ -89,7 +89,7 @@ def detail(activity_id: int):
         "activities/detail.html",
         activity=activity,
         plan=activity.plan,
-        changes=changes,
+        changes=reporting.visible_changes(changes, g.user),
         lead=plan_service.unit_labels(activity, LEAD),
         support=plan_service.unit_labels(activity, SUPPORT),
         assign_form=_assignment_form(activity),

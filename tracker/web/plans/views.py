@@ -14,6 +14,7 @@ from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.services import plans as plan_service
+from tracker.services import reporting
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("plans", __name__)
@@ -177,7 +178,7 @@ def history(plan_id: int):
     return render_template(
         "plans/history.html",
         plan=plan,
-        changes=changes,
+        changes=reporting.visible_changes(changes, g.user),
         page=page,
         pages=max(1, -(-total // HISTORY_PAGE)),
         total=total,
