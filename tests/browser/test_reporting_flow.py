@@ -1,0 +1,84 @@
+"""Issue 3's done-when, in chromium: the coordinator creates a commune officer; the
+officer, on a phone, reports with evidence and submits; the coordinator returns it; the
+officer fixes and resubmits; the coordinator accepts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.browser.conftest import login, screenshot
+from tracker import clock
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def in_may_2023(monkeypatch):
+    monkeypatch.setattr(clock, "frozen", datetime(2023, 5, 2, 3, tzinfo=UTC))
+
+
+def logout(page):
+    page.click("header button[type=submit]")
+    page.wait_for_url("**/login")
+
+
+def test_report_return_resubmit_accept(live_server, page, phone, tmp_path):
+    base, _app = live_server
+    login(page, base)
+    page.goto(f"{base}/users")
+    page.fill("#username", "vinhhai.canbo")
+    page.fill("#full_name", "Lâm Thị Bích")
+    page.select_option("#role", "officer")
+    page.select_option("#unit_id", label="xã Vĩnh Hải")
+    page.fill("#password", "vinhhai-2023")
+    page.click("#new-user button[type=submit]")
+    assert "Đã tạo tài khoản «vinhhai.canbo»" in page.inner_text(".flash.success")
+
+    login(phone, base, "vinhhai.canbo", "vinhhai-2023")
+    phone.goto(f"{base}/work")
+    assert phone.inner_text("h1") == "xã Vĩnh Hải"
+    screenshot(phone, "work-page-phone")
+    phone.click("#due .work-item[data-activity='1.5'] a.btn")
+    phone.select_option("#status", "done")
+    phone.fill("#result", "Tổ chức 6 buổi tuyên truyền quy chế dân chủ tại 6 ấp.")
+    phone.fill("#evidence_text", "Kế hoạch số 12/KH-UBND ngày 15/02/2023 của UBND xã Vĩnh Hải")
+    phone.fill("#completed_on", "2023-04-28")
+    phone.click("#submit-report")
+    phone.wait_for_selector("#state")
+    assert phone.inner_text("#state") == "Đã gửi, chờ duyệt"
+    assert "12/KH-UBND" in phone.inner_text("#documents")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    screenshot(phone, "report-submitted-phone")
+    report_url = phone.url
+
+    page.goto(report_url)
+    page.fill("#comment", "Đề nghị bổ sung số lượt người tham dự.")
+    page.click("#return")
+    assert page.inner_text("#state") == "Bị trả lại"
+
+    phone.goto(f"{base}/work")
+    returned = phone.inner_text("#returned")
+    assert "bổ sung số lượt người tham dự" in returned
+    phone.click("#returned a.btn:has-text('Xem báo cáo')")
+    evidence = tmp_path / "bien-ban-hoi-nghi.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% bien ban hoi nghi\n%%EOF\n")
+    phone.set_input_files("#upload-evidence input[type=file]", str(evidence))
+    phone.click("#upload-evidence button[type=submit]")
+    assert "bien-ban-hoi-nghi.pdf" in phone.inner_text("#attachments")
+    phone.click("text=Sửa báo cáo")
+    phone.fill("#result", "Tổ chức 6 buổi tuyên truyền tại 6 ấp, 412 lượt người tham dự.")
+    phone.click("#submit-report")
+    phone.wait_for_selector("#state")
+
+    page.goto(report_url)
+    assert "bien-ban-hoi-nghi.pdf" in page.inner_text("#attachments")
+    page.click("#accept")
+    assert page.inner_text("#state") == "Đã được chấp nhận"
+    page.click("text=← Hoạt động")
+    assert "01/10 xã, phường" in page.inner_text("#group-progress")
+    screenshot(page, "activity-after-accept")
+
+    phone.goto(f"{base}/work")
+    assert "Đã được chấp nhận" in phone.inner_text("#accepted")
