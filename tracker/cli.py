@@ -28,6 +28,7 @@ from tracker.services.seeding import load_seeds
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(import_annex_command)
+    app.cli.add_command(import_progress_command)
 
 
 def _fail(message: str) -> None:
@@ -192,3 +193,55 @@ def _print_preview(preview: ImportPreview) -> None:
             f"Thay đổi: thêm {len(d.added)}, sửa {len(d.changed)}, xóa {len(d.removed)}, "
             f"giữ nguyên {len(d.unchanged)}."
         )
+
+
+@click.command("import-progress")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_ref", required=True, help="Kế hoạch: mã số, số hiệu hoặc năm.")
+@click.option("--period", "period_ref", required=True, help="Kỳ báo cáo: mã như 2023-H1 hoặc số.")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi gì.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả kiểm tra dưới dạng JSON.")
+def import_progress_command(file, plan_ref, period_ref, dry_run, as_json):
+    """Nhập bảng tiến độ (.xlsx) một đơn vị đã điền, tải từ hệ thống."""
+    from tracker.services import progress_sheet
+
+    plan = plan_service.find_plan(plan_ref)
+    if plan is None:
+        _fail(f"Không tìm thấy kế hoạch «{plan_ref}».")
+    period = progress_sheet.find_period(plan, period_ref)
+    if period is None:
+        _fail(f"Kế hoạch không có kỳ «{period_ref}».")
+    preview = progress_sheet.preview_sheet(plan, period, file.name, file.read_bytes())
+    report = {
+        "unit": preview.unit.name if preview.unit else None,
+        "period": period.code,
+        "errors": preview.errors,
+        "rows": [
+            {
+                "row": line.row,
+                "assignment_id": line.assignment.id if line.assignment else None,
+                "errors": line.errors,
+                "changes": {k: {"before": b, "after": a} for k, (b, a) in line.changes.items()},
+            }
+            for line in preview.lines
+        ],
+    }
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for message in preview.errors:
+            click.echo(f"[error] {message}", err=True)
+        for line in preview.bad_lines:
+            click.echo(f"[error] dòng {line.row}: {' '.join(line.errors)}", err=True)
+        click.echo(f"{len(preview.changed_lines)} dòng có thay đổi.")
+    if preview.errors or preview.bad_lines:
+        db.session.rollback()
+        sys.exit(1)
+    if dry_run or not preview.changed_lines:
+        db.session.rollback()
+        return
+    count = progress_sheet.apply_sheet(preview, None)
+    db.session.commit()
+    if not as_json:
+        click.echo(f"Đã ghi {count} báo cáo (trạng thái: đã gửi, chờ duyệt).")

@@ -3,6 +3,7 @@ reporting periods, deadline changes and reassignment."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from flask import (
@@ -41,7 +42,7 @@ from tracker.models.users import OFFICER
 from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
 from tracker.services import plans as plan_service
-from tracker.services import reporting
+from tracker.services import progress_sheet, reporting, staging
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("reports", __name__)
@@ -373,3 +374,80 @@ def reassign(assignment_id: int):
             db.session.commit()
             flash(f"Đã giao lại cho {unit.name}.", "success")
     return redirect(url_for("activities.detail", activity_id=assignment.activity_id))
+
+
+# ---- spreadsheet round trip -------------------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/periods/<int:period_id>/units/<int:unit_id>/sheet.xlsx")
+@coordinator_required
+def export_sheet(plan_id: int, period_id: int, unit_id: int):
+    plan, period, unit = _get(Plan, plan_id), _get(ReportingPeriod, period_id), _get(Unit, unit_id)
+    if period.plan_id != plan.id:
+        abort(404)
+    data = progress_sheet.export_unit_sheet(plan, period, unit)
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        max_age=0,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        download_name=f"tien-do-{period.code}-{unit.id}.xlsx",
+    )
+
+
+class SheetUploadForm(FlaskForm):
+    period_id = SelectField("Kỳ báo cáo", coerce=int)
+    file = FileField("Bảng tiến độ đơn vị đã điền (.xlsx)")
+
+
+@bp.route("/plans/<int:plan_id>/progress-import", methods=["GET", "POST"])
+@coordinator_required
+def import_sheet(plan_id: int):
+    plan = _get(Plan, plan_id)
+    form = SheetUploadForm()
+    form.period_id.choices = [SelectChoice(p.id, p.label) for p in reporting.plan_periods(plan)]
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        if not upload_file or not upload_file.filename:
+            flash("Chọn tệp bảng tiến độ.", "error")
+        else:
+            token = staging.stage(
+                current_app.config["INSTANCE_DIR"], upload_file.filename, upload_file.read()
+            )
+            return redirect(
+                url_for(
+                    "reports.sheet_preview",
+                    plan_id=plan.id,
+                    period_id=form.period_id.data,
+                    token=token,
+                )
+            )
+    return render_template("reports/sheet_upload.html", plan=plan, form=form)
+
+
+@bp.route(
+    "/plans/<int:plan_id>/periods/<int:period_id>/progress-import/<token>", methods=["GET", "POST"]
+)
+@coordinator_required
+def sheet_preview(plan_id: int, period_id: int, token: str):
+    plan, period = _get(Plan, plan_id), _get(ReportingPeriod, period_id)
+    staged = staging.load(current_app.config["INSTANCE_DIR"], token)
+    if staged is None or period.plan_id != plan.id:
+        abort(404)
+    preview = progress_sheet.preview_sheet(plan, period, *staged)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            count = progress_sheet.apply_sheet(preview, g.user)
+        except reporting.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            staging.discard(current_app.config["INSTANCE_DIR"], token)
+            flash(f"Đã ghi {count} báo cáo của {preview.unit.name}; chờ duyệt.", "success")
+            return redirect(url_for("reports.queue", plan_id=plan.id))
+    db.session.rollback()
+    return render_template(
+        "reports/sheet_preview.html", plan=plan, period=period, preview=preview, form=form
+    )
