@@ -7,10 +7,12 @@ database (one plain, one with `seeds/` loaded); each test gets its own copy of i
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from tracker import create_app
 from tracker.extensions import db
@@ -136,3 +138,21 @@ def make_user(app, username: str, unit_name: str | None, role: str = "officer") 
             by=None,
         )
         db.session.commit()
+
+
+@pytest.fixture
+def live_server(tmp_path, seeded_db):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
+    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True, "TESTING": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

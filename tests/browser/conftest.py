@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import _config
-from tracker import create_app
-from tracker.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -23,24 +18,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture
-def live_server(tmp_path, seeded_db):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
-    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True, "TESTING": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
