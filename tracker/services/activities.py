@@ -94,7 +94,12 @@ def _groups_members(unit: Unit) -> list[tuple[int, int | None]]:
 
 
 def add_activity(
-    group: ContentGroup, number: str, text: str, timeframe_text: str, user: User | None
+    group: ContentGroup,
+    number: str,
+    text: str,
+    timeframe_text: str,
+    user: User | None,
+    dimension_ids: Sequence[int] = (),
 ) -> Activity:
     text = one_line(text)
     if not text:
@@ -111,6 +116,7 @@ def add_activity(
     activity.number = normalise_number(activity.number_raw)
     activity.timeframe = read_timeframe(timeframe_text, plan.year)
     db.session.add(activity)
+    activity.dimensions = _dimensions(dimension_ids)
     db.session.flush()
     update_search_text(activity)
     history.record(
@@ -150,32 +156,19 @@ def edit_activity(
     activity.text = text
     if one_line(timeframe_text) != activity.timeframe_text:
         activity.timeframe = read_timeframe(timeframe_text, activity.plan.year)
-    dimensions = db.session.scalars(
-        select(PapiDimension).where(PapiDimension.id.in_(dimension_ids))
-    ).all()
-    activity.dimensions = sorted(dimensions, key=lambda d: d.id)
+    activity.dimensions = _dimensions(dimension_ids)
     return _record_update(activity, before, user, "Sửa bằng tay")
+
+
+def _dimensions(ids: Sequence[int]) -> list[PapiDimension]:
+    stmt = select(PapiDimension).where(PapiDimension.id.in_(ids)).order_by(PapiDimension.id)
+    return list(db.session.scalars(stmt))
 
 
 def _record_update(activity: Activity, before: dict, user: User | None, note: str) -> bool:
     db.session.flush()
     update_search_text(activity)
-    after = history.activity_snapshot(activity)
-    changed = history.changed_keys(before, after)
-    if not changed:
-        return False
-    history.record(
-        user,
-        entity="activity",
-        action="update",
-        entity_id=activity.id,
-        plan_id=activity.plan_id,
-        activity_id=activity.id,
-        before={k: before.get(k) for k in changed},
-        after=changed,
-        note=note,
-    )
-    return True
+    return history.record_activity_update(activity, before, user, note)
 
 
 def add_assignment(activity: Activity, unit: Unit, role: str, user: User | None) -> bool:

@@ -280,18 +280,7 @@ def _update_activity(activity, item, groups, real_ids, units, user, note) -> Non
     set_assignments(activity, _unit_rows(item, real_ids), units)
     db.session.flush()
     update_search_text(activity)
-    after = history.activity_snapshot(activity)
-    history.record(
-        user,
-        entity="activity",
-        action="update",
-        entity_id=activity.id,
-        plan_id=activity.plan_id,
-        activity_id=activity.id,
-        before={k: before[k] for k in history.changed_keys(before, after)},
-        after=history.changed_keys(before, after),
-        note=note,
-    )
+    history.record_activity_update(activity, before, user, note)
 
 
 def _delete_activity(activity: Activity, user: User | None, note: str) -> None:

@@ -47,6 +47,7 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
         "Đơn vị chủ trì": [a.unit.name for a in activity.assignments if a.role == "lead"],
         "Đơn vị phối hợp": [a.unit.name for a in activity.assignments if a.role == "support"],
         "Thời gian thực hiện": activity.timeframe_text,
+        "Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "",
         "Chỉ số PAPI": [d.id for d in activity.dimensions],
         **({"Cột khác": dict(activity.extra)} if activity.extra else {}),
     }
@@ -56,6 +57,28 @@ def _group_name(group: ContentGroup | None) -> str:
     if group is None:
         return ""
     return f"{group.label}. {group.title}".strip(". ") if group.label else group.title
+
+
+def record_activity_update(
+    activity: Activity, before: dict[str, Any], user: User | None, note: str
+) -> bool:
+    """Record what changed in an activity since `before` (a snapshot); False if nothing."""
+    after = activity_snapshot(activity)
+    changed = changed_keys(before, after)
+    if not changed:
+        return False
+    record(
+        user,
+        entity="activity",
+        action="update",
+        entity_id=activity.id,
+        plan_id=activity.plan_id,
+        activity_id=activity.id,
+        before={k: before.get(k) for k in changed},
+        after=changed,
+        note=note,
+    )
+    return True
 
 
 def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.clock import now_utc, today_local
 from tracker.domain.evidence import find_documents
-from tracker.domain.periods import PeriodKind, current_period, periods_of_year
+from tracker.domain.periods import Period, PeriodKind, current_period, periods_of_year
 from tracker.domain.text import one_line
 from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
@@ -58,19 +58,23 @@ def ensure_periods(
     if existing:
         return existing
     for period in periods_of_year(plan.year, set(kinds)):
-        db.session.add(
-            ReportingPeriod(
-                plan=plan,
-                kind=period.kind.value,
-                year=period.year,
-                index=period.index,
-                starts_on=period.starts_on,
-                ends_on=period.ends_on,
-                due_on=period.due_on,
-            )
-        )
+        _add_period(plan, period)
     db.session.flush()
     return plan_periods(plan)
+
+
+def _add_period(plan: Plan, period: Period) -> None:
+    db.session.add(
+        ReportingPeriod(
+            plan=plan,
+            kind=period.kind.value,
+            year=period.year,
+            index=period.index,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            due_on=period.due_on,
+        )
+    )
 
 
 def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -> None:
@@ -84,17 +88,7 @@ def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -
     have = {(p.kind, p.index) for p in plan_periods(plan)}
     for period in periods_of_year(plan.year, kinds):
         if (period.kind.value, period.index) not in have:
-            db.session.add(
-                ReportingPeriod(
-                    plan=plan,
-                    kind=period.kind.value,
-                    year=period.year,
-                    index=period.index,
-                    starts_on=period.starts_on,
-                    ends_on=period.ends_on,
-                    due_on=period.due_on,
-                )
-            )
+            _add_period(plan, period)
     history.record(
         user,
         entity="plan",
@@ -449,21 +443,11 @@ def change_deadline(activity: Activity, due_on: date, reason: str, user: User) -
         raise ReportError("Đổi thời hạn cần ghi lý do.")
     if activity.due_on == due_on:
         raise ReportError("Thời hạn mới trùng thời hạn hiện tại.")
-    before = {"Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "Chưa có"}
+    before = history.activity_snapshot(activity)
     if activity.original_due_on is None:
         activity.original_due_on = activity.due_on
     activity.due_on = due_on
-    history.record(
-        user,
-        entity="activity",
-        action="update",
-        entity_id=activity.id,
-        plan_id=activity.plan_id,
-        activity_id=activity.id,
-        before=before,
-        after={"Thời hạn": f"{due_on:%d/%m/%Y}"},
-        note=f"Đổi thời hạn: {reason}",
-    )
+    history.record_activity_update(activity, before, user, f"Đổi thời hạn: {reason}")
     db.session.flush()
 
 
@@ -485,18 +469,7 @@ def reassign(assignment: Assignment, unit: Unit, reason: str, user: User) -> Non
     assignment.unit = unit
     assignment.via_group_id = None
     db.session.flush()
-    after = history.activity_snapshot(activity)
-    history.record(
-        user,
-        entity="activity",
-        action="update",
-        entity_id=activity.id,
-        plan_id=activity.plan_id,
-        activity_id=activity.id,
-        before={k: before[k] for k in history.changed_keys(before, after)},
-        after=history.changed_keys(before, after),
-        note=f"Giao lại: {reason}",
-    )
+    history.record_activity_update(activity, before, user, f"Giao lại: {reason}")
 
 
 def visible_changes(changes: Iterable[Any], user: User | None) -> list[Any]:

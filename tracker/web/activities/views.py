@@ -159,15 +159,7 @@ def new(group_id: int):
                 form.text.data,
                 form.timeframe_text.data or "",
                 g.user,
-            )
-            activity_service.edit_activity(
-                activity,
-                group=target,
-                number=form.number.data or "",
-                text=form.text.data,
-                timeframe_text=form.timeframe_text.data or "",
-                dimension_ids=form.dimension_ids.data or [],
-                user=g.user,
+                form.dimension_ids.data or [],
             )
         except activity_service.EditError as exc:
             db.session.rollback()
