@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(import_annex_command)
     app.cli.add_command(import_progress_command)
+    app.cli.add_command(summary_command)
 
 
 def _fail(message: str) -> None:
@@ -245,3 +246,36 @@ def import_progress_command(file, plan_ref, period_ref, dry_run, as_json):
     db.session.commit()
     if not as_json:
         click.echo(f"Đã ghi {count} báo cáo (trạng thái: đã gửi, chờ duyệt).")
+
+
+@click.command("summary")
+@with_appcontext
+@click.option("--plan", "plan_ref", required=True, help="Kế hoạch: mã số, số hiệu hoặc năm.")
+@click.option("--as-of", "as_of", default="", help="Tính đến ngày YYYY-MM-DD (mặc định: hôm nay).")
+@click.option("--json", "as_json", is_flag=True, help="In mọi số liệu dưới dạng JSON.")
+def summary_command(plan_ref, as_of, as_json):
+    """Số liệu hoàn thành của kế hoạch tính đến một ngày."""
+    from tracker.clock import today_local
+    from tracker.services.summary import compute_summary
+
+    plan = plan_service.find_plan(plan_ref)
+    if plan is None:
+        _fail(f"Không tìm thấy kế hoạch «{plan_ref}».")
+    try:
+        day = date.fromisoformat(as_of) if as_of else today_local()
+    except ValueError:
+        _fail(f"--as-of «{as_of}» không phải ngày dạng YYYY-MM-DD.")
+    data = compute_summary(plan, day)
+    db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    summary = data["summary"]
+    click.echo(f"{plan.reference} — tính đến ngày {day.day}/{day.month}/{day.year}")
+    click.echo(summary["headline"] + ".")
+    click.echo(summary["breakdown"])
+    click.echo(f"Cách tính: {data['rule']['text']}.")
+    for group in data["by_group"]:
+        done = group["done"]
+        title = group["title"][:60]
+        click.echo(f"  Nhóm {group['label']}: {done['fraction']} ({done['percent']}) — {title}")

@@ -16,6 +16,7 @@ from tracker.models.reporting import (
     EvidenceDocument,
     LoginAttempt,
     ProgressReport,
+    ReportEvent,
     ReportingPeriod,
 )
 from tracker.models.units import Locality, Unit, UnitAlias, UnitGroupMember
@@ -29,6 +30,7 @@ __all__ = [
     "EvidenceDocument",
     "LoginAttempt",
     "ProgressReport",
+    "ReportEvent",
     "ReportingPeriod",
     "Assignment",
     "Change",

@@ -45,6 +45,8 @@ class Plan(db.Model):
     title: Mapped[str] = mapped_column(Text)
     # The noun the plan's figures use: "chỉ tiêu", "nhiệm vụ", "nội dung", "phần việc".
     noun: Mapped[str] = mapped_column(String(30), default="nhiệm vụ")
+    # How an activity with several lead units counts: "each" or "all" (domain.figures).
+    count_rule: Mapped[str] = mapped_column(String(10), default="each", server_default="each")
     source_filename: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 

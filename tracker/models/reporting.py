@@ -114,6 +114,22 @@ class ProgressReport(db.Model):
         return self.state in (DRAFT, RETURNED)
 
 
+class ReportEvent(db.Model):
+    """Append-only log of a report's state and status, so figures can be recomputed for
+    any past date ("tính đến ngày 15/9/2023") from what was true then."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+    report: Mapped[ProgressReport] = relationship()
+
+
 class EvidenceDocument(db.Model):
     """A document cited as evidence, read from the report's text."""
 

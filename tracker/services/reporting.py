@@ -28,6 +28,7 @@ from tracker.models.reporting import (
     SUBMITTED,
     EvidenceDocument,
     ProgressReport,
+    ReportEvent,
     ReportingPeriod,
 )
 from tracker.models.users import COORDINATOR, OFFICER
@@ -300,6 +301,7 @@ def save_report(
             raise ReportError(f"Báo cáo đang ở trạng thái «{report.state_label}», không sửa được.")
         before = report_snapshot(report)
     _apply(report, data, user, submit)
+    log_event(report)
     db.session.flush()
     after = report_snapshot(report)
     changed = after if before is None else history.changed_keys(before, after)
@@ -353,6 +355,18 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
         report.state = DRAFT
 
 
+def log_event(report: ProgressReport) -> None:
+    db.session.add(
+        ReportEvent(
+            report=report,
+            state=report.state,
+            status=report.status,
+            completed_on=report.completed_on,
+            at=now_utc(),
+        )
+    )
+
+
 def review_report(report: ProgressReport, accept: bool, comment: str, user: User) -> None:
     if user.role != COORDINATOR:
         raise ReportError("Chỉ Phòng Nội vụ được duyệt báo cáo.")
@@ -365,6 +379,7 @@ def review_report(report: ProgressReport, accept: bool, comment: str, user: User
     report.state = ACCEPTED if accept else RETURNED
     report.review_comment = comment
     report.reviewed_at, report.reviewed_by = now_utc(), user
+    log_event(report)
     history.record(
         user,
         entity="report",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from tracker.services import plans as plan_service
 from tracker.web.auth import login_required
@@ -21,3 +21,21 @@ def plans():
 @login_required
 def annex(plan_id: int):
     return plan_service.stored_annex_json(get_plan_or_404(plan_id))
+
+
+@bp.route("/plans/<int:plan_id>/summary")
+@login_required
+def summary(plan_id: int):
+    """Every completion figure; `as_of=YYYY-MM-DD` recomputes it for a past date."""
+    from datetime import date
+
+    from tracker.clock import today_local
+    from tracker.services.summary import compute_summary
+
+    plan = get_plan_or_404(plan_id)
+    text = request.args.get("as_of", "")
+    try:
+        as_of = date.fromisoformat(text) if text else today_local()
+    except ValueError:
+        return {"error": f"as_of «{text[:20]}» không phải ngày dạng YYYY-MM-DD."}, 400
+    return compute_summary(plan, as_of)

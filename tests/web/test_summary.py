@@ -1,0 +1,147 @@
+"""Figures of the seeded plan from real reports, as of several dates (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import make_user
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import Activity, Assignment, ReportingPeriod, Unit
+
+# Lead assignments of seed 004's annex, counted by hand from the PHỤ LỤC:
+# 1.1–1.3: 1 each; 1.4: 2; 1.5: 10 communes; 2: 1; 3.1: 2; 3.2: 1; 4.1: 1 + 10; 4.2: 1;
+# 5.1, 5.2: 10 each; Đối thoại: 10 + 2; 6.1: 1; 6.2: 2; 6.3–6.9: 1 each; 7: 3.
+LEAD_ASSIGNMENTS = 76
+
+
+def post_as(client, app, moment, username, number, unit, status, result, completed=""):
+    clock.frozen = moment
+    client.post("/login", data={"username": username, "password": f"matkhau-{username}"})
+    with app.app_context():
+        assignment_id = db.session.scalar(
+            select(Assignment.id)
+            .join(Activity)
+            .join(Unit, Assignment.unit_id == Unit.id)
+            .where(Activity.number == number, Unit.name == unit, Assignment.role == "lead")
+        )
+        period = db.session.scalar(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.due_on >= moment.date())
+            .order_by(ReportingPeriod.due_on, ReportingPeriod.ends_on)
+        )
+        period_id = period.id
+    client.post(
+        f"/assignments/{assignment_id}/periods/{period_id}/report",
+        data={"status": status, "result": result, "completed_on": completed, "action": "submit"},
+    )
+    client.post("/logout")
+    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    with app.app_context():
+        from tracker.models import ProgressReport
+
+        report_id = db.session.scalar(
+            select(ProgressReport.id).where(
+                ProgressReport.assignment_id == assignment_id, ProgressReport.period_id == period_id
+            )
+        )
+    client.post(f"/reports/{report_id}/review", data={"action": "accept", "comment": "Đạt"})
+    client.post("/logout")
+
+
+@pytest.fixture
+def history(app, client, monkeypatch):
+    monkeypatch.setattr(clock, "frozen", None)
+    make_user(app, "phuong1", "Phường 1")
+    make_user(app, "noivu2", "Phòng Nội vụ")
+    post_as(
+        client,
+        app,
+        datetime(2023, 5, 2, 3, tzinfo=UTC),
+        "phuong1",
+        "1.5",
+        "Phường 1",
+        "in_progress",
+        "Đã tuyên truyền 3 buổi",
+    )
+    post_as(
+        client,
+        app,
+        datetime(2023, 9, 20, 3, tzinfo=UTC),
+        "noivu2",
+        "6.3",
+        "Phòng Nội vụ",
+        "done",
+        "Đã kiểm tra 10 xã, phường",
+        "2023-09-01",
+    )
+    clock.frozen = None
+
+
+def summary(app, as_of: str) -> dict:
+    result = app.test_cli_runner().invoke(
+        args=["summary", "--plan", "63/KH-UBND", "--as-of", as_of, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_nothing_before_any_report(app, history):
+    data = summary(app, "2023-05-01")
+    s = data["summary"]
+    assert s["total"] == LEAD_ASSIGNMENTS
+    assert s["done"]["numerator"] == 0
+    assert s["headline"] == "Đã triển khai thực hiện hoàn thành 00/76 nhiệm vụ, đạt 0% kế hoạch"
+    assert data["rule"]["code"] == "each"
+
+
+def test_as_of_june_counts_the_commune_report_for_its_period(app, history):
+    data = summary(app, "2023-06-01")
+    assert data["period"]["code"] == "2023-H1"
+    counts = data["summary"]["counts"]
+    assert counts["ongoing_reported"]["numerator"] == 1
+    assert counts["done_on_time"]["numerator"] == 0
+    group = next(g for g in data["commune_groups"] if g["activity"] == "1.5")
+    assert group["text"] == "01/10 xã, phường"
+
+
+def test_as_of_september_counts_six_three_done(app, history):
+    data = summary(app, "2023-09-30")
+    s = data["summary"]
+    assert data["period"]["code"] == "2023-H2"
+    assert s["counts"]["done_on_time"]["numerator"] == 1
+    assert s["counts"]["ongoing_reported"]["numerator"] == 0  # H1's report is not H2's
+    assert s["done"] == {
+        "numerator": 1,
+        "denominator": 76,
+        "fraction": "01/76",
+        "percent": "1,32%",
+        "rule": "mỗi đơn vị chủ trì (mỗi xã, phường) tính là một phần việc",
+    }
+    assert data["form"]["done_on_time"] == 1 and data["form"]["in_plan"] == 76
+    six = next(g for g in data["by_group"] if g["label"] == "6")
+    assert six["done"]["fraction"] == "01/10"  # 6.1–6.9: nine activities, 6.2 has two leads
+    environment = next(d for d in data["by_dimension"] if d["id"] == 8)
+    assert environment["done"]["numerator"] == 1  # 6.3 serves e-governance
+
+
+def test_api_agrees_with_the_command(app, client, auth, history):
+    auth.login()
+    api = client.get("/api/plans/1/summary?as_of=2023-09-30").get_json()
+    assert api == summary(app, "2023-09-30")
+    assert client.get("/api/plans/1/summary?as_of=15-09-2023").status_code == 400
+
+
+def test_all_rule_counts_activities(app, history):
+    with app.app_context():
+        from tracker.services.plans import find_plan
+
+        find_plan("63/KH-UBND").count_rule = "all"
+        db.session.commit()
+    data = summary(app, "2023-09-30")
+    assert data["summary"]["total"] == 23
+    assert data["summary"]["done"]["fraction"] == "01/23"
