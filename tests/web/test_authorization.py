@@ -26,6 +26,7 @@ from tracker.models import (
 # Reading the annex is allowed to every signed-in user (issue 3: "can read the whole annex").
 PUBLIC_READS = {
     "plans.overview",
+    "plans.dashboard",
     "api.summary",
     "plans.annex",
     "plans.history",

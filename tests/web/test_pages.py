@@ -23,6 +23,12 @@ def test_pages_need_sign_in(client):
         "/units/2",
         "/plans/new",
         "/plans/1/history",
+        "/plans/1/dashboard",
+        "/work",
+        "/users",
+        "/plans/1/periods",
+        "/plans/1/reviews",
+        "/plans/1/progress-import",
         "/plans/1/import",
     ],
 )

@@ -145,3 +145,21 @@ def test_all_rule_counts_activities(app, history):
     data = summary(app, "2023-09-30")
     assert data["summary"]["total"] == 23
     assert data["summary"]["done"]["fraction"] == "01/23"
+
+
+def test_dashboard_shows_the_figures_the_command_gives(app, client, auth, history):
+    auth.login()
+    page = client.get("/plans/1/dashboard?as_of=2023-09-30").get_data(as_text=True)
+    data = summary(app, "2023-09-30")
+    assert data["summary"]["headline"] in page
+    assert data["summary"]["breakdown"] in page
+    assert "01/76" in page and "1,32%" in page
+    assert "Điểm PAPI tỉnh Sóc Trăng năm 2024" in page  # the province's real scores, from seeds/
+    assert "<script" not in page and "https://" not in page  # nothing fetched from a network
+
+
+def test_dashboard_lists_overdue_work_with_days_late(app, client, auth):
+    auth.login()
+    page = client.get("/plans/1/dashboard?as_of=2024-01-15").get_data(as_text=True)
+    overdue = page.split('id="overdue"')[1].split("</div>\n\n")[0]
+    assert "6.3." in overdue and "Phòng Nội vụ" in overdue and "trễ 15 ngày" in overdue

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.figures import (
@@ -96,6 +97,12 @@ def tasks(
         .join(Activity)
         .where(Activity.plan_id == plan.id, Assignment.role == role)
         .order_by(Activity.position, Assignment.position)
+        .options(
+            selectinload(Assignment.activity).selectinload(Activity.dimensions),
+            selectinload(Assignment.activity).selectinload(Activity.group),
+            selectinload(Assignment.unit),
+            selectinload(Assignment.via_group),
+        )
     )
     assignments = list(db.session.scalars(stmt))
     accepted = _accepted_events([a.id for a in assignments], moment)

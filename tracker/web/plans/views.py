@@ -183,3 +183,38 @@ def history(plan_id: int):
         pages=max(1, -(-total // HISTORY_PAGE)),
         total=total,
     )
+
+
+@bp.route("/plans/<int:plan_id>/dashboard")
+@login_required
+def dashboard(plan_id: int):
+    """Figures for Phòng Nội vụ and leaders; `as_of` recomputes them for a past date."""
+    from datetime import date
+
+    from tracker.clock import today_local
+    from tracker.services import dashboard as dashboard_service
+    from tracker.services.summary import compute_summary
+
+    plan = get_plan_or_404(plan_id)
+    try:
+        as_of = (
+            date.fromisoformat(request.args.get("as_of", ""))
+            if request.args.get("as_of")
+            else today_local()
+        )
+    except ValueError:
+        flash("Ngày không hợp lệ; đang hiển thị số liệu hôm nay.", "error")
+        as_of = today_local()
+    data = compute_summary(plan, as_of)
+    db.session.rollback()
+    periods, table = dashboard_service.reporting_table(plan)
+    return render_template(
+        "plans/dashboard.html",
+        plan=plan,
+        data=data,
+        as_of=as_of,
+        overdue=dashboard_service.overdue(plan, as_of),
+        periods=periods,
+        table=table,
+        scores=dashboard_service.papi_scores(plan.locality.province),
+    )

@@ -1,0 +1,137 @@
+"""What the dashboard shows beyond the summary: who reported in each period, what is
+overdue and by how many days, and the province's real PAPI scores by dimension."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlite_utils.utils import rows_from_file
+
+from tracker.domain.figures import Outcome, outcome
+from tracker.extensions import db
+from tracker.models import Assignment, Plan, ProgressReport, Unit
+from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
+from tracker.services import reporting
+from tracker.services.summary import tasks
+
+SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
+
+
+@dataclass(frozen=True)
+class Overdue:
+    activity_id: int
+    number: str
+    text: str
+    unit: str
+    due_on: date
+    days_late: int
+
+
+def overdue(plan: Plan, as_of: date) -> list[Overdue]:
+    found = []
+    for task, assignment in tasks(plan, as_of, None):
+        if outcome(task, as_of) is Outcome.OVERDUE and task.due_on is not None:
+            activity = assignment.activity
+            found.append(
+                Overdue(
+                    activity.id,
+                    activity.number or "",
+                    activity.text,
+                    assignment.unit.name,
+                    task.due_on,
+                    (as_of - task.due_on).days,
+                )
+            )
+    return sorted(found, key=lambda o: -o.days_late)
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    accepted: int
+    submitted: int
+    returned: int
+    owed: int
+
+    @property
+    def css(self) -> str:
+        if self.owed and self.accepted >= self.owed:
+            return "ok"
+        if self.accepted or self.submitted:
+            return "partial"
+        return "none"
+
+
+def reporting_table(
+    plan: Plan,
+) -> tuple[list[ReportingPeriod], list[tuple[Unit, list[ReportCell]]]]:
+    """Lead units × periods: how many of the unit's lead assignments have a report
+    accepted / waiting / returned in each period."""
+    periods = reporting.plan_periods(plan)
+    stmt = (
+        select(Assignment)
+        .join(Assignment.activity)
+        .where(Assignment.role == "lead")
+        .where(Assignment.activity.has(plan_id=plan.id))
+    )
+    assignments = list(db.session.scalars(stmt.options(selectinload(Assignment.unit))))
+    by_unit: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        if a.unit.kind not in ("vague", "group"):
+            by_unit[a.unit_id].append(a)
+    reports = db.session.scalars(
+        select(ProgressReport).where(ProgressReport.assignment_id.in_([a.id for a in assignments]))
+    ).all()
+    states: dict[tuple[int, int], list[str]] = defaultdict(list)
+    unit_of = {a.id: a.unit_id for a in assignments}
+    for r in reports:
+        states[(unit_of[r.assignment_id], r.period_id)].append(r.state)
+    rows = []
+    units = sorted({a.unit for items in by_unit.values() for a in items}, key=lambda u: u.position)
+    for unit in units:
+        cells = []
+        for period in periods:
+            seen = states.get((unit.id, period.id), [])
+            cells.append(
+                ReportCell(
+                    seen.count(ACCEPTED),
+                    seen.count(SUBMITTED),
+                    seen.count(RETURNED),
+                    len(by_unit[unit.id]),
+                )
+            )
+        rows.append((unit, cells))
+    return periods, rows
+
+
+@lru_cache(maxsize=1)
+def _scores() -> tuple[dict[str, str], ...]:
+    with SCORES.open("rb") as fp:
+        lines = fp.read().decode("utf-8").splitlines()
+    body = "\n".join(line for line in lines if not line.startswith("#")).encode()
+    rows, _ = rows_from_file(io.BytesIO(body), format=None)
+    return tuple(dict(r) for r in rows)
+
+
+def papi_scores(province: str) -> tuple[int, dict[int, float], dict[int, float]] | None:
+    """(latest year, scores by dimension that year, the year before) for a province
+    ("tỉnh Sóc Trăng" → "Sóc Trăng"); None when the data has no such province."""
+    name = province.removeprefix("tỉnh ").strip()
+    rows = [r for r in _scores() if r["province_vi"] == name]
+    if not rows:
+        return None
+    by_year = {int(r["year"]): r for r in rows}
+    latest = max(by_year)
+
+    def dims(row: dict[str, str] | None) -> dict[int, float]:
+        if row is None:
+            return {}
+        return {i: float(row[f"D{i}"]) for i in range(1, 9) if row.get(f"D{i}")}
+
+    return latest, dims(by_year[latest]), dims(by_year.get(latest - 1))
