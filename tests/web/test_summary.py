@@ -154,7 +154,8 @@ def test_dashboard_shows_the_figures_the_command_gives(app, client, auth, histor
     assert data["summary"]["headline"] in page
     assert data["summary"]["breakdown"] in page
     assert "01/76" in page and "1,32%" in page
-    assert "Điểm PAPI tỉnh Sóc Trăng năm 2024" in page  # the province's real scores, from seeds/
+    assert "Điểm PAPI tỉnh Sóc Trăng năm 2023" in page  # the province's real scores, from seeds/
+    assert "Điểm 2023: 4,96" in page  # D1 of Sóc Trăng in 2023: 4.9587636 in seeds/papi_scores.csv
     assert "<script" not in page and "https://" not in page  # nothing fetched from a network
 
 

@@ -119,15 +119,18 @@ def _scores() -> tuple[dict[str, str], ...]:
     return tuple(dict(r) for r in rows)
 
 
-def papi_scores(province: str) -> tuple[int, dict[int, float], dict[int, float]] | None:
-    """(latest year, scores by dimension that year, the year before) for a province
-    ("tỉnh Sóc Trăng" → "Sóc Trăng"); None when the data has no such province."""
+def papi_scores(
+    province: str, year: int | None = None
+) -> tuple[int, dict[int, float], dict[int, float]] | None:
+    """(year, scores by dimension that year, the year before) for a province ("tỉnh Sóc
+    Trăng" → "Sóc Trăng"): the plan's year when published, else the latest; None when
+    the data has no such province."""
     name = province.removeprefix("tỉnh ").strip()
     rows = [r for r in _scores() if r["province_vi"] == name]
     if not rows:
         return None
     by_year = {int(r["year"]): r for r in rows}
-    latest = max(by_year)
+    latest = year if year in by_year else max(by_year)
 
     def dims(row: dict[str, str] | None) -> dict[int, float]:
         if row is None:

@@ -216,5 +216,5 @@ def dashboard(plan_id: int):
         overdue=dashboard_service.overdue(plan, as_of),
         periods=periods,
         table=table,
-        scores=dashboard_service.papi_scores(plan.locality.province),
+        scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
     )
