@@ -35,7 +35,7 @@ def _config(instance: Path) -> dict:
     }
 
 
-def _template(tmp_path_factory, name: str, seeded: bool) -> Path:
+def _template(tmp_path_factory, name: str, seeded: bool, demo: bool = False) -> Path:
     instance = tmp_path_factory.mktemp(name)
     app = create_app(_config(instance))
     with app.app_context():
@@ -43,7 +43,7 @@ def _template(tmp_path_factory, name: str, seeded: bool) -> Path:
         if seeded:
             from tracker.services.seeding import load_seeds
 
-            load_seeds()
+            load_seeds(demo=demo)
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -58,6 +58,11 @@ def empty_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory) -> Path:
     return _template(tmp_path_factory, "seeded-template", seeded=True)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    return _template(tmp_path_factory, "demo-template", seeded=True, demo=True)
 
 
 def _make_app(tmp_path: Path, template: Path):
@@ -75,6 +80,12 @@ def _make_app(tmp_path: Path, template: Path):
 def app(tmp_path, seeded_db):
     """An app with the Vĩnh Châu seeds (units, dimensions, plan 63/KH-UBND, coordinator)."""
     yield from _make_app(tmp_path, seeded_db)
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_db):
+    """The seeded app with the 2023 demo progress."""
+    yield from _make_app(tmp_path, demo_db)
 
 
 @pytest.fixture

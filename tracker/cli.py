@@ -39,13 +39,15 @@ def _fail(message: str) -> None:
 
 @click.command("seed")
 @with_appcontext
-def seed_command() -> None:
-    """Nạp dữ liệu mẫu: chỉ số PAPI, danh mục đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND (2023)."""
-    result = load_seeds()
+@click.option("--demo/--no-demo", default=True, help="Kèm tiến độ mẫu năm 2023 (mặc định: có).")
+def seed_command(demo: bool) -> None:
+    """Nạp dữ liệu mẫu: chỉ số PAPI, đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023."""
+    result = load_seeds(demo=demo)
     db.session.commit()
     click.echo(
         f"Đã nạp: {result.dimensions} chỉ số PAPI, {result.units} đơn vị, "
-        f"{result.plans} kế hoạch, {result.activities} hoạt động, {result.users} tài khoản."
+        f"{result.plans} kế hoạch, {result.activities} hoạt động, {result.users} tài khoản, "
+        f"{result.reports} báo cáo mẫu."
     )
 
 
@@ -276,6 +278,8 @@ def summary_command(plan_ref, as_of, as_json):
     click.echo(summary["breakdown"])
     click.echo(f"Cách tính: {data['rule']['text']}.")
     for group in data["by_group"]:
-        done = group["done"]
-        title = group["title"][:60]
-        click.echo(f"  Nhóm {group['label']}: {done['fraction']} ({done['percent']}) — {title}")
+        done, carried = group["done"], group["carried_out"]
+        click.echo(
+            f"  Nhóm {group['label']}: thực hiện {carried['fraction']} ({carried['percent']}), "
+            f"hoàn thành {done['fraction']} — {group['title'][:50]}"
+        )

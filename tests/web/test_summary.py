@@ -90,6 +90,12 @@ def summary(app, as_of: str) -> dict:
     return json.loads(result.stdout)
 
 
+def test_as_of_december_the_second_half_counts_and_the_first_does_not(app, history):
+    data = summary(app, "2023-12-15")
+    assert data["period"]["code"] == "2023-H2"
+    assert data["summary"]["counts"]["ongoing_reported"]["numerator"] == 0
+
+
 def test_nothing_before_any_report(app, history):
     data = summary(app, "2023-05-01")
     s = data["summary"]
@@ -112,9 +118,9 @@ def test_as_of_june_counts_the_commune_report_for_its_period(app, history):
 def test_as_of_september_counts_six_three_done(app, history):
     data = summary(app, "2023-09-30")
     s = data["summary"]
-    assert data["period"]["code"] == "2023-H2"
+    assert data["period"]["code"] == "2023-H1"  # the last closed round on 30/9
     assert s["counts"]["done_on_time"]["numerator"] == 1
-    assert s["counts"]["ongoing_reported"]["numerator"] == 0  # H1's report is not H2's
+    assert s["counts"]["ongoing_reported"]["numerator"] == 1  # Phường 1's H1 report
     assert s["done"] == {
         "numerator": 1,
         "denominator": 76,

@@ -10,15 +10,27 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlite_utils.utils import rows_from_file
 
+from tracker.clock import LOCAL_TZ
+from tracker.domain.evidence import find_documents
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
-from tracker.models import Locality, PapiDimension, Plan, Unit, User
+from tracker.models import (
+    Assignment,
+    EvidenceDocument,
+    Locality,
+    PapiDimension,
+    Plan,
+    ProgressReport,
+    ReportEvent,
+    Unit,
+    User,
+)
 from tracker.models.users import COORDINATOR
 from tracker.services import catalog, plans, reporting
 from tracker.services.annex_import import apply_import, preview_import
@@ -34,6 +46,7 @@ class SeedResult:
     plans: int = 0
     activities: int = 0
     users: int = 0
+    reports: int = 0
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -117,6 +130,78 @@ def _set_dimensions(plan: Plan, by_key: dict[str, list[int]]) -> None:
                 activity.dimensions = [dims[i] for i in by_key[key]]
 
 
+def load_demo_progress(folder: Path, plan: Plan, result: SeedResult) -> None:
+    """Reports as units sent them in 2023, with their submission and review dates, so the
+    dashboard and `summary --as-of` have history to show. Rows already there are kept."""
+    path = folder / f"demo-progress-{plan.year}.csv"
+    if not path.exists():
+        return
+    periods = {p.code: p for p in reporting.plan_periods(plan)}
+    for row in _rows(path):
+        assignment = _demo_assignment(plan, row)
+        period = periods[row["period"]]
+        if reporting.find_report(assignment, period) is not None:
+            continue
+        report = ProgressReport(
+            assignment=assignment,
+            period=period,
+            status=row["status"],
+            result=row["result"],
+            evidence_text=row["evidence"],
+            reason=row["reason"],
+            completed_on=date.fromisoformat(row["completed_on"]) if row["completed_on"] else None,
+            review_comment=row["comment"],
+        )
+        report.documents = [
+            EvidenceDocument(
+                text=d.text,
+                doc_type=d.doc_type,
+                number=d.number,
+                issued_on=d.issued_on,
+                issuer=d.issuer,
+            )
+            for d in find_documents(row["evidence"])
+        ]
+        db.session.add(report)
+        _demo_event(report, "submitted", row["submitted_at"])
+        if row["review"] != "submitted":
+            _demo_event(report, row["review"], row["reviewed_at"])
+        result.reports += 1
+
+
+def _demo_event(report: ProgressReport, state: str, day: str) -> None:
+    """The state at 09:00 local time on `day`."""
+    moment = datetime.combine(date.fromisoformat(day), time(9), LOCAL_TZ).astimezone(UTC)
+    report.state = state
+    report.updated_at = moment
+    if state == "submitted":
+        report.submitted_at = moment
+    else:
+        report.reviewed_at = moment
+    db.session.add(
+        ReportEvent(
+            report=report,
+            at=moment,
+            state=state,
+            status=report.status,
+            completed_on=report.completed_on,
+        )
+    )
+
+
+def _demo_assignment(plan: Plan, row: dict[str, str]) -> Assignment:
+    key = row["activity"]
+    if "/#" in key:
+        label, index = key.split("/#")
+        group = next(g for g in plan.groups if g.label == label)
+        activity = group.activities[int(index) - 1]
+    else:
+        activity = next(a for a in plan.activities if a.number == key)
+    return next(
+        a for a in activity.assignments if a.unit.name == row["unit"] and a.role == row["role"]
+    )
+
+
 def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
     username, full_name = DEFAULT_COORDINATOR
     if db.session.scalar(select(User).where(User.username == username)) is not None:
@@ -130,14 +215,18 @@ def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
     result.users += 1
 
 
-def load_seeds(seeds_dir: Path = SEEDS_DIR) -> SeedResult:
+def load_seeds(seeds_dir: Path = SEEDS_DIR, demo: bool = True) -> SeedResult:
+    """Load every seed; `demo` adds the sample progress of 2023 (demo-progress-*.csv)."""
     result = SeedResult()
     load_dimensions(seeds_dir / "papi_dimensions.csv", result)
     db.session.flush()
     for folder in sorted(p for p in seeds_dir.iterdir() if (p / "locality.json").exists()):
         locality = load_locality(folder, result)
         for spec in sorted(folder.glob("plan-*.json")):
-            load_plan(folder, locality, spec.name, result)
+            plan = load_plan(folder, locality, spec.name, result)
+            db.session.flush()
+            if demo:
+                load_demo_progress(folder, plan, result)
         ensure_coordinator(locality, result)
     db.session.flush()
     return result
