@@ -2,6 +2,7 @@
 """The two commands of the README, needing nothing but Python 3:
 
     python3 dev.py up     set up .venv, migrate, load the Vĩnh Châu 2023 plan, run the app
+                          (the web server and the one scheduler process)
     python3 dev.py test   set up .venv (and Debian's chromium), run lint, types and every test
 
 Extra arguments after `test` go to pytest (e.g. `python3 dev.py test -k annex`).
@@ -66,10 +67,16 @@ def up() -> None:
     flask("db", "upgrade")
     flask("seed")
     port = os.environ.get("PORT", "5000")
-    print(
-        f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023 (Phòng Nội vụ)\n", flush=True
-    )
-    os.execv(str(BIN / "flask"), [str(BIN / "flask"), "--app", "wsgi", "run", "--port", port])
+    print(f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023\n", flush=True)
+    # One scheduler process beside the web server, never inside it (APScheduler's FAQ).
+    scheduler = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "scheduler"], cwd=ROOT)
+    try:
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "run", "--port", port], cwd=ROOT)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.terminate()
+        scheduler.wait(10)
 
 
 def test(pytest_args: list[str]) -> None:

@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_annex_command)
     app.cli.add_command(import_progress_command)
     app.cli.add_command(summary_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(run_job_command)
 
 
 def _fail(message: str) -> None:
@@ -283,3 +285,34 @@ def summary_command(plan_ref, as_of, as_json):
             f"  Nhóm {group['label']}: thực hiện {carried['fraction']} ({carried['percent']}), "
             f"hoàn thành {done['fraction']} — {group['title'][:50]}"
         )
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Chạy tiến trình hẹn giờ (APScheduler): một tiến trình duy nhất, ngoài web."""
+    from flask import current_app
+
+    from tracker.scheduler import build_scheduler
+
+    app = current_app._get_current_object()
+    scheduler = build_scheduler(app)
+    click.echo("Tiến trình hẹn giờ đang chạy: " + ", ".join(j.id for j in scheduler.get_jobs()))
+    scheduler.start()
+
+
+@click.command("run-job")
+@with_appcontext
+@click.argument("job_id")
+def run_job_command(job_id: str) -> None:
+    """Chạy ngay một việc hẹn giờ (vd: daily-figures), như tiến trình hẹn giờ sẽ chạy."""
+    from flask import current_app
+
+    from tracker.scheduler import JOBS, run_job
+
+    if job_id not in JOBS:
+        _fail(f"Không có việc «{job_id}»; có: {', '.join(JOBS)}.")
+    run = run_job(current_app._get_current_object(), job_id)
+    click.echo(f"{run.job_id}: {run.status} — {run.message}")
+    if run.status == "failed":
+        sys.exit(1)

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models: invariants only — no workflows, no commits."""
 
 from tracker.models.history import Change
+from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
 from tracker.models.plans import (
     LEAD,
     SUPPORT,
@@ -34,6 +35,9 @@ __all__ = [
     "ReportingPeriod",
     "Assignment",
     "Change",
+    "FigureSnapshot",
+    "JobLease",
+    "JobRun",
     "ContentGroup",
     "Locality",
     "PapiDimension",

@@ -138,3 +138,40 @@ def papi_scores(
         return {i: float(row[f"D{i}"]) for i in range(1, 9) if row.get(f"D{i}")}
 
     return latest, dims(by_year[latest]), dims(by_year.get(latest - 1))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG line chart of the share carried out and done, one point per snapshot."""
+
+    width: int
+    height: int
+    carried: str  # SVG polyline points
+    done: str
+    first: date
+    last: date
+    points: int
+
+
+def chart(snapshots: list, width: int = 640, height: int = 160) -> Chart | None:  # type: ignore[type-arg]
+    if len(snapshots) < 2:
+        return None
+    span = (snapshots[-1].day - snapshots[0].day).days or 1
+
+    def line(attr: str) -> str:
+        points = []
+        for s in snapshots:
+            x = (s.day - snapshots[0].day).days / span * width
+            y = height - (getattr(s, attr) / s.total * height if s.total else 0)
+            points.append(f"{x:.1f},{y:.1f}")
+        return " ".join(points)
+
+    return Chart(
+        width,
+        height,
+        line("carried_out"),
+        line("done"),
+        snapshots[0].day,
+        snapshots[-1].day,
+        len(snapshots),
+    )

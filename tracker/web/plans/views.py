@@ -193,6 +193,7 @@ def dashboard(plan_id: int):
 
     from tracker.clock import today_local
     from tracker.services import dashboard as dashboard_service
+    from tracker.services import snapshots
     from tracker.services.summary import compute_summary
 
     plan = get_plan_or_404(plan_id)
@@ -217,4 +218,5 @@ def dashboard(plan_id: int):
         periods=periods,
         table=table,
         scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
+        chart=dashboard_service.chart(snapshots.history(plan)),
     )

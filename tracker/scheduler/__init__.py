@@ -1,0 +1,107 @@
+"""APScheduler 3 jobs, declared here with stable ids, run by one process
+(`flask --app wsgi scheduler`), never inside web workers.
+
+Each job body is thin: an app context, one service call, one commit, and a JobRun row.
+A lease row in the database keeps a job from running twice at once, even when a second
+scheduler is started by mistake or a run is triggered by hand during a scheduled one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.clock import LOCAL_TZ, now_utc, today_local
+from tracker.extensions import db
+from tracker.models import JobLease, JobRun
+from tracker.services.snapshots import snapshot_plans
+
+LEASE = timedelta(minutes=30)
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def daily_figures() -> str:
+    count = snapshot_plans(today_local())
+    return f"Đã lưu số liệu ngày {today_local():%d/%m/%Y} của {count} kế hoạch."
+
+
+# job id → (body, trigger). Ids are stable: runs and leases refer to them.
+JOBS: dict[str, tuple[Callable[[], str], CronTrigger]] = {
+    "daily-figures": (daily_figures, CronTrigger(hour=0, minute=30, timezone=LOCAL_TZ)),
+}
+
+
+def _take_lease(job_id: str, holder: str) -> bool:
+    now = now_utc()
+    db.session.execute(delete(JobLease).where(JobLease.job_id == job_id, JobLease.expires_at < now))
+    try:
+        db.session.add(JobLease(job_id=job_id, holder=holder, expires_at=now + LEASE))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _release(job_id: str, holder: str) -> None:
+    db.session.execute(delete(JobLease).where(JobLease.job_id == job_id, JobLease.holder == holder))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    job_id: str
+    status: str  # "ok", "failed", "skipped"
+    message: str
+
+
+def run_job(app: Flask, job_id: str, holder: str = HOLDER) -> RunResult:
+    """Run one declared job now, unless another runner holds its lease."""
+    body, _ = JOBS[job_id]
+    with app.app_context():
+        if not _take_lease(job_id, holder):
+            run = JobRun(job_id=job_id, status="skipped", message="Đang chạy ở tiến trình khác.")
+            run.finished_at = now_utc()
+            db.session.add(run)
+            db.session.commit()
+            return RunResult(job_id, run.status, run.message)
+        run = JobRun(job_id=job_id, status="ok")
+        try:
+            run.message = body()
+        except Exception as exc:  # the run is recorded either way, then the error is shown
+            db.session.rollback()
+            run = JobRun(job_id=job_id, status="failed", message=f"{type(exc).__name__}: {exc}")
+        run.finished_at = now_utc()
+        db.session.add(run)
+        _release(job_id, holder)
+        result = RunResult(job_id, run.status, run.message)
+        db.session.commit()
+        return result
+
+
+def recent_runs(limit: int = 20) -> list[JobRun]:
+    return list(db.session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=LOCAL_TZ)
+    for job_id, (_, trigger) in JOBS.items():
+        scheduler.add_job(
+            run_job,
+            trigger,
+            args=[app, job_id],
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=6 * 3600,
+        )
+    return scheduler
