@@ -383,3 +383,19 @@ def test_leader_reads_reports_but_cannot_review(app, client, officer):
         ).status_code
         == 403
     )
+
+
+def test_count_rule_is_chosen_per_plan(app, client, auth):
+    auth.login()
+    client.post("/plans/1/periods", data={"kinds": ["half", "year"], "count_rule": "all"})
+    with app.app_context():
+        from tracker.services.plans import find_plan
+
+        assert find_plan("1").count_rule == "all"
+    page = client.get("/plans/1/dashboard?as_of=2023-12-15").get_data(as_text=True)
+    assert "một hoạt động chỉ tính hoàn thành khi mọi đơn vị chủ trì hoàn thành" in page
+    assert "/23 nhiệm vụ" in page
+    bad = client.post(
+        "/plans/1/periods", data={"kinds": ["year"], "count_rule": "bogus"}, follow_redirects=True
+    )
+    assert "Cách tính không hợp lệ" in bad.get_data(as_text=True)

@@ -107,6 +107,27 @@ def _has_reports(period: ReportingPeriod) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def set_count_rule(plan: Plan, rule: str, user: User | None) -> None:
+    """How an activity with several lead units is counted in the figures."""
+    from tracker.domain.figures import RULE_LABELS, CountRule
+
+    if rule not in {r.value for r in CountRule}:
+        raise ReportError("Cách tính không hợp lệ.")
+    if rule == plan.count_rule:
+        return
+    history.record(
+        user,
+        entity="plan",
+        action="update",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        before={"Cách tính": RULE_LABELS[CountRule(plan.count_rule)]},
+        after={"Cách tính": RULE_LABELS[CountRule(rule)]},
+        note="Đổi cách tính số liệu",
+    )
+    plan.count_rule = rule
+
+
 def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> None:
     if due_on <= period.ends_on:
         raise ReportError(

@@ -192,6 +192,7 @@ def dashboard(plan_id: int):
     from datetime import date
 
     from tracker.clock import today_local
+    from tracker.scheduler import recent_runs
     from tracker.services import dashboard as dashboard_service
     from tracker.services import snapshots
     from tracker.services.summary import compute_summary
@@ -219,4 +220,5 @@ def dashboard(plan_id: int):
         table=table,
         scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
         chart=dashboard_service.chart(snapshots.history(plan)),
+        runs=recent_runs(5) if g.user.can_edit_plans else [],
     )

@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker.clock import today_local
+from tracker.domain.figures import RULE_LABELS
 from tracker.domain.periods import KIND_LABELS, PeriodKind
 from tracker.extensions import db
 from tracker.models import (
@@ -310,6 +311,7 @@ def periods(plan_id: int):
         form=form,
         kinds=KIND_LABELS,
         collected={p.kind for p in reporting.plan_periods(plan)},
+        rules=RULE_LABELS,
     )
 
 
@@ -317,6 +319,7 @@ def _save_periods(plan: Plan) -> None:
     valid = {k.value for k in PeriodKind}
     kinds = {PeriodKind(k) for k in request.form.getlist("kinds") if k in valid}
     try:
+        reporting.set_count_rule(plan, request.form.get("count_rule", plan.count_rule), g.user)
         reporting.set_collected_kinds(plan, kinds, g.user)
         for period in reporting.plan_periods(plan):
             value = request.form.get(f"due-{period.code}", "")
