@@ -79,7 +79,12 @@ def _deadlines_then(plan: Plan, moment: datetime) -> dict[int, date | None]:
     """Activity id → the deadline in force at `moment`, where it changed since."""
     stmt = (
         select(Change)
-        .where(Change.plan_id == plan.id, Change.entity == "activity", Change.at > moment)
+        .where(
+            Change.plan_id == plan.id,
+            Change.entity == "activity",
+            Change.action == "update",
+            Change.at > moment,
+        )
         .order_by(Change.at, Change.id)
     )
     then: dict[int, date | None] = {}
