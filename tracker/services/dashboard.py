@@ -16,7 +16,7 @@ from sqlite_utils.utils import rows_from_file
 
 from tracker.domain.figures import Outcome, outcome
 from tracker.extensions import db
-from tracker.models import Assignment, Plan, ProgressReport, Unit
+from tracker.models import Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import reporting
 from tracker.services.summary import tasks
@@ -35,20 +35,33 @@ class Overdue:
 
 
 def overdue(plan: Plan, as_of: date) -> list[Overdue]:
+    late = [r for r in tasks(plan, as_of, None) if outcome(r.task, as_of) is Outcome.OVERDUE]
+    if not late:
+        return []
+    activities = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Activity).where(Activity.id.in_({r.task.activity_id for r in late}))
+        )
+    }
+    units = {
+        u.id: u
+        for u in db.session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in late})))
+    }
     found = []
-    for task, assignment in tasks(plan, as_of, None):
-        if outcome(task, as_of) is Outcome.OVERDUE and task.due_on is not None:
-            activity = assignment.activity
-            found.append(
-                Overdue(
-                    activity.id,
-                    activity.number or "",
-                    activity.text,
-                    assignment.unit.name,
-                    task.due_on,
-                    (as_of - task.due_on).days,
-                )
+    for row in late:
+        activity, due = activities[row.task.activity_id], row.task.due_on
+        assert due is not None
+        found.append(
+            Overdue(
+                activity.id,
+                activity.number or "",
+                activity.text,
+                units[row.unit_id].name,
+                due,
+                (as_of - due).days,
             )
+        )
     return sorted(found, key=lambda o: -o.days_late)
 
 

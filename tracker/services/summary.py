@@ -9,11 +9,12 @@ force then (from the history of deadline changes).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.figures import (
@@ -30,7 +31,19 @@ from tracker.domain.figures import (
 )
 from tracker.domain.periods import current_period
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Assignment, Change, Plan, ProgressReport, ReportEvent
+from tracker.models import (
+    LEAD,
+    Activity,
+    Assignment,
+    Change,
+    ContentGroup,
+    PapiDimension,
+    Plan,
+    ProgressReport,
+    ReportEvent,
+    Unit,
+    activity_dimension,
+)
 from tracker.models.reporting import ACCEPTED, ReportingPeriod
 from tracker.services import reporting
 from tracker.services.plans import plan_json
@@ -98,46 +111,76 @@ def _deadlines_then(plan: Plan, moment: datetime) -> dict[int, date | None]:
     return then
 
 
+@dataclass(frozen=True)
+class TaskRow:
+    """A Task with the keys the figures are split by; plain values, no ORM objects, so
+    a plan of thousands of assignments loads in a few queries."""
+
+    task: Task
+    assignment_id: int
+    unit_id: int
+    via_group_id: int | None
+    group_id: int
+    dimension_ids: tuple[int, ...]
+
+
 def tasks(
     plan: Plan, as_of: date, period: ReportingPeriod | None, role: str = LEAD
-) -> list[tuple[Task, Assignment]]:
+) -> list[TaskRow]:
     """Every assignment of `role` in the plan as a Task on `as_of`."""
     moment = end_of_day(as_of)
     stmt = (
-        select(Assignment)
-        .join(Activity)
+        select(
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.via_group_id,
+            Activity.id,
+            Activity.group_id,
+            Activity.timeframe_kind,
+            Activity.due_on,
+            Activity.original_due_on,
+        )
+        .join(Activity, Assignment.activity_id == Activity.id)
         .where(Activity.plan_id == plan.id, Assignment.role == role)
         .order_by(Activity.position, Assignment.position)
-        .options(
-            selectinload(Assignment.activity).selectinload(Activity.dimensions),
-            selectinload(Assignment.activity).selectinload(Activity.group),
-            selectinload(Assignment.unit),
-            selectinload(Assignment.via_group),
-        )
     )
-    assignments = list(db.session.scalars(stmt))
-    accepted = _accepted_events([a.id for a in assignments], moment)
+    rows = db.session.execute(stmt).all()
+    accepted = _accepted_events([r[0] for r in rows], moment)
     deadlines = _deadlines_then(plan, moment)
+    dimensions = _dimensions_by_activity(plan)
     result = []
-    for assignment in assignments:
-        activity = assignment.activity
-        events = accepted.get(assignment.id, [])
+    for assignment_id, unit_id, via, activity_id, group_id, kind, due_on, original in rows:
+        events = accepted.get(assignment_id, [])
         this_period = [e for p, e in events if period is not None and p == period.id]
         latest = events[-1][1] if events else None
-        chosen = this_period[-1] if activity.timeframe_kind == "ongoing" and this_period else latest
-        due = deadlines.get(activity.id, activity.due_on)
+        chosen = this_period[-1] if kind == "ongoing" and this_period else latest
         task = Task(
-            activity_id=activity.id,
-            unit_id=assignment.unit_id,
-            ongoing=activity.timeframe_kind == "ongoing",
-            due_on=due,
-            original_due_on=activity.original_due_on,
+            activity_id=activity_id,
+            unit_id=unit_id,
+            ongoing=kind == "ongoing",
+            due_on=deadlines.get(activity_id, due_on),
+            original_due_on=original,
             status=chosen.status if chosen else None,
             done_on=chosen.completed_on if chosen else None,
             reported_this_period=bool(this_period),
         )
-        result.append((task, assignment))
+        result.append(
+            TaskRow(task, assignment_id, unit_id, via, group_id, dimensions.get(activity_id, ()))
+        )
     return result
+
+
+def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
+    stmt = (
+        select(activity_dimension.c.activity_id, activity_dimension.c.dimension_id)
+        .join(Activity, Activity.id == activity_dimension.c.activity_id)
+        .where(Activity.plan_id == plan.id)
+        .order_by(activity_dimension.c.dimension_id)
+    )
+    found: dict[int, tuple[int, ...]] = {}
+    for activity_id, dimension_id in db.session.execute(stmt):
+        found[activity_id] = found.get(activity_id, ()) + (dimension_id,)
+    return found
 
 
 def figure_json(figure: Figure, rule: str) -> dict[str, Any]:
@@ -176,26 +219,41 @@ def compute_summary(
     period = period or period_for(plan, as_of)
     rule = CountRule(plan.count_rule)
     lead = tasks(plan, as_of, period)
-    all_tasks = [t for t, _ in lead]
+    all_tasks = [r.task for r in lead]
     plan_summary = summarise(all_tasks, as_of, rule, plan.noun)
-    groups = _split(lead, lambda a: [a.activity.group], as_of, rule, plan.noun)
-    dimensions = _split(lead, lambda a: a.activity.dimensions, as_of, rule, plan.noun)
-    units = _split(lead, lambda a: [a.unit], as_of, CountRule.EACH, plan.noun)
+    groups = {
+        g.id: g
+        for g in db.session.scalars(select(ContentGroup).where(ContentGroup.plan_id == plan.id))
+    }
+    dims = {d.id: d for d in db.session.scalars(select(PapiDimension))}
+    unit_ids = {r.unit_id for r in lead} | {r.via_group_id for r in lead if r.via_group_id}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     support = tasks(plan, as_of, period, role="support")
     form = provincial_form(plan_summary, assigned=len({t.activity_id for t in all_tasks}))
+    by_group = _split(lead, lambda r: (r.group_id,), as_of, rule, plan.noun)
+    by_dimension = _split(lead, lambda r: r.dimension_ids, as_of, rule, plan.noun)
+    by_unit = _split(lead, lambda r: (r.unit_id,), as_of, CountRule.EACH, plan.noun)
     return {
         "plan": plan_json(plan),
         "as_of": as_of.isoformat(),
         "period": {"code": period.code, "label": period.label} if period else None,
         "rule": {"code": rule.value, "text": RULE_LABELS[rule]},
         "summary": summary_json(plan_summary),
-        "by_group": [{"label": g.label, "title": g.title, **summary_json(s)} for g, s in groups],
-        "by_dimension": [{"id": d.id, "name": d.name, **summary_json(s)} for d, s in dimensions],
-        "by_unit": [{"unit": u.name, **summary_json(s)} for u, s in units],
+        "by_group": [
+            {"label": groups[k].label, "title": groups[k].title, **summary_json(s)}
+            for k, s in sorted(by_group, key=lambda ks: groups[ks[0]].position)
+        ],
+        "by_dimension": [
+            {"id": k, "name": dims[k].name, **summary_json(s)} for k, s in sorted(by_dimension)
+        ],
+        "by_unit": [
+            {"unit": units[k].name, **summary_json(s)}
+            for k, s in sorted(by_unit, key=lambda ks: (units[ks[0]].position, ks[0]))
+        ],
         "supporting": summary_json(
-            summarise([t for t, _ in support], as_of, CountRule.EACH, plan.noun)
+            summarise([r.task for r in support], as_of, CountRule.EACH, plan.noun)
         ),
-        "commune_groups": _commune_groups(lead, as_of),
+        "commune_groups": _commune_groups(lead, as_of, units),
         "form": {
             "in_plan": form.in_plan,
             "done": form.done,
@@ -207,36 +265,43 @@ def compute_summary(
     }
 
 
-def _split(lead, keys, as_of, rule, noun):  # type: ignore[no-untyped-def]
-    buckets: dict[int, tuple[Any, list[Task]]] = {}
-    for task, assignment in lead:
-        for key in keys(assignment):
-            buckets.setdefault(key.id, (key, []))[1].append(task)
-    ordered = sorted(buckets.values(), key=lambda kv: getattr(kv[0], "position", kv[0].id))
-    return [(key, summarise(items, as_of, rule, noun)) for key, items in ordered]
+def _split(
+    lead: list[TaskRow],
+    keys: Callable[[TaskRow], Iterable[int]],
+    as_of: date,
+    rule: CountRule,
+    noun: str,
+) -> list[tuple[int, Summary]]:
+    buckets: dict[int, list[Task]] = defaultdict(list)
+    for row in lead:
+        for key in keys(row):
+            buckets[key].append(row.task)
+    return [(key, summarise(items, as_of, rule, noun)) for key, items in buckets.items()]
 
 
-def _commune_groups(lead, as_of: date) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+CARRIED_FOR_GROUPS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.ONGOING_REPORTED)
+
+
+def _commune_groups(
+    lead: list[TaskRow], as_of: date, units: dict[int, Unit]
+) -> list[dict[str, Any]]:
     """ "07/10 xã, phường" for every activity led by a group of communes."""
     by_activity: dict[tuple[int, int], list[Task]] = defaultdict(list)
-    names: dict[tuple[int, int], tuple[Activity, str]] = {}
-    for task, assignment in lead:
-        if assignment.via_group_id:
-            key = (assignment.activity_id, assignment.via_group_id)
-            by_activity[key].append(task)
-            names[key] = (assignment.activity, assignment.via_group.name)
+    for row in lead:
+        if row.via_group_id:
+            by_activity[(row.task.activity_id, row.via_group_id)].append(row.task)
+    labels = dict(
+        db.session.execute(
+            select(Activity.id, Activity.number).where(Activity.id.in_({a for a, _ in by_activity}))
+        ).all()
+    )
     result = []
-    for key, items in by_activity.items():
-        activity, group = names[key]
-        done = sum(
-            1
-            for t in items
-            if outcome(t, as_of)
-            in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.ONGOING_REPORTED)
-        )
+    for (activity_id, group_id), items in by_activity.items():
+        group = units[group_id].name
+        done = sum(1 for t in items if outcome(t, as_of) in CARRIED_FOR_GROUPS)
         result.append(
             {
-                "activity": activity.number or activity.text[:60],
+                "activity": labels.get(activity_id) or str(activity_id),
                 "group": group,
                 "numerator": done,
                 "denominator": len(items),
