@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlite_utils.utils import rows_from_file
 
 from tracker.domain.figures import Outcome, outcome
@@ -19,7 +18,7 @@ from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import reporting
-from tracker.services.summary import tasks
+from tracker.services.summary import TaskRow
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
 
@@ -34,8 +33,9 @@ class Overdue:
     days_late: int
 
 
-def overdue(plan: Plan, as_of: date) -> list[Overdue]:
-    late = [r for r in tasks(plan, as_of, None) if outcome(r.task, as_of) is Outcome.OVERDUE]
+def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
+    """Overdue lead tasks, most days late first."""
+    late = [r for r in rows if outcome(r.task, as_of) is Outcome.OVERDUE]
     if not late:
         return []
     activities = {
@@ -87,36 +87,37 @@ def reporting_table(
     """Lead units × periods: how many of the unit's lead assignments have a report
     accepted / waiting / returned in each period."""
     periods = reporting.plan_periods(plan)
-    stmt = (
-        select(Assignment)
-        .join(Assignment.activity)
-        .where(Assignment.role == "lead")
-        .where(Assignment.activity.has(plan_id=plan.id))
-    )
-    assignments = list(db.session.scalars(stmt.options(selectinload(Assignment.unit))))
-    by_unit: dict[int, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        if a.unit.kind not in ("vague", "group"):
-            by_unit[a.unit_id].append(a)
-    reports = db.session.scalars(
-        select(ProgressReport).where(ProgressReport.assignment_id.in_([a.id for a in assignments]))
+    lead = db.session.execute(
+        select(Assignment.id, Assignment.unit_id)
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Activity.plan_id == plan.id, Assignment.role == "lead")
+        .where(Unit.kind.not_in(("vague", "group")))
     ).all()
+    owed: dict[int, int] = defaultdict(int)
+    unit_of = {}
+    for assignment_id, unit_id in lead:
+        owed[unit_id] += 1
+        unit_of[assignment_id] = unit_id
     states: dict[tuple[int, int], list[str]] = defaultdict(list)
-    unit_of = {a.id: a.unit_id for a in assignments}
-    for r in reports:
-        states[(unit_of[r.assignment_id], r.period_id)].append(r.state)
+    reports = db.session.execute(
+        select(ProgressReport.assignment_id, ProgressReport.period_id, ProgressReport.state)
+        .join(Assignment)
+        .join(Activity)
+        .where(Activity.plan_id == plan.id, Assignment.role == "lead")
+    )
+    for assignment_id, period_id, state in reports:
+        if assignment_id in unit_of:
+            states[(unit_of[assignment_id], period_id)].append(state)
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(owed)).order_by(Unit.position)).all()
     rows = []
-    units = sorted({a.unit for items in by_unit.values() for a in items}, key=lambda u: u.position)
     for unit in units:
         cells = []
         for period in periods:
             seen = states.get((unit.id, period.id), [])
             cells.append(
                 ReportCell(
-                    seen.count(ACCEPTED),
-                    seen.count(SUBMITTED),
-                    seen.count(RETURNED),
-                    len(by_unit[unit.id]),
+                    seen.count(ACCEPTED), seen.count(SUBMITTED), seen.count(RETURNED), owed[unit.id]
                 )
             )
         rows.append((unit, cells))

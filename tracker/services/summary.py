@@ -213,12 +213,16 @@ def summary_json(summary: Summary) -> dict[str, Any]:
 
 
 def compute_summary(
-    plan: Plan, as_of: date, period: ReportingPeriod | None = None
+    plan: Plan,
+    as_of: date,
+    period: ReportingPeriod | None = None,
+    lead: list[TaskRow] | None = None,
 ) -> dict[str, Any]:
-    """Every figure of the plan on `as_of`, with numerators, denominators and rules."""
+    """Every figure of the plan on `as_of`, with numerators, denominators and rules.
+    `lead` passes the lead tasks when the caller already built them for this date."""
     period = period or period_for(plan, as_of)
     rule = CountRule(plan.count_rule)
-    lead = tasks(plan, as_of, period)
+    lead = lead if lead is not None else tasks(plan, as_of, period)
     all_tasks = [r.task for r in lead]
     plan_summary = summarise(all_tasks, as_of, rule, plan.noun)
     groups = {

@@ -195,7 +195,7 @@ def dashboard(plan_id: int):
     from tracker.scheduler import recent_runs
     from tracker.services import dashboard as dashboard_service
     from tracker.services import snapshots
-    from tracker.services.summary import compute_summary
+    from tracker.services.summary import compute_summary, period_for, tasks
 
     plan = get_plan_or_404(plan_id)
     try:
@@ -207,7 +207,10 @@ def dashboard(plan_id: int):
     except ValueError:
         flash("Ngày không hợp lệ; đang hiển thị số liệu hôm nay.", "error")
         as_of = today_local()
-    data = compute_summary(plan, as_of)
+    period = period_for(plan, as_of)
+    lead = tasks(plan, as_of, period)  # once: for the figures and the overdue list
+    data = compute_summary(plan, as_of, period, lead)
+    late = dashboard_service.overdue(lead, as_of)
     db.session.rollback()
     periods, table = dashboard_service.reporting_table(plan)
     return render_template(
@@ -215,7 +218,7 @@ def dashboard(plan_id: int):
         plan=plan,
         data=data,
         as_of=as_of,
-        overdue=dashboard_service.overdue(plan, as_of),
+        overdue=late,
         periods=periods,
         table=table,
         scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
