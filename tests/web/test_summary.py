@@ -170,3 +170,27 @@ def test_dashboard_lists_overdue_work_with_days_late(app, client, auth):
     page = client.get("/plans/1/dashboard?as_of=2024-01-15").get_data(as_text=True)
     overdue = page.split('id="overdue"')[1].split("</div>\n\n")[0]
     assert "6.3." in overdue and "Phòng Nội vụ" in overdue and "trễ 15 ngày" in overdue
+
+
+def test_cached_figures_follow_every_change(app, client, auth, monkeypatch):
+    monkeypatch.setattr(clock, "frozen", None)
+    auth.login()
+    before = client.get("/api/plans/1/summary?as_of=2023-12-31").get_json()
+    assert client.get("/api/plans/1/summary?as_of=2023-12-31").get_json() == before  # cached
+    make_user(app, "noivu2", "Phòng Nội vụ")
+    client.post("/logout")
+    post_as(
+        client,
+        app,
+        datetime(2023, 9, 20, 3, tzinfo=UTC),
+        "noivu2",
+        "6.3",
+        "Phòng Nội vụ",
+        "done",
+        "Xong",
+        "2023-09-01",
+    )
+    clock.frozen = None
+    auth.login()
+    after = client.get("/api/plans/1/summary?as_of=2023-12-31").get_json()
+    assert after["summary"]["done"]["numerator"] == before["summary"]["done"]["numerator"] + 1

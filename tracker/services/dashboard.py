@@ -13,56 +13,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlite_utils.utils import rows_from_file
 
-from tracker.domain.figures import Outcome, outcome
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import reporting
-from tracker.services.summary import TaskRow
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
-
-
-@dataclass(frozen=True)
-class Overdue:
-    activity_id: int
-    number: str
-    text: str
-    unit: str
-    due_on: date
-    days_late: int
-
-
-def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
-    """Overdue lead tasks, most days late first."""
-    late = [r for r in rows if outcome(r.task, as_of) is Outcome.OVERDUE]
-    if not late:
-        return []
-    activities = {
-        a.id: a
-        for a in db.session.scalars(
-            select(Activity).where(Activity.id.in_({r.task.activity_id for r in late}))
-        )
-    }
-    units = {
-        u.id: u
-        for u in db.session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in late})))
-    }
-    found = []
-    for row in late:
-        activity, due = activities[row.task.activity_id], row.task.due_on
-        assert due is not None
-        found.append(
-            Overdue(
-                activity.id,
-                activity.number or "",
-                activity.text,
-                units[row.unit_id].name,
-                due,
-                (as_of - due).days,
-            )
-        )
-    return sorted(found, key=lambda o: -o.days_late)
 
 
 @dataclass(frozen=True)

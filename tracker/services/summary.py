@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.figures import (
@@ -313,3 +313,76 @@ def _commune_groups(
             }
         )
     return result
+
+
+@dataclass(frozen=True)
+class Overdue:
+    activity_id: int
+    number: str
+    text: str
+    unit: str
+    due_on: date
+    days_late: int
+
+
+def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
+    """Overdue lead tasks, most days late first."""
+    late = [r for r in rows if outcome(r.task, as_of) is Outcome.OVERDUE]
+    if not late:
+        return []
+    activities = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Activity).where(Activity.id.in_({r.task.activity_id for r in late}))
+        )
+    }
+    units = {
+        u.id: u
+        for u in db.session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in late})))
+    }
+    found = []
+    for row in late:
+        activity, due = activities[row.task.activity_id], row.task.due_on
+        assert due is not None
+        found.append(
+            Overdue(
+                activity.id,
+                activity.number or "",
+                activity.text,
+                units[row.unit_id].name,
+                due,
+                (as_of - due).days,
+            )
+        )
+    return sorted(found, key=lambda o: -o.days_late)
+
+
+# Figures for (plan, as_of, round, rule, data version): any write adds a Change or a
+# ReportEvent row, so a cached result is never stale. Per process, bounded.
+_CACHE: dict[tuple[Any, ...], tuple[dict[str, Any], list[Overdue]]] = {}
+_CACHE_SIZE = 64
+
+
+def data_version(plan: Plan) -> tuple[int, int]:
+    last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id == plan.id))
+    last_event = db.session.scalar(select(func.max(ReportEvent.id)))
+    return last_change or 0, last_event or 0
+
+
+def cached_summary(plan: Plan, as_of: date) -> tuple[dict[str, Any], list[Overdue]]:
+    """(compute_summary, the overdue list), reused while nothing in the plan changed."""
+    period = period_for(plan, as_of)
+    key = (
+        str(db.engine.url),
+        plan.id,
+        as_of,
+        period.id if period else None,
+        plan.count_rule,
+        data_version(plan),
+    )
+    if key not in _CACHE:
+        lead = tasks(plan, as_of, period)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (compute_summary(plan, as_of, period, lead), overdue(lead, as_of))
+    return _CACHE[key]

@@ -30,7 +30,7 @@ def summary(plan_id: int):
     from datetime import date
 
     from tracker.clock import today_local
-    from tracker.services.summary import compute_summary
+    from tracker.services.summary import cached_summary
 
     plan = get_plan_or_404(plan_id)
     text = request.args.get("as_of", "")
@@ -38,4 +38,4 @@ def summary(plan_id: int):
         as_of = date.fromisoformat(text) if text else today_local()
     except ValueError:
         return {"error": f"as_of «{text[:20]}» không phải ngày dạng YYYY-MM-DD."}, 400
-    return compute_summary(plan, as_of)
+    return cached_summary(plan, as_of)[0]

@@ -195,7 +195,7 @@ def dashboard(plan_id: int):
     from tracker.scheduler import recent_runs
     from tracker.services import dashboard as dashboard_service
     from tracker.services import snapshots
-    from tracker.services.summary import compute_summary, period_for, tasks
+    from tracker.services.summary import cached_summary
 
     plan = get_plan_or_404(plan_id)
     try:
@@ -207,10 +207,7 @@ def dashboard(plan_id: int):
     except ValueError:
         flash("Ngày không hợp lệ; đang hiển thị số liệu hôm nay.", "error")
         as_of = today_local()
-    period = period_for(plan, as_of)
-    lead = tasks(plan, as_of, period)  # once: for the figures and the overdue list
-    data = compute_summary(plan, as_of, period, lead)
-    late = dashboard_service.overdue(lead, as_of)
+    data, late = cached_summary(plan, as_of)
     db.session.rollback()
     periods, table = dashboard_service.reporting_table(plan)
     return render_template(
