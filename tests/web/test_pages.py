@@ -105,3 +105,14 @@ def test_matrix_pages_keep_filters(client, auth, monkeypatch):
     filtered = client.get("/plans/1/annex?q=thi+xa&page=1").get_data(as_text=True)
     assert "khớp bộ lọc — trang 1/2" in filtered
     assert "page=2&amp;q=thi+xa" in filtered  # the pager keeps the search
+
+
+def test_overview_lists_what_waits_for_phong_noi_vu(client, auth):
+    auth.login()
+    page = client.get("/plans/1").get_data(as_text=True)
+    assert "<b>7</b>nhóm nội dung" in page and "<b>23</b>hoạt động" in page
+    waiting = page.split("Cần Phòng Nội vụ ấn định thời hạn")[1].split("</ul>")[0]
+    assert "1.4" in waiting and "Theo Kế hoạch" in waiting
+    vague = page.split("Đơn vị chưa cụ thể")[1].split("</ul>")[0]
+    assert "Các cơ quan khác thực hiện tự kiểm tra" in vague and "Đoàn kiểm tra" in vague
+    assert "Chưa có đơn vị chủ trì" not in page  # every seeded activity has a lead

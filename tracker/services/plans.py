@@ -160,6 +160,63 @@ def matrix(
 
 
 @dataclass(frozen=True)
+class Overview:
+    """What the plan overview shows, read with a few aggregate queries."""
+
+    group_counts: list[tuple[ContentGroup, int]]
+    activity_count: int
+    by_kind: dict[str, int]
+    waiting: list[Activity]  # timeframe not understood or set by another plan
+    vague: list[tuple[Activity, list[str]]]  # activities naming a vague unit
+    no_lead: list[Activity]
+
+
+def overview(plan: Plan) -> Overview:
+    per_group = dict(
+        db.session.execute(
+            select(Activity.group_id, func.count())
+            .where(Activity.plan_id == plan.id)
+            .group_by(Activity.group_id)
+        ).all()
+    )
+    by_kind = dict(
+        db.session.execute(
+            select(Activity.timeframe_kind, func.count())
+            .where(Activity.plan_id == plan.id)
+            .group_by(Activity.timeframe_kind)
+        ).all()
+    )
+    waiting = db.session.scalars(
+        select(Activity)
+        .where(Activity.plan_id == plan.id, Activity.timeframe_kind.in_(("undated", "other_plan")))
+        .order_by(Activity.position)
+    ).all()
+    vague_rows = db.session.execute(
+        select(Activity, Unit.name)
+        .join(Assignment, Assignment.activity_id == Activity.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Activity.plan_id == plan.id, Unit.kind == UnitKind.VAGUE)
+        .order_by(Activity.position)
+    ).all()
+    vague: dict[int, tuple[Activity, list[str]]] = {}
+    for activity, name in vague_rows:
+        vague.setdefault(activity.id, (activity, []))[1].append(name)
+    no_lead = db.session.scalars(
+        select(Activity)
+        .where(Activity.plan_id == plan.id, ~Activity.assignments.any(Assignment.role == LEAD))
+        .order_by(Activity.position)
+    ).all()
+    return Overview(
+        [(g, per_group.get(g.id, 0)) for g in plan.groups if per_group.get(g.id)],
+        sum(per_group.values()),
+        by_kind,
+        list(waiting),
+        list(vague.values()),
+        list(no_lead),
+    )
+
+
+@dataclass(frozen=True)
 class UnitLabel:
     name: str
     unit_id: int

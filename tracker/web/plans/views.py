@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.domain.timeframes import TimeframeKind
-from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.services import plans as plan_service
@@ -98,27 +97,10 @@ def new():
 @login_required
 def overview(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    rows = plan_service.matrix(plan, plan_service.MatrixFilter())
-    activities = [a for _, items in rows for a in items]
-    waiting = [
-        a
-        for a in activities
-        if a.timeframe_kind in (TimeframeKind.UNDATED, TimeframeKind.OTHER_PLAN)
-    ]
-    vague = [a for a in activities if any(x.unit.kind == UnitKind.VAGUE for x in a.assignments)]
-    no_lead = [a for a in activities if not any(x.role == "lead" for x in a.assignments)]
-    by_kind: dict[str, int] = {}
-    for a in activities:
-        by_kind[a.timeframe_kind] = by_kind.get(a.timeframe_kind, 0) + 1
     return render_template(
         "plans/overview.html",
         plan=plan,
-        groups=rows,
-        activities=activities,
-        waiting=waiting,
-        vague=vague,
-        no_lead=no_lead,
-        by_kind=by_kind,
+        facts=plan_service.overview(plan),
         units=plan_service.units_for_plan(plan),
         timeframe_labels=TIMEFRAME_LABELS,
     )
