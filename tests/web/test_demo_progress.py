@@ -34,6 +34,8 @@ def test_demo_figures_by_hand(app, client, auth):
         "thực hiện thường xuyên, chiếm 92,31%; có 01 nhiệm vụ đơn vị không tổ chức thực hiện, "
         "chiếm 1,32%."
     )
+    # MTTQ's contribution to 1.1 is the one accepted supporting report of the round
+    assert data["supporting"]["reported"]["numerator"] == 1
     one_five = next(g for g in data["commune_groups"] if g["activity"] == "1.5")
     assert one_five["text"] == "07/10 xã, phường"
     auth.login()

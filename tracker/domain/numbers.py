@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 
 def count(n: int) -> str:
@@ -30,6 +31,7 @@ def percent_value(numerator: int, denominator: int) -> Decimal | None:
     )
 
 
+@lru_cache(maxsize=8192)  # pure; a dashboard formats the same few fractions many times
 def percent(numerator: int, denominator: int) -> str:
     """ "36,84%", "100%", "20%"; "—" for 0/0."""
     value = percent_value(numerator, denominator)

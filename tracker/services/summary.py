@@ -232,7 +232,6 @@ def compute_summary(
     dims = {d.id: d for d in db.session.scalars(select(PapiDimension))}
     unit_ids = {r.unit_id for r in lead} | {r.via_group_id for r in lead if r.via_group_id}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-    support = tasks(plan, as_of, period, role="support")
     form = provincial_form(plan_summary, assigned=len({t.activity_id for t in all_tasks}))
     by_group = _split(lead, lambda r: (r.group_id,), as_of, rule, plan.noun)
     by_dimension = _split(lead, lambda r: r.dimension_ids, as_of, rule, plan.noun)
@@ -254,9 +253,7 @@ def compute_summary(
             {"unit": units[k].name, **summary_json(s)}
             for k, s in sorted(by_unit, key=lambda ks: (units[ks[0]].position, ks[0]))
         ],
-        "supporting": summary_json(
-            summarise([r.task for r in support], as_of, CountRule.EACH, plan.noun)
-        ),
+        "supporting": _supporting(plan, as_of, period),
         "commune_groups": _commune_groups(lead, as_of, units),
         "form": {
             "in_plan": form.in_plan,
@@ -266,6 +263,38 @@ def compute_summary(
             "done_late": form.done_late,
             "overdue": form.overdue,
         },
+    }
+
+
+def _supporting(plan: Plan, as_of: date, period: ReportingPeriod | None) -> dict[str, Any]:
+    """Supporting units, counted apart: their assignments with a contribution accepted for
+    the round by `as_of`. Acceptance is final in the review flow, so one query tells."""
+    assignments = (
+        select(Assignment.id)
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .where(Activity.plan_id == plan.id, Assignment.role == "support")
+    )
+    total = db.session.scalar(select(func.count()).select_from(assignments.subquery())) or 0
+    reported = 0
+    if period is not None:
+        reported = (
+            db.session.scalar(
+                select(func.count(func.distinct(ProgressReport.assignment_id)))
+                .join(ReportEvent, ReportEvent.report_id == ProgressReport.id)
+                .where(
+                    ProgressReport.assignment_id.in_(assignments),
+                    ProgressReport.period_id == period.id,
+                    ReportEvent.state == ACCEPTED,
+                    ReportEvent.at <= end_of_day(as_of),
+                )
+            )
+            or 0
+        )
+    return {
+        "total": total,
+        "reported": figure_json(
+            Figure(reported, total), "mỗi việc phối hợp có báo cáo được chấp nhận trong kỳ"
+        ),
     }
 
 
