@@ -16,7 +16,7 @@ from sqlite_utils.utils import rows_from_file
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
-from tracker.services import reporting
+from tracker.services import periods as period_service
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
 
@@ -42,7 +42,7 @@ def reporting_table(
 ) -> tuple[list[ReportingPeriod], list[tuple[Unit, list[ReportCell]]]]:
     """Lead units × periods: how many of the unit's lead assignments have a report
     accepted / waiting / returned in each period."""
-    periods = reporting.plan_periods(plan)
+    periods = period_service.plan_periods(plan)
     lead = db.session.execute(
         select(Assignment.id, Assignment.unit_id)
         .join(Activity, Assignment.activity_id == Activity.id)

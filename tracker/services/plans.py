@@ -62,7 +62,7 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    from tracker.services.reporting import ensure_periods  # reporting builds on plans
+    from tracker.services.periods import ensure_periods  # periods build on plans
 
     ensure_periods(plan)
     history.record(

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.importers import BadFile, read_document
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportingPeriod, Unit, User
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS, SUBMITTED
+from tracker.services import periods as period_service
 from tracker.services import reporting
 
 STATUS_BY_LABEL = {fold(label): code for code, label in STATUS_LABELS.items()}
@@ -224,7 +225,7 @@ def apply_sheet(preview: SheetPreview, user: User | None) -> int:
 
 def find_period(plan: Plan, ref: str) -> ReportingPeriod | None:
     """A plan's period by code ("2023-H1") or id."""
-    for period in reporting.plan_periods(plan):
+    for period in period_service.plan_periods(plan):
         if ref in (period.code, str(period.id)):
             return period
     return None

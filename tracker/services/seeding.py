@@ -33,6 +33,7 @@ from tracker.models import (
 )
 from tracker.models.users import COORDINATOR
 from tracker.services import catalog, plans, reporting
+from tracker.services import periods as period_service
 from tracker.services.annex_import import apply_import, preview_import
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -109,7 +110,7 @@ def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResu
             user=None,
         )
         result.plans += 1
-    reporting.ensure_periods(plan)
+    period_service.ensure_periods(plan)
     annex = folder / spec["annex"]
     preview = preview_import(plan, annex.name, annex.read_bytes())
     if not preview.can_apply:
@@ -136,7 +137,7 @@ def load_demo_progress(folder: Path, plan: Plan, result: SeedResult) -> None:
     path = folder / f"demo-progress-{plan.year}.csv"
     if not path.exists():
         return
-    periods = {p.code: p for p in reporting.plan_periods(plan)}
+    periods = {p.code: p for p in period_service.plan_periods(plan)}
     for row in _rows(path):
         assignment = _demo_assignment(plan, row)
         period = periods[row["period"]]

@@ -45,7 +45,7 @@ from tracker.models import (
     activity_dimension,
 )
 from tracker.models.reporting import ACCEPTED, ReportingPeriod
-from tracker.services import reporting
+from tracker.services import periods as period_service
 from tracker.services.plans import plan_json
 
 
@@ -57,7 +57,7 @@ def period_for(plan: Plan, as_of: date) -> ReportingPeriod | None:
     """The reporting round figures "as of" a date speak for: the latest period whose
     cut-off has passed by then (as of 15/9/2023: the first six months), or the open one
     before any has closed. Ties (6 months and year both end 14/12) go to the shorter."""
-    periods = reporting.plan_periods(plan)
+    periods = period_service.plan_periods(plan)
     closed = [p for p in periods if p.ends_on <= as_of]
     if closed:
         return max(closed, key=lambda p: (p.ends_on, p.starts_on))

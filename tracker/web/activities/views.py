@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentGroup, Unit
 from tracker.services import activities as activity_service
 from tracker.services import catalog as catalog_service
+from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting
 from tracker.web.auth import coordinator_required, login_required
@@ -84,7 +85,7 @@ def detail(activity_id: int):
     ).all()
     from tracker.web.reports.views import DeadlineForm, reassign_form
 
-    period = reporting.current_plan_period(activity.plan)
+    period = period_service.current_plan_period(activity.plan)
     return render_template(
         "activities/detail.html",
         activity=activity,

@@ -42,6 +42,7 @@ from tracker.models.reporting import STATUS_LABELS
 from tracker.models.users import OFFICER
 from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
+from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import progress_sheet, reporting, staging
 from tracker.web.auth import coordinator_required, login_required
@@ -114,9 +115,9 @@ def work():
     unit = _work_unit()
     if unit is None:
         return render_template("reports/choose_unit.html", plan=plan, units=_reporting_units(plan))
-    periods = reporting.plan_periods(plan)
+    periods = period_service.plan_periods(plan)
     period = next((p for p in periods if str(p.id) == request.args.get("period")), None)
-    period = period or reporting.current_plan_period(plan)
+    period = period or period_service.current_plan_period(plan)
     result = reporting.unit_work(unit, plan, period, today_local())
     return render_template(
         "reports/work.html",
@@ -307,10 +308,10 @@ def periods(plan_id: int):
     return render_template(
         "reports/periods.html",
         plan=plan,
-        periods=reporting.plan_periods(plan),
+        periods=period_service.plan_periods(plan),
         form=form,
         kinds=KIND_LABELS,
-        collected={p.kind for p in reporting.plan_periods(plan)},
+        collected={p.kind for p in period_service.plan_periods(plan)},
         rules=RULE_LABELS,
     )
 
@@ -319,15 +320,18 @@ def _save_periods(plan: Plan) -> None:
     valid = {k.value for k in PeriodKind}
     kinds = {PeriodKind(k) for k in request.form.getlist("kinds") if k in valid}
     try:
-        reporting.set_count_rule(plan, request.form.get("count_rule", plan.count_rule), g.user)
-        reporting.set_collected_kinds(plan, kinds, g.user)
-        for period in reporting.plan_periods(plan):
+        period_service.set_count_rule(plan, request.form.get("count_rule", plan.count_rule), g.user)
+        period_service.set_collected_kinds(plan, kinds, g.user)
+        for period in period_service.plan_periods(plan):
             value = request.form.get(f"due-{period.code}", "")
             if value:
-                reporting.set_period_due(period, date.fromisoformat(value), g.user)
-    except (reporting.ReportError, ValueError) as exc:
+                period_service.set_period_due(period, date.fromisoformat(value), g.user)
+    except (period_service.PeriodError, ValueError) as exc:
         db.session.rollback()
-        flash(str(exc) if isinstance(exc, reporting.ReportError) else "Ngày không hợp lệ.", "error")
+        flash(
+            str(exc) if isinstance(exc, period_service.PeriodError) else "Ngày không hợp lệ.",
+            "error",
+        )
     else:
         db.session.commit()
         flash("Đã lưu kỳ báo cáo.", "success")
@@ -408,7 +412,9 @@ class SheetUploadForm(FlaskForm):
 def import_sheet(plan_id: int):
     plan = _get(Plan, plan_id)
     form = SheetUploadForm()
-    form.period_id.choices = [SelectChoice(p.id, p.label) for p in reporting.plan_periods(plan)]
+    form.period_id.choices = [
+        SelectChoice(p.id, p.label) for p in period_service.plan_periods(plan)
+    ]
     if form.validate_on_submit():
         upload_file = form.file.data
         if not upload_file or not upload_file.filename:

@@ -1,0 +1,133 @@
+"""The reporting rounds a plan collects (kỳ báo cáo) and how its figures count: which
+kinds of period, their due dates, and the counting rule. Changes go to the history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.clock import today_local
+from tracker.domain.periods import Period, PeriodKind, current_period, periods_of_year
+from tracker.extensions import db
+from tracker.models import Plan, User
+from tracker.models.reporting import ProgressReport, ReportingPeriod
+from tracker.services import history
+
+# Seed 004, V.1: "định kỳ (sáu tháng, năm)".
+DEFAULT_KINDS = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
+
+
+class PeriodError(ValueError):
+    """The message is for the user."""
+
+
+def plan_periods(plan: Plan) -> list[ReportingPeriod]:
+    stmt = select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
+    rows = db.session.scalars(stmt).all()
+    return sorted(rows, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
+
+
+def ensure_periods(
+    plan: Plan, kinds: Iterable[PeriodKind] = DEFAULT_KINDS
+) -> list[ReportingPeriod]:
+    """Create the plan's periods of its year for the given kinds when it has none."""
+    existing = plan_periods(plan)
+    if existing:
+        return existing
+    for period in periods_of_year(plan.year, set(kinds)):
+        _add_period(plan, period)
+    db.session.flush()
+    return plan_periods(plan)
+
+
+def _add_period(plan: Plan, period: Period) -> None:
+    db.session.add(
+        ReportingPeriod(
+            plan=plan,
+            kind=period.kind.value,
+            year=period.year,
+            index=period.index,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            due_on=period.due_on,
+        )
+    )
+
+
+def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -> None:
+    """Collect exactly these kinds of period; a period that already has reports stays."""
+    if not kinds:
+        raise PeriodError("Kế hoạch cần ít nhất một loại kỳ báo cáo.")
+    wanted = {(p.kind.value, p.index) for p in periods_of_year(plan.year, kinds)}
+    for period in plan_periods(plan):
+        if (period.kind, period.index) not in wanted and not _has_reports(period):
+            db.session.delete(period)
+    have = {(p.kind, p.index) for p in plan_periods(plan)}
+    for period in periods_of_year(plan.year, kinds):
+        if (period.kind.value, period.index) not in have:
+            _add_period(plan, period)
+    history.record(
+        user,
+        entity="plan",
+        action="update",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        after={"Kỳ báo cáo": sorted(k.value for k in kinds)},
+        note="Đổi kỳ báo cáo",
+    )
+    db.session.flush()
+
+
+def _has_reports(period: ReportingPeriod) -> bool:
+    stmt = select(ProgressReport.id).where(ProgressReport.period_id == period.id).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+def set_count_rule(plan: Plan, rule: str, user: User | None) -> None:
+    """How an activity with several lead units is counted in the figures."""
+    from tracker.domain.figures import RULE_LABELS, CountRule
+
+    if rule not in {r.value for r in CountRule}:
+        raise PeriodError("Cách tính không hợp lệ.")
+    if rule == plan.count_rule:
+        return
+    history.record(
+        user,
+        entity="plan",
+        action="update",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        before={"Cách tính": RULE_LABELS[CountRule(plan.count_rule)]},
+        after={"Cách tính": RULE_LABELS[CountRule(rule)]},
+        note="Đổi cách tính số liệu",
+    )
+    plan.count_rule = rule
+
+
+def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> None:
+    if due_on <= period.ends_on:
+        raise PeriodError(
+            f"Hạn nộp phải sau ngày chốt số liệu {period.ends_on:%d/%m/%Y} "
+            "(Nghị định 09/2019/NĐ-CP, Điều 8)."
+        )
+    if due_on == period.due_on:
+        return
+    history.record(
+        user,
+        entity="period",
+        action="update",
+        entity_id=period.id,
+        plan_id=period.plan_id,
+        before={f"Hạn nộp {period.label}": f"{period.due_on:%d/%m/%Y}"},
+        after={f"Hạn nộp {period.label}": f"{due_on:%d/%m/%Y}"},
+        note="Đổi hạn nộp báo cáo",
+    )
+    period.due_on = due_on
+
+
+def current_plan_period(plan: Plan, today: date | None = None) -> ReportingPeriod | None:
+    periods = plan_periods(plan)
+    chosen = current_period([p.period for p in periods], today or today_local())
+    return next((p for p in periods if chosen and p.code == chosen.code), None)
