@@ -399,3 +399,34 @@ def test_count_rule_is_chosen_per_plan(app, client, auth):
         "/plans/1/periods", data={"kinds": ["year"], "count_rule": "bogus"}, follow_redirects=True
     )
     assert "Cách tính không hợp lệ" in bad.get_data(as_text=True)
+
+
+def test_reports_are_never_lost_by_edits_or_reimport(app, client, auth, officer, tmp_path):
+    from tests.conftest import SEED_ANNEX
+
+    assignment_id, period_id = ids(app, "1.5", "Phường 1")
+    login(client, officer)
+    client.post(
+        f"/assignments/{assignment_id}/periods/{period_id}/report",
+        data={**REPORT, "action": "draft"},
+    )
+    client.post("/logout")
+    auth.login()
+    with app.app_context():
+        activity_id = db.session.get(Assignment, assignment_id).activity_id
+    response = client.post(f"/assignments/{assignment_id}/delete", follow_redirects=True)
+    assert "đã báo cáo tiến độ" in response.get_data(as_text=True)
+    response = client.post(f"/activities/{activity_id}/delete", follow_redirects=True)
+    assert "không xóa được" in response.get_data(as_text=True)
+    lines = [
+        line
+        for line in SEED_ANNEX.read_text(encoding="utf-8").splitlines()
+        if "1.5. Thông tin tuyên truyền" not in line
+    ]
+    path = tmp_path / "bo-1-5.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-annex", str(path), "--plan", "1"])
+    assert result.exit_code == 1 and "đã có báo cáo tiến độ" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProgressReport)) == 1
+        assert db.session.get(Assignment, assignment_id) is not None

@@ -22,6 +22,7 @@ from tracker.models import (
     Assignment,
     ContentGroup,
     PapiDimension,
+    ProgressReport,
     Unit,
     User,
 )
@@ -183,7 +184,21 @@ def add_assignment(activity: Activity, unit: Unit, role: str, user: User | None)
     return _record_update(activity, before, user, "Thêm đơn vị")
 
 
+def reported_assignment_ids(assignment_ids: Iterable[int]) -> set[int]:
+    """Assignments that already have progress reports: removing them would lose data."""
+    ids = list(assignment_ids)
+    if not ids:
+        return set()
+    stmt = select(ProgressReport.assignment_id).where(ProgressReport.assignment_id.in_(ids))
+    return set(db.session.scalars(stmt))
+
+
 def remove_assignment(assignment: Assignment, user: User | None) -> None:
+    if reported_assignment_ids([assignment.id]):
+        raise EditError(
+            f"«{assignment.unit.name}» đã báo cáo tiến độ cho hoạt động này; không bỏ được. "
+            "Dùng «Giao lại» nếu cần chuyển cho đơn vị khác."
+        )
     activity = assignment.activity
     before = history.activity_snapshot(activity)
     activity.assignments.remove(assignment)
@@ -215,6 +230,8 @@ def move_activity(activity: Activity, step: int, user: User | None) -> bool:
 
 
 def delete_activity(activity: Activity, user: User | None) -> None:
+    if reported_assignment_ids(a.id for a in activity.assignments):
+        raise EditError("Hoạt động đã có báo cáo tiến độ của đơn vị; không xóa được.")
     history.record(
         user,
         entity="activity",

@@ -17,10 +17,15 @@ from tracker.domain.text import one_line
 from tracker.domain.units import CatalogUnit, UnitCatalog, UnitKind
 from tracker.extensions import db
 from tracker.importers import BadFile, read_document
-from tracker.models import Activity, ContentGroup, Plan, User
+from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, User
 from tracker.services import catalog as catalog_service
 from tracker.services import history
-from tracker.services.activities import set_assignments, stored_state, update_search_text
+from tracker.services.activities import (
+    reported_assignment_ids,
+    set_assignments,
+    stored_state,
+    update_search_text,
+)
 
 # A mapping chosen for an unknown name: existing unit ids, or a new unit of some kind.
 NEW_PREFIX = "new:"
@@ -98,7 +103,40 @@ def preview_import(
         [stored_state(a) for a in plan.activities],
         [_incoming_state(item) for item in preview.resolved.activities],
     )
+    preview.problems += _reports_that_would_be_lost(preview.diff)
     return preview
+
+
+def _reports_that_would_be_lost(diff: AnnexDiff) -> tuple[Problem, ...]:
+    """An import never deletes progress reports: removing an activity, or a unit from an
+    activity, that already has reports is an error the coordinator must resolve first."""
+    problems = []
+    for state in diff.removed:
+        activity = db.session.get(Activity, state.ref)
+        if reported_assignment_ids(a.id for a in activity.assignments):
+            message = (
+                f"Hoạt động «{_short(activity)}» đã có báo cáo tiến độ; tệp mới bỏ hoạt động "
+                "này nên không nhập được. Hãy giữ hoạt động trong tệp."
+            )
+            problems.append(Problem(None, message, "error"))
+    for change in diff.changed:
+        activity = db.session.get(Activity, change.current.ref)
+        kept = {(u, LEAD) for u in change.incoming.lead}
+        kept |= {(u, SUPPORT) for u in change.incoming.support}
+        dropped = [a for a in activity.assignments if (a.unit_id, a.role) not in kept]
+        reported = reported_assignment_ids(a.id for a in dropped)
+        for a in dropped:
+            if a.id in reported:
+                message = (
+                    f"«{a.unit.name}» đã báo cáo cho hoạt động «{_short(activity)}»; tệp mới bỏ "
+                    "đơn vị này nên không nhập được. Dùng «Giao lại» trên trang hoạt động."
+                )
+                problems.append(Problem(None, message, "error"))
+    return tuple(problems)
+
+
+def _short(activity: Activity) -> str:
+    return (f"{activity.number} " if activity.number else "") + activity.text[:60]
 
 
 def _catalog_with_mappings(plan: Plan, mappings: Mapping[str, Mapping_]) -> UnitCatalog:

@@ -200,9 +200,14 @@ def remove_assignment(assignment_id: int):
         abort(404)
     activity_id = assignment.activity_id
     if ActionForm().validate_on_submit():
-        activity_service.remove_assignment(assignment, g.user)
-        db.session.commit()
-        flash("Đã bỏ đơn vị khỏi hoạt động.", "success")
+        try:
+            activity_service.remove_assignment(assignment, g.user)
+        except activity_service.EditError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã bỏ đơn vị khỏi hoạt động.", "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
@@ -224,7 +229,12 @@ def delete(activity_id: int):
     activity = get_activity_or_404(activity_id)
     plan_id = activity.plan_id
     if ActionForm().validate_on_submit():
-        activity_service.delete_activity(activity, g.user)
+        try:
+            activity_service.delete_activity(activity, g.user)
+        except activity_service.EditError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
         db.session.commit()
         flash("Đã xóa hoạt động (vẫn xem được trong lịch sử thay đổi).", "success")
     return redirect(url_for("plans.annex", plan_id=plan_id))
