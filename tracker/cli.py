@@ -12,9 +12,12 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from tracker.clock import today_local
 from tracker.extensions import db
 from tracker.models import Locality, Plan
+from tracker.scheduler import JOBS, build_scheduler, run_job
 from tracker.services import plans as plan_service
+from tracker.services import progress_sheet
 from tracker.services.annex_import import (
     ImportPreview,
     Mapping_,
@@ -23,6 +26,7 @@ from tracker.services.annex_import import (
     preview_import,
 )
 from tracker.services.seeding import load_seeds
+from tracker.services.summary import compute_summary
 
 
 def init_app(app: Flask) -> None:
@@ -209,7 +213,6 @@ def _print_preview(preview: ImportPreview) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả kiểm tra dưới dạng JSON.")
 def import_progress_command(file, plan_ref, period_ref, dry_run, as_json):
     """Nhập bảng tiến độ (.xlsx) một đơn vị đã điền, tải từ hệ thống."""
-    from tracker.services import progress_sheet
 
     plan = plan_service.find_plan(plan_ref)
     if plan is None:
@@ -259,8 +262,6 @@ def import_progress_command(file, plan_ref, period_ref, dry_run, as_json):
 @click.option("--json", "as_json", is_flag=True, help="In mọi số liệu dưới dạng JSON.")
 def summary_command(plan_ref, as_of, as_json):
     """Số liệu hoàn thành của kế hoạch tính đến một ngày."""
-    from tracker.clock import today_local
-    from tracker.services.summary import compute_summary
 
     plan = plan_service.find_plan(plan_ref)
     if plan is None:
@@ -293,8 +294,6 @@ def scheduler_command() -> None:
     """Chạy tiến trình hẹn giờ (APScheduler): một tiến trình duy nhất, ngoài web."""
     from flask import current_app
 
-    from tracker.scheduler import build_scheduler
-
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     click.echo("Tiến trình hẹn giờ đang chạy: " + ", ".join(j.id for j in scheduler.get_jobs()))
@@ -307,8 +306,6 @@ def scheduler_command() -> None:
 def run_job_command(job_id: str) -> None:
     """Chạy ngay một việc hẹn giờ (vd: daily-figures), như tiến trình hẹn giờ sẽ chạy."""
     from flask import current_app
-
-    from tracker.scheduler import JOBS, run_job
 
     if job_id not in JOBS:
         _fail(f"Không có việc «{job_id}»; có: {', '.join(JOBS)}.")

@@ -135,10 +135,6 @@ class Activity(db.Model):
         self.cadence = value.cadence.value if value.cadence else None
         self.timeframe_note = value.note
 
-    @property
-    def display_number(self) -> str:
-        return self.number or ""
-
     def units(self, role: str) -> list[Unit]:
         return [a.unit for a in self.assignments if a.role == role]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.domain.text import sort_key
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 
@@ -77,10 +76,6 @@ class Unit(db.Model):
     @property
     def is_vague(self) -> bool:
         return self.kind == UnitKind.VAGUE
-
-    @property
-    def sort_key(self):
-        return sort_key(self.name)
 
 
 class UnitAlias(db.Model):

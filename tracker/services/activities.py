@@ -229,7 +229,7 @@ def move_activity(activity: Activity, step: int, user: User | None) -> bool:
     return True
 
 
-def delete_activity(activity: Activity, user: User | None) -> None:
+def delete_activity(activity: Activity, user: User | None, note: str = "Xóa bằng tay") -> None:
     if reported_assignment_ids(a.id for a in activity.assignments):
         raise EditError("Hoạt động đã có báo cáo tiến độ của đơn vị; không xóa được.")
     history.record(
@@ -240,11 +240,7 @@ def delete_activity(activity: Activity, user: User | None) -> None:
         plan_id=activity.plan_id,
         activity_id=activity.id,
         before=history.activity_snapshot(activity),
-        note="Xóa bằng tay",
+        note=note,
     )
     db.session.delete(activity)
     db.session.flush()
-
-
-def find_activity(activity_id: int) -> Activity | None:
-    return db.session.get(Activity, activity_id)

@@ -21,6 +21,7 @@ from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, User
 from tracker.services import catalog as catalog_service
 from tracker.services import history
 from tracker.services.activities import (
+    delete_activity,
     reported_assignment_ids,
     set_assignments,
     stored_state,
@@ -215,7 +216,7 @@ def apply_import(preview: ImportPreview, user: User | None) -> ImportResult:
     for change in diff.changed:
         db.session.get(Activity, change.current.ref).position = positions[id(change.incoming.ref)]
     for state in diff.removed:
-        _delete_activity(db.session.get(Activity, state.ref), user, note)
+        delete_activity(db.session.get(Activity, state.ref), user, note)
     _drop_empty_groups(plan, groups, user, note)
     if diff.added or diff.changed or diff.removed:
         plan.source_filename = preview.filename
@@ -319,20 +320,6 @@ def _update_activity(activity, item, groups, real_ids, units, user, note) -> Non
     db.session.flush()
     update_search_text(activity)
     history.record_activity_update(activity, before, user, note)
-
-
-def _delete_activity(activity: Activity, user: User | None, note: str) -> None:
-    history.record(
-        user,
-        entity="activity",
-        action="delete",
-        entity_id=activity.id,
-        plan_id=activity.plan_id,
-        activity_id=activity.id,
-        before=history.activity_snapshot(activity),
-        note=note,
-    )
-    db.session.delete(activity)
 
 
 def _drop_empty_groups(plan: Plan, kept: dict[int, ContentGroup], user, note: str) -> None:

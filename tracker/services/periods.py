@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.clock import today_local
+from tracker.domain.figures import RULE_LABELS, CountRule
 from tracker.domain.periods import Period, PeriodKind, current_period, periods_of_year
 from tracker.extensions import db
 from tracker.models import Plan, User
@@ -87,7 +88,6 @@ def _has_reports(period: ReportingPeriod) -> bool:
 
 def set_count_rule(plan: Plan, rule: str, user: User | None) -> None:
     """How an activity with several lead units is counted in the figures."""
-    from tracker.domain.figures import RULE_LABELS, CountRule
 
     if rule not in {r.value for r in CountRule}:
         raise PeriodError("Cách tính không hợp lệ.")

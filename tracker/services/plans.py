@@ -28,6 +28,7 @@ from tracker.models import (
     activity_dimension,
 )
 from tracker.services import history
+from tracker.services.periods import ensure_periods
 
 NOUNS = ("nhiệm vụ", "chỉ tiêu", "nội dung", "phần việc", "hoạt động")
 
@@ -62,7 +63,6 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    from tracker.services.periods import ensure_periods  # periods build on plans
 
     ensure_periods(plan)
     history.record(

@@ -35,9 +35,11 @@ def _assignments(plan: Plan, unit: Unit) -> list[Assignment]:
 
 def export_unit_sheet(plan: Plan, period: ReportingPeriod, unit: Unit) -> bytes:
     rows = []
-    for assignment in _assignments(plan, unit):
+    assignments = _assignments(plan, unit)
+    reports = reporting.reports_in_period([a.id for a in assignments], period)
+    for assignment in assignments:
         activity = assignment.activity
-        report = reporting.find_report(assignment, period)
+        report = reports.get(assignment.id)
         due = activity.due_on.strftime("%d/%m/%Y") if activity.due_on else activity.timeframe_text
         rows.append(
             SheetRow(
@@ -129,17 +131,23 @@ def preview_sheet(plan: Plan, period: ReportingPeriod, filename: str, data: byte
         return preview
     preview.unit = unit
     own = {a.id: a for a in _assignments(plan, unit)}
+    reports = reporting.reports_in_period(own, period)
     start = next((i for i, row in enumerate(main) if row and row[0] == "Mã"), None)
     if start is None:
         preview.errors.append("Không tìm thấy dòng tiêu đề (cột «Mã») trong tệp.")
         return preview
     for offset, row in enumerate(main[start + 1 :], start=start + 2):
         if any(cell.strip() for cell in row):
-            preview.lines.append(_read_line(offset, list(row) + [""] * 12, own, period))
+            preview.lines.append(_read_line(offset, list(row) + [""] * 12, own, reports))
     return preview
 
 
-def _read_line(row_no: int, cells: list[str], own: dict[int, Assignment], period) -> SheetLine:  # type: ignore[no-untyped-def]
+def _read_line(
+    row_no: int,
+    cells: list[str],
+    own: dict[int, Assignment],
+    reports: dict[int, ProgressReport],
+) -> SheetLine:
     line = SheetLine(row_no, None, None)
     key = cells[0].strip()
     if not key.isdigit() or int(key) not in own:
@@ -173,7 +181,7 @@ def _read_line(row_no: int, cells: list[str], own: dict[int, Assignment], period
         line.errors.append("«Không thực hiện» cần lý do.")
     if status == "done" and not one_line(result):
         line.errors.append("«Hoàn thành» cần kết quả thực hiện.")
-    _diff(line, reporting.find_report(assignment, period))
+    _diff(line, reports.get(assignment.id))
     return line
 
 

@@ -156,6 +156,17 @@ def find_report(assignment: Assignment, period: ReportingPeriod) -> ProgressRepo
     return db.session.scalar(stmt)
 
 
+def reports_in_period(
+    assignment_ids: Iterable[int], period: ReportingPeriod
+) -> dict[int, ProgressReport]:
+    """assignment id → its report for `period`, in one query."""
+    stmt = select(ProgressReport).where(
+        ProgressReport.assignment_id.in_(list(assignment_ids)),
+        ProgressReport.period_id == period.id,
+    )
+    return {r.assignment_id: r for r in db.session.scalars(stmt)}
+
+
 def report_snapshot(report: ProgressReport) -> dict[str, Any]:
     return {
         "Đơn vị": report.assignment.unit.name,
@@ -253,9 +264,7 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
     report.updated_at, report.updated_by = now_utc(), user
     if submit:
         report.state, report.submitted_at = SUBMITTED, now_utc()
-    elif report.state == RETURNED:
-        report.state = RETURNED  # stays returned until resubmitted
-    else:
+    elif report.state != RETURNED:  # a returned report stays returned until resubmitted
         report.state = DRAFT
 
 

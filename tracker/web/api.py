@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, request
 
+from tracker.clock import today_local
 from tracker.services import plans as plan_service
+from tracker.services.summary import cached_summary
 from tracker.web.auth import login_required
 from tracker.web.plans.views import get_plan_or_404
 
@@ -27,10 +31,6 @@ def annex(plan_id: int):
 @login_required
 def summary(plan_id: int):
     """Every completion figure; `as_of=YYYY-MM-DD` recomputes it for a past date."""
-    from datetime import date
-
-    from tracker.clock import today_local
-    from tracker.services.summary import cached_summary
 
     plan = get_plan_or_404(plan_id)
     text = request.args.get("as_of", "")

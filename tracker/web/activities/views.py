@@ -17,6 +17,7 @@ from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.reports.views import DeadlineForm, reassign_form
 
 bp = Blueprint("activities", __name__)
 
@@ -83,7 +84,6 @@ def detail(activity_id: int):
         .where(Change.activity_id == activity.id)
         .order_by(Change.at.desc(), Change.id.desc())
     ).all()
-    from tracker.web.reports.views import DeadlineForm, reassign_form
 
     period = period_service.current_plan_period(activity.plan)
     return render_template(

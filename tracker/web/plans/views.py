@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -9,11 +11,15 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from tracker.clock import today_local
 from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
+from tracker.scheduler import recent_runs
+from tracker.services import dashboard as dashboard_service
 from tracker.services import plans as plan_service
-from tracker.services import reporting
+from tracker.services import reporting, snapshots
+from tracker.services.summary import cached_summary
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("plans", __name__)
@@ -171,13 +177,6 @@ def history(plan_id: int):
 @login_required
 def dashboard(plan_id: int):
     """Figures for Phòng Nội vụ and leaders; `as_of` recomputes them for a past date."""
-    from datetime import date
-
-    from tracker.clock import today_local
-    from tracker.scheduler import recent_runs
-    from tracker.services import dashboard as dashboard_service
-    from tracker.services import snapshots
-    from tracker.services.summary import cached_summary
 
     plan = get_plan_or_404(plan_id)
     try:

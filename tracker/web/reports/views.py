@@ -305,13 +305,14 @@ def periods(plan_id: int):
             abort(403)
         if form.validate_on_submit():
             _save_periods(plan)
+    rows = period_service.plan_periods(plan)
     return render_template(
         "reports/periods.html",
         plan=plan,
-        periods=period_service.plan_periods(plan),
+        periods=rows,
         form=form,
         kinds=KIND_LABELS,
-        collected={p.kind for p in period_service.plan_periods(plan)},
+        collected={p.kind for p in rows},
         rules=RULE_LABELS,
     )
 
