@@ -4,6 +4,7 @@
     python3 dev.py up     set up .venv, migrate, load the Vĩnh Châu 2023 plan, run the app
                           (the web server and the one scheduler process)
     python3 dev.py test   set up .venv (and Debian's chromium), run lint, types and every test
+    python3 dev.py bench  the speed figures of quality.md, as a table (bench/)
 
 Extra arguments after `test` go to pytest (e.g. `python3 dev.py test -k annex`).
 """
@@ -88,12 +89,19 @@ def test(pytest_args: list[str]) -> None:
     run(PY, "-m", "pytest", *pytest_args)
 
 
+def bench(args: list[str]) -> None:
+    ensure_venv("test")
+    run(PY, "-m", "bench", *args)
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "up":
         up()
     elif command == "test":
         test(rest)
+    elif command == "bench":
+        bench(rest)
     else:
         print(__doc__)
         sys.exit(2)

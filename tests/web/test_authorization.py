@@ -27,6 +27,7 @@ from tracker.models import (
 PUBLIC_READS = {
     "plans.overview",
     "plans.dashboard",
+    "plans.overdue",
     "api.summary",
     "plans.annex",
     "plans.history",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -172,6 +173,20 @@ def test_dashboard_lists_overdue_work_with_days_late(app, client, auth):
     assert "6.3." in overdue and "Phòng Nội vụ" in overdue and "trễ 15 ngày" in overdue
 
 
+def test_dashboard_shows_the_most_overdue_and_links_the_whole_list(app, client, auth, monkeypatch):
+    from tracker.web.plans import views
+
+    monkeypatch.setattr(views, "OVERDUE_ON_DASHBOARD", 0)  # the seed plan has one overdue
+    auth.login()
+    page = client.get("/plans/1/dashboard?as_of=2024-03-01").get_data(as_text=True)
+    total = int(page.split("<h2>Quá hạn (")[1].split(")")[0])
+    assert total >= 1
+    assert not re.findall(r"trễ \d+ ngày", page.split('id="overdue"')[1].split("</div>\n\n")[0])
+    assert f"Xem đủ {total} việc quá hạn" in page
+    full = client.get("/plans/1/overdue?as_of=2024-03-01").get_data(as_text=True)
+    assert len(re.findall(r"trễ \d+ ngày", full)) == total
+
+
 def test_cached_figures_follow_every_change(app, client, auth, monkeypatch):
     monkeypatch.setattr(clock, "frozen", None)
     auth.login()
@@ -194,3 +209,31 @@ def test_cached_figures_follow_every_change(app, client, auth, monkeypatch):
     auth.login()
     after = client.get("/api/plans/1/summary?as_of=2023-12-31").get_json()
     assert after["summary"]["done"]["numerator"] == before["summary"]["done"]["numerator"] + 1
+
+
+def _last_events_disagree(app) -> list[int]:
+    """Reports whose columns differ from their last event (the figures read the columns
+    for reports unchanged since the "as of" moment)."""
+    from tracker.models import ProgressReport, ReportEvent
+
+    with app.app_context():
+        wrong = []
+        for report in db.session.scalars(select(ProgressReport)):
+            last = db.session.scalar(
+                select(ReportEvent)
+                .where(ReportEvent.report_id == report.id)
+                .order_by(ReportEvent.at.desc(), ReportEvent.id.desc())
+                .limit(1)
+            )
+            seen = (last.state, last.status, last.completed_on) if last else None
+            if seen != (report.state, report.status, report.completed_on):
+                wrong.append(report.id)
+        return wrong
+
+
+def test_every_report_holds_the_state_of_its_last_event(app, history):
+    assert _last_events_disagree(app) == []
+
+
+def test_every_demo_report_holds_the_state_of_its_last_event(demo_app):
+    assert _last_events_disagree(demo_app) == []

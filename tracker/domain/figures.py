@@ -206,12 +206,22 @@ def summarise(
     tasks: Iterable[Task], as_of: date, rule: CountRule = CountRule.EACH, noun: str = "nhiệm vụ"
 ) -> Summary:
     """Count tasks by outcome on `as_of` under `rule`."""
+    return tally(((t.activity_id, outcome(t, as_of)) for t in tasks), rule, noun)
+
+
+def tally(
+    outcomes: Iterable[tuple[int, Outcome]],
+    rule: CountRule = CountRule.EACH,
+    noun: str = "nhiệm vụ",
+) -> Summary:
+    """Count (activity id, outcome) pairs under `rule` — for callers that split one set of
+    tasks many ways and compute each task's outcome once."""
     if rule is CountRule.EACH:
-        counts = Counter(outcome(t, as_of) for t in tasks)
+        counts = Counter(o for _, o in outcomes)
     else:
         by_activity: dict[int, list[Outcome]] = {}
-        for t in tasks:
-            by_activity.setdefault(t.activity_id, []).append(outcome(t, as_of))
+        for activity_id, o in outcomes:
+            by_activity.setdefault(activity_id, []).append(o)
         counts = Counter(combine(o) for o in by_activity.values())
     return Summary(dict(counts), rule, noun)
 

@@ -4,17 +4,16 @@ overdue and by how many days, and the province's real PAPI scores by dimension."
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlite_utils.utils import rows_from_file
 
 from tracker.extensions import db
-from tracker.models import Activity, Assignment, Plan, ProgressReport, Unit
+from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
 
@@ -41,41 +40,37 @@ def reporting_table(
     plan: Plan,
 ) -> tuple[list[ReportingPeriod], list[tuple[Unit, list[ReportCell]]]]:
     """Lead units × periods: how many of the unit's lead assignments have a report
-    accepted / waiting / returned in each period."""
+    accepted / waiting / returned in each period. Counted by the database."""
     periods = period_service.plan_periods(plan)
-    lead = db.session.execute(
+    lead = (
         select(Assignment.id, Assignment.unit_id)
         .join(Activity, Assignment.activity_id == Activity.id)
         .join(Unit, Assignment.unit_id == Unit.id)
-        .where(Activity.plan_id == plan.id, Assignment.role == "lead")
+        .where(Activity.plan_id == plan.id, Assignment.role == LEAD)
         .where(Unit.kind.not_in(("vague", "group")))
-    ).all()
-    owed: dict[int, int] = defaultdict(int)
-    unit_of = {}
-    for assignment_id, unit_id in lead:
-        owed[unit_id] += 1
-        unit_of[assignment_id] = unit_id
-    states: dict[tuple[int, int], list[str]] = defaultdict(list)
-    reports = db.session.execute(
-        select(ProgressReport.assignment_id, ProgressReport.period_id, ProgressReport.state)
-        .join(Assignment)
-        .join(Activity)
-        .where(Activity.plan_id == plan.id, Assignment.role == "lead")
+        .subquery()
     )
-    for assignment_id, period_id, state in reports:
-        if assignment_id in unit_of:
-            states[(unit_of[assignment_id], period_id)].append(state)
+    owed = dict(
+        db.session.execute(select(lead.c.unit_id, func.count()).group_by(lead.c.unit_id)).all()
+    )
+    counts: dict[tuple[int, int, str], int] = {
+        (unit_id, period_id, state): n
+        for unit_id, period_id, state, n in db.session.execute(
+            select(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state, func.count())
+            .join(ProgressReport, ProgressReport.assignment_id == lead.c.id)
+            .group_by(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state)
+        )
+    }
     units = db.session.scalars(select(Unit).where(Unit.id.in_(owed)).order_by(Unit.position)).all()
     rows = []
     for unit in units:
-        cells = []
-        for period in periods:
-            seen = states.get((unit.id, period.id), [])
-            cells.append(
-                ReportCell(
-                    seen.count(ACCEPTED), seen.count(SUBMITTED), seen.count(RETURNED), owed[unit.id]
-                )
+        cells = [
+            ReportCell(
+                *(counts.get((unit.id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
+                owed[unit.id],
             )
+            for period in periods
+        ]
         rows.append((unit, cells))
     return periods, rows
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.figures import (
@@ -27,7 +27,7 @@ from tracker.domain.figures import (
     Task,
     outcome,
     provincial_form,
-    summarise,
+    tally,
 )
 from tracker.domain.periods import current_period
 from tracker.extensions import db
@@ -65,27 +65,76 @@ def period_for(plan: Plan, as_of: date) -> ReportingPeriod | None:
     return next((p for p in periods if chosen and p.code == chosen.code), None)
 
 
-def _accepted_events(
-    assignment_ids: list[int], moment: datetime
-) -> dict[int, list[tuple[int, ReportEvent]]]:
-    """assignment id → [(period id, the report's last event by `moment`)] where that
-    event is an acceptance."""
-    if not assignment_ids:
-        return {}
-    stmt = (
-        select(ProgressReport.assignment_id, ProgressReport.period_id, ReportEvent)
-        .join(ReportEvent, ReportEvent.report_id == ProgressReport.id)
-        .where(ProgressReport.assignment_id.in_(assignment_ids), ReportEvent.at <= moment)
-        .order_by(ReportEvent.at, ReportEvent.id)
+@dataclass(frozen=True)
+class Accepted:
+    """A report whose state was "accepted" at the moment figures are computed for."""
+
+    period_id: int
+    status: str
+    completed_on: date | None
+
+
+def _accepted_reports(plan: Plan, moment: datetime) -> dict[int, list[Accepted]]:
+    """assignment id → the plan's reports that were accepted at `moment`, ordered by
+    their period's cut-off.
+
+    A report's columns hold the state of its last event (reporting.log_event writes both),
+    so only reports with events after `moment` need their history read: for figures as
+    of today that is none, for a past date the ones changed since."""
+    # Reports of any plan changed since `moment`: found by the index on event time.
+    changed = select(ReportEvent.report_id).where(ReportEvent.at > moment).distinct()
+    current = (
+        select(
+            ProgressReport.assignment_id,
+            ProgressReport.period_id,
+            ProgressReport.status,
+            ProgressReport.completed_on,
+        )
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .where(
+            ReportingPeriod.plan_id == plan.id,
+            ProgressReport.state == ACCEPTED,
+            ProgressReport.id.not_in(changed),
+        )
     )
-    last: dict[tuple[int, int], ReportEvent] = {}
-    for assignment_id, period_id, event in db.session.execute(stmt):
-        last[(assignment_id, period_id)] = event
-    found: dict[int, list[tuple[int, ReportEvent]]] = defaultdict(list)
-    for (assignment_id, period_id), event in last.items():
-        if event.state == ACCEPTED:
-            found[assignment_id].append((period_id, event))
+    rows = [*db.session.execute(current), *db.session.execute(_accepted_then(changed, moment))]
+    order = {p.id: i for i, p in enumerate(period_service.plan_periods(plan))}
+    rows.sort(key=lambda row: order[row.period_id])
+    found: dict[int, list[Accepted]] = defaultdict(list)
+    for assignment_id, period_id, status, completed_on in rows:
+        found[assignment_id].append(Accepted(period_id, status, completed_on))
     return found
+
+
+def _accepted_then(report_ids: Select[tuple[int]], moment: datetime) -> Select[Any]:
+    """The reports among `report_ids` whose last event by `moment` is an acceptance,
+    in the columns of `_accepted_reports`; the last event is found by a window function."""
+    ranked = (
+        select(
+            ReportEvent.report_id,
+            ReportEvent.state,
+            ReportEvent.status,
+            ReportEvent.completed_on,
+            func.row_number()
+            .over(
+                partition_by=ReportEvent.report_id,
+                order_by=(ReportEvent.at.desc(), ReportEvent.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ReportEvent.report_id.in_(report_ids), ReportEvent.at <= moment)
+        .subquery()
+    )
+    return (
+        select(
+            ProgressReport.assignment_id,
+            ProgressReport.period_id,
+            ranked.c.status,
+            ranked.c.completed_on,
+        )
+        .join(ranked, ranked.c.report_id == ProgressReport.id)
+        .where(ranked.c.rank == 1, ranked.c.state == ACCEPTED)
+    )
 
 
 def _deadlines_then(plan: Plan, moment: datetime) -> dict[int, date | None]:
@@ -117,6 +166,7 @@ class TaskRow:
     a plan of thousands of assignments loads in a few queries."""
 
     task: Task
+    outcome: Outcome  # the task's outcome on the date the rows were built for
     assignment_id: int
     unit_id: int
     via_group_id: int | None
@@ -145,14 +195,14 @@ def tasks(
         .order_by(Activity.position, Assignment.position)
     )
     rows = db.session.execute(stmt).all()
-    accepted = _accepted_events([r[0] for r in rows], moment)
+    accepted = _accepted_reports(plan, moment)
     deadlines = _deadlines_then(plan, moment)
     dimensions = _dimensions_by_activity(plan)
     result = []
     for assignment_id, unit_id, via, activity_id, group_id, kind, due_on, original in rows:
-        events = accepted.get(assignment_id, [])
-        this_period = [e for p, e in events if period is not None and p == period.id]
-        latest = events[-1][1] if events else None
+        reports = accepted.get(assignment_id, [])
+        this_period = [r for r in reports if period is not None and r.period_id == period.id]
+        latest = reports[-1] if reports else None
         chosen = this_period[-1] if kind == "ongoing" and this_period else latest
         task = Task(
             activity_id=activity_id,
@@ -165,7 +215,15 @@ def tasks(
             reported_this_period=bool(this_period),
         )
         result.append(
-            TaskRow(task, assignment_id, unit_id, via, group_id, dimensions.get(activity_id, ()))
+            TaskRow(
+                task,
+                outcome(task, as_of),
+                assignment_id,
+                unit_id,
+                via,
+                group_id,
+                dimensions.get(activity_id, ()),
+            )
         )
     return result
 
@@ -223,8 +281,7 @@ def compute_summary(
     period = period or period_for(plan, as_of)
     rule = CountRule(plan.count_rule)
     lead = lead if lead is not None else tasks(plan, as_of, period)
-    all_tasks = [r.task for r in lead]
-    plan_summary = summarise(all_tasks, as_of, rule, plan.noun)
+    plan_summary = tally(((r.task.activity_id, r.outcome) for r in lead), rule, plan.noun)
     groups = {
         g.id: g
         for g in db.session.scalars(select(ContentGroup).where(ContentGroup.plan_id == plan.id))
@@ -232,10 +289,10 @@ def compute_summary(
     dims = {d.id: d for d in db.session.scalars(select(PapiDimension))}
     unit_ids = {r.unit_id for r in lead} | {r.via_group_id for r in lead if r.via_group_id}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-    form = provincial_form(plan_summary, assigned=len({t.activity_id for t in all_tasks}))
-    by_group = _split(lead, lambda r: (r.group_id,), as_of, rule, plan.noun)
-    by_dimension = _split(lead, lambda r: r.dimension_ids, as_of, rule, plan.noun)
-    by_unit = _split(lead, lambda r: (r.unit_id,), as_of, CountRule.EACH, plan.noun)
+    form = provincial_form(plan_summary, assigned=len({r.task.activity_id for r in lead}))
+    by_group = _split(lead, lambda r: (r.group_id,), rule, plan.noun)
+    by_dimension = _split(lead, lambda r: r.dimension_ids, rule, plan.noun)
+    by_unit = _split(lead, lambda r: (r.unit_id,), CountRule.EACH, plan.noun)
     return {
         "plan": plan_json(plan),
         "as_of": as_of.isoformat(),
@@ -254,7 +311,7 @@ def compute_summary(
             for k, s in sorted(by_unit, key=lambda ks: (units[ks[0]].position, ks[0]))
         ],
         "supporting": _supporting(plan, as_of, period),
-        "commune_groups": _commune_groups(lead, as_of, units),
+        "commune_groups": _commune_groups(lead, units),
         "form": {
             "in_plan": form.in_plan,
             "done": form.done,
@@ -301,28 +358,25 @@ def _supporting(plan: Plan, as_of: date, period: ReportingPeriod | None) -> dict
 def _split(
     lead: list[TaskRow],
     keys: Callable[[TaskRow], Iterable[int]],
-    as_of: date,
     rule: CountRule,
     noun: str,
 ) -> list[tuple[int, Summary]]:
-    buckets: dict[int, list[Task]] = defaultdict(list)
+    buckets: dict[int, list[tuple[int, Outcome]]] = defaultdict(list)
     for row in lead:
         for key in keys(row):
-            buckets[key].append(row.task)
-    return [(key, summarise(items, as_of, rule, noun)) for key, items in buckets.items()]
+            buckets[key].append((row.task.activity_id, row.outcome))
+    return [(key, tally(items, rule, noun)) for key, items in buckets.items()]
 
 
 CARRIED_FOR_GROUPS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.ONGOING_REPORTED)
 
 
-def _commune_groups(
-    lead: list[TaskRow], as_of: date, units: dict[int, Unit]
-) -> list[dict[str, Any]]:
+def _commune_groups(lead: list[TaskRow], units: dict[int, Unit]) -> list[dict[str, Any]]:
     """ "07/10 xã, phường" for every activity led by a group of communes."""
-    by_activity: dict[tuple[int, int], list[Task]] = defaultdict(list)
+    by_activity: dict[tuple[int, int], list[Outcome]] = defaultdict(list)
     for row in lead:
         if row.via_group_id:
-            by_activity[(row.task.activity_id, row.via_group_id)].append(row.task)
+            by_activity[(row.task.activity_id, row.via_group_id)].append(row.outcome)
     labels = dict(
         db.session.execute(
             select(Activity.id, Activity.number).where(Activity.id.in_({a for a, _ in by_activity}))
@@ -331,7 +385,7 @@ def _commune_groups(
     result = []
     for (activity_id, group_id), items in by_activity.items():
         group = units[group_id].name
-        done = sum(1 for t in items if outcome(t, as_of) in CARRIED_FOR_GROUPS)
+        done = sum(1 for o in items if o in CARRIED_FOR_GROUPS)
         result.append(
             {
                 "activity": labels.get(activity_id) or str(activity_id),
@@ -356,29 +410,32 @@ class Overdue:
 
 def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
     """Overdue lead tasks, most days late first."""
-    late = [r for r in rows if outcome(r.task, as_of) is Outcome.OVERDUE]
+    late = [r for r in rows if r.outcome is Outcome.OVERDUE]
     if not late:
         return []
     activities = {
-        a.id: a
-        for a in db.session.scalars(
-            select(Activity).where(Activity.id.in_({r.task.activity_id for r in late}))
+        activity_id: (number, text)
+        for activity_id, number, text in db.session.execute(
+            select(Activity.id, Activity.number, Activity.text).where(
+                Activity.id.in_({r.task.activity_id for r in late})
+            )
         )
     }
-    units = {
-        u.id: u
-        for u in db.session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in late})))
-    }
+    units = dict(
+        db.session.execute(
+            select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in late}))
+        ).all()
+    )
     found = []
     for row in late:
-        activity, due = activities[row.task.activity_id], row.task.due_on
+        (number, text), due = activities[row.task.activity_id], row.task.due_on
         assert due is not None
         found.append(
             Overdue(
-                activity.id,
-                activity.number or "",
-                activity.text,
-                units[row.unit_id].name,
+                row.task.activity_id,
+                number or "",
+                text,
+                units[row.unit_id],
                 due,
                 (as_of - due).days,
             )

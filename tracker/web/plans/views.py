@@ -179,15 +179,7 @@ def dashboard(plan_id: int):
     """Figures for Phòng Nội vụ and leaders; `as_of` recomputes them for a past date."""
 
     plan = get_plan_or_404(plan_id)
-    try:
-        as_of = (
-            date.fromisoformat(request.args.get("as_of", ""))
-            if request.args.get("as_of")
-            else today_local()
-        )
-    except ValueError:
-        flash("Ngày không hợp lệ; đang hiển thị số liệu hôm nay.", "error")
-        as_of = today_local()
+    as_of = _as_of_arg()
     data, late = cached_summary(plan, as_of)
     db.session.rollback()
     periods, table = dashboard_service.reporting_table(plan)
@@ -196,10 +188,35 @@ def dashboard(plan_id: int):
         plan=plan,
         data=data,
         as_of=as_of,
-        overdue=late,
+        overdue=late[:OVERDUE_ON_DASHBOARD],
+        overdue_total=len(late),
         periods=periods,
         table=table,
         scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
         chart=dashboard_service.chart(snapshots.history(plan)),
         runs=recent_runs(5) if g.user.can_edit_plans else [],
     )
+
+
+# The dashboard lists the most overdue first; the whole list has its own page.
+OVERDUE_ON_DASHBOARD = 30
+
+
+def _as_of_arg() -> date:
+    """The `as_of` query argument, today when absent or not a date."""
+    text = request.args.get("as_of", "")
+    try:
+        return date.fromisoformat(text) if text else today_local()
+    except ValueError:
+        flash("Ngày không hợp lệ; đang hiển thị số liệu hôm nay.", "error")
+        return today_local()
+
+
+@bp.route("/plans/<int:plan_id>/overdue")
+@login_required
+def overdue(plan_id: int):
+    """Every overdue lead assignment on `as_of`, most days late first."""
+    plan = get_plan_or_404(plan_id)
+    as_of = _as_of_arg()
+    _, late = cached_summary(plan, as_of)
+    return render_template("plans/overdue.html", plan=plan, as_of=as_of, overdue=late)

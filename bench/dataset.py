@@ -1,0 +1,306 @@
+"""Synthetic data for the benchmarks: plans of any size, with reports and their events.
+
+Rows go in with SQLAlchemy Core bulk inserts (a province-scale database has ~150,000
+assignments and ~600,000 reports: building it through the services would take hours),
+but in the shapes the services write, so every page and figure reads them as real data.
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import insert, select
+
+from tracker.clock import LOCAL_TZ
+from tracker.domain.text import fold
+from tracker.domain.units import UnitKind
+from tracker.extensions import db
+from tracker.models import (
+    LEAD,
+    SUPPORT,
+    Activity,
+    Assignment,
+    ContentGroup,
+    Locality,
+    Plan,
+    ProgressReport,
+    ReportEvent,
+    Unit,
+    UnitGroupMember,
+    activity_dimension,
+)
+from tracker.services import periods as period_service
+from tracker.services.plans import create_plan
+
+OFFICES = [
+    "Văn phòng HĐND và UBND",
+    "Phòng Nội vụ",
+    "Phòng Tư pháp",
+    "Phòng Tài chính – Kế hoạch",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động – Thương binh và Xã hội",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng Giáo dục và Đào tạo",
+    "Phòng Y tế",
+    "Thanh tra",
+    "Phòng Kinh tế",
+    "Phòng Quản lý đô thị",
+    "Trung tâm Văn hóa – Thể thao – Truyền thanh",
+    "Công an",
+    "Ủy ban MTTQ Việt Nam",
+    "Bảo hiểm xã hội",
+]
+WORDS = (  # noqa: SIM905 — a sentence reads better than a list of 54 words
+    "tuyên truyền phổ biến kiểm tra công khai minh bạch thủ tục hành chính dịch vụ công "
+    "trực tuyến đối thoại tiếp công dân giải quyết khiếu nại tố cáo môi trường rác thải "
+    "chuyển đổi số hộ nghèo bảo hiểm y tế trường học an ninh trật tự niêm yết lấy ý kiến"
+).split()
+
+
+@dataclass(frozen=True)
+class District:
+    locality_id: int
+    office_ids: list[int]
+    commune_ids: list[int]
+    group_id: int  # "UBND xã, phường"
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), LOCAL_TZ).astimezone(UTC)
+
+
+def make_district(name: str, communes: int = 10) -> District:
+    """A locality with the offices of a district and its communes (and their group)."""
+    locality = Locality(
+        name=f"huyện {name}",
+        place_name=name,
+        issuing_body=f"Ủy ban nhân dân huyện {name}",
+        province="tỉnh Sóc Trăng",
+    )
+    db.session.add(locality)
+    db.session.flush()
+    rows = [(f"{office} huyện", UnitKind.OFFICE) for office in OFFICES]
+    rows += [(f"xã {name} {i + 1}", UnitKind.COMMUNE) for i in range(communes)]
+    rows.append(("UBND xã, thị trấn", UnitKind.GROUP))
+    db.session.execute(
+        insert(Unit),
+        [
+            {
+                "locality_id": locality.id,
+                "name": unit_name,
+                "kind": kind.value,
+                "position": i,
+                "search_text": fold(unit_name),
+            }
+            for i, (unit_name, kind) in enumerate(rows)
+        ],
+    )
+    ids = {
+        unit_name: unit_id
+        for unit_id, unit_name in db.session.execute(
+            select(Unit.id, Unit.name).where(Unit.locality_id == locality.id)
+        )
+    }
+    offices = [ids[n] for n, k in rows if k is UnitKind.OFFICE]
+    commune_ids = [ids[n] for n, k in rows if k is UnitKind.COMMUNE]
+    group = ids["UBND xã, thị trấn"]
+    db.session.execute(
+        insert(UnitGroupMember), [{"group_id": group, "member_id": c} for c in commune_ids]
+    )
+    return District(locality.id, offices, commune_ids, group)
+
+
+def make_plan(
+    district: District,
+    year: int,
+    activities: int,
+    groups: int = 20,
+    reported: float = 0.6,
+    seed: int = 1,
+) -> int:
+    """A plan of `activities` activities in `groups` content groups; each activity has one
+    or two lead units (one in ten: the group of communes, so ten lead assignments) and up
+    to three supporting units; about half are ongoing, the rest dated within the year.
+    A `reported` share of lead and supporting assignments has a report for each period
+    whose cut-off has passed, most of them accepted. Returns the plan id."""
+    rng = random.Random(seed)
+    locality = db.session.get(Locality, district.locality_id)
+    plan = create_plan(
+        locality,
+        number=f"{rng.randint(10, 300)}/KH-UBND",
+        issued_on=date(year, 3, 15),
+        year=year,
+        title=f"Kế hoạch cải thiện Chỉ số PAPI năm {year}",
+        noun="nhiệm vụ",
+        user=None,
+    )
+    periods = period_service.plan_periods(plan)
+    group_ids = _insert_groups(plan.id, groups)
+    activity_rows = _activity_rows(plan.id, group_ids, activities, year, rng)
+    db.session.execute(insert(Activity), activity_rows)
+    activity_ids = list(
+        db.session.scalars(
+            select(Activity.id).where(Activity.plan_id == plan.id).order_by(Activity.position)
+        )
+    )
+    db.session.execute(
+        insert(activity_dimension),
+        [
+            {"activity_id": a, "dimension_id": d}
+            for a in activity_ids
+            for d in rng.sample(range(1, 9), rng.randint(1, 2))
+        ],
+    )
+    db.session.execute(insert(Assignment), _assignment_rows(district, activity_ids, rng))
+    assignments = db.session.execute(
+        select(Assignment.id, Assignment.role, Activity.timeframe_kind)
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .where(Activity.plan_id == plan.id)
+    ).all()
+    _insert_reports(assignments, periods, reported, rng)
+    db.session.flush()
+    return plan.id
+
+
+def _insert_groups(plan_id: int, count: int) -> list[int]:
+    db.session.execute(
+        insert(ContentGroup),
+        [
+            {"plan_id": plan_id, "position": i, "label": str(i + 1), "title": _text(i, 8)}
+            for i in range(count)
+        ],
+    )
+    return list(
+        db.session.scalars(
+            select(ContentGroup.id)
+            .where(ContentGroup.plan_id == plan_id)
+            .order_by(ContentGroup.position)
+        )
+    )
+
+
+def _text(seed: int, words: int) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+def _activity_rows(plan_id, group_ids, count, year, rng) -> list[dict]:  # type: ignore[no-untyped-def]
+    rows = []
+    per_group = max(1, count // len(group_ids))
+    for i in range(count):
+        group_index = min(i // per_group, len(group_ids) - 1)
+        text = _text(rng.randint(0, 10**6), rng.randint(12, 40))
+        ongoing = rng.random() < 0.5
+        due = None if ongoing else date(year, rng.randint(3, 12), 28)
+        rows.append(
+            {
+                "plan_id": plan_id,
+                "group_id": group_ids[group_index],
+                "position": i,
+                "number_raw": f"{group_index + 1}.{i % per_group + 1}.",
+                "number": f"{group_index + 1}.{i % per_group + 1}",
+                "text": text,
+                "timeframe_text": "Thường xuyên" if ongoing else f"Tháng {due.month}/{year}",
+                "timeframe_kind": "ongoing" if ongoing else "deadline",
+                "due_on": due,
+                "cadence": "period" if ongoing else None,
+                "timeframe_note": "",
+                "extra": {},
+                "search_text": fold(text),
+            }
+        )
+    return rows
+
+
+def _assignment_rows(district: District, activity_ids, rng) -> list[dict]:  # type: ignore[no-untyped-def]
+    rows = []
+    for activity_id in activity_ids:
+        if rng.random() < 0.1:
+            leads = [(c, district.group_id) for c in district.commune_ids]
+        else:
+            leads = [(u, None) for u in rng.sample(district.office_ids, rng.randint(1, 2))]
+        taken = {u for u, _ in leads}
+        others = [u for u in district.office_ids if u not in taken]
+        supports = rng.sample(others, rng.randint(0, 3))
+        for position, (unit_id, via) in enumerate(leads):
+            rows.append(
+                {
+                    "activity_id": activity_id,
+                    "unit_id": unit_id,
+                    "role": LEAD,
+                    "via_group_id": via,
+                    "position": position,
+                }
+            )
+        for position, unit_id in enumerate(supports, start=len(leads)):
+            rows.append(
+                {
+                    "activity_id": activity_id,
+                    "unit_id": unit_id,
+                    "role": SUPPORT,
+                    "position": position,
+                }
+            )
+    return rows
+
+
+def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type: ignore[no-untyped-def]
+    reports, events = [], []
+    closed = [p for p in periods if p.ends_on < date.today()]
+    for assignment_id, _role, kind in assignments:
+        if rng.random() >= reported:
+            continue
+        for period in closed:
+            submitted = period.ends_on - timedelta(days=rng.randint(0, 10))
+            reviewed = submitted + timedelta(days=rng.randint(1, 5))
+            status = rng.choice(["in_progress", "done", "done", "not_started"])
+            if kind == "ongoing":
+                status = "in_progress"
+            accepted = rng.random() < 0.85
+            completed = submitted if status == "done" else None
+            reports.append(
+                {
+                    "assignment_id": assignment_id,
+                    "period_id": period.id,
+                    "status": status,
+                    "result": "Đã triển khai thực hiện theo kế hoạch.",
+                    "evidence_text": "",
+                    "difficulties": "",
+                    "proposals": "",
+                    "reason": "",
+                    "completed_on": completed,
+                    "state": "accepted" if accepted else "submitted",
+                    "review_comment": "",
+                    "updated_at": _at(reviewed if accepted else submitted),
+                    "submitted_at": _at(submitted),
+                    "reviewed_at": _at(reviewed) if accepted else None,
+                }
+            )
+    if not reports:
+        return
+    db.session.execute(insert(ProgressReport), reports)
+    stored = db.session.execute(
+        select(
+            ProgressReport.id,
+            ProgressReport.state,
+            ProgressReport.status,
+            ProgressReport.completed_on,
+            ProgressReport.submitted_at,
+            ProgressReport.reviewed_at,
+        ).where(ProgressReport.period_id.in_([p.id for p in closed]))
+    ).all()
+    for report_id, state, status, completed, submitted_at, reviewed_at in stored:
+        base = {"report_id": report_id, "status": status, "completed_on": completed}
+        events.append({**base, "state": "submitted", "at": submitted_at})
+        if state == "accepted":
+            events.append({**base, "state": "accepted", "at": reviewed_at})
+    db.session.execute(insert(ReportEvent), events)
+
+
+def plan_of(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    assert plan is not None
+    return plan

@@ -1,0 +1,33 @@
+"""The benchmark data generator builds plans the application reads as real ones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from bench.dataset import make_district, make_plan, plan_of
+from tracker.extensions import db
+from tracker.models import Activity, Assignment, ProgressReport, ReportEvent
+from tracker.services.summary import compute_summary
+
+
+def test_a_generated_plan_is_counted_by_the_figures(app, client, auth):
+    with app.app_context():
+        plan_id = make_plan(make_district("Thử"), 2023, 40, groups=4, seed=7)
+        db.session.commit()
+        leads = db.session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Activity)
+            .where(Activity.plan_id == plan_id, Assignment.role == "lead")
+        )
+        figures = compute_summary(plan_of(plan_id), date(2023, 12, 31))
+        assert figures["summary"]["total"] == leads > 40
+        assert figures["summary"]["carried_out"]["numerator"] > 0
+        reports = db.session.scalar(select(func.count()).select_from(ProgressReport))
+        events = db.session.scalar(select(func.count()).select_from(ReportEvent))
+        assert reports > 0 and events > reports
+    auth.login()
+    assert client.get(f"/plans/{plan_id}/dashboard?as_of=2023-12-31").status_code == 200
+    assert client.get(f"/plans/{plan_id}/annex").status_code == 200
