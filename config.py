@@ -34,5 +34,20 @@ class Config:
     SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Public address of the app, for the links in e-mails.
+    BASE_URL = _env("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    # SMTP server for reminder e-mails; empty: reminders reach the in-app inbox only.
+    SMTP_HOST = _env("TRACKER_SMTP_HOST", "")
+    SMTP_PORT = int(_env("TRACKER_SMTP_PORT", "25"))
+    # "none", "starttls" or "ssl".
+    SMTP_SECURITY = _env("TRACKER_SMTP_SECURITY", "none")
+    SMTP_USER = _env("TRACKER_SMTP_USER", "")
+    SMTP_PASSWORD = _env("TRACKER_SMTP_PASSWORD", "")
+    # Sender of reminder e-mails.
+    MAIL_FROM = _env("TRACKER_MAIL_FROM", "Theo dõi PAPI <nhacviec@localhost>")
+    # Tries before an e-mail is marked failed (with backoff: 1, 2, 4 … minutes).
+    MAIL_MAX_ATTEMPTS = int(_env("TRACKER_MAIL_MAX_ATTEMPTS", "8"))
+    # Local hour (Asia/Ho_Chi_Minh) from which the day's reminders and digests go out.
+    REMINDER_HOUR = int(_env("TRACKER_REMINDER_HOUR", "7"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

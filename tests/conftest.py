@@ -65,11 +65,11 @@ def demo_db(tmp_path_factory) -> Path:
     return _template(tmp_path_factory, "demo-template", seeded=True, demo=True)
 
 
-def _make_app(tmp_path: Path, template: Path):
+def _make_app(tmp_path: Path, template: Path, **settings):
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copyfile(template, instance / "tracker.sqlite3")
-    app = create_app(_config(instance))
+    app = create_app({**_config(instance), **settings})
     yield app
     with app.app_context():
         db.session.remove()
@@ -86,6 +86,27 @@ def app(tmp_path, seeded_db):
 def demo_app(tmp_path, demo_db):
     """The seeded app with the 2023 demo progress."""
     yield from _make_app(tmp_path, demo_db)
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server (aiosmtpd) on a loopback port."""
+    from tests.mail_server import MailServer
+
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(tmp_path, seeded_db, mail_server):
+    """The seeded app sending e-mail to `mail_server`."""
+    yield from _make_app(
+        tmp_path,
+        seeded_db,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=mail_server.port,
+        BASE_URL="https://papi.vinhchau.test",
+    )
 
 
 @pytest.fixture

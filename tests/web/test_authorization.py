@@ -17,6 +17,7 @@ from tracker.models import (
     Assignment,
     Attachment,
     Change,
+    Notification,
     ProgressReport,
     ReportingPeriod,
     Unit,
@@ -35,6 +36,7 @@ PUBLIC_READS = {
     "units.detail",
     "api.annex",
     "reports.periods",
+    "notifications.plan_rules",
 }
 
 
@@ -76,9 +78,27 @@ def targets(app, client, frozen):
         ids["report_id"] = report_id
         ids["attachment_id"] = db.session.scalar(select(Attachment.id))
         ids["user_id"] = db.session.scalar(select(User.id).where(User.username == "phuong2"))
+        ids["notification_id"] = _notification_for(ids["user_id"])
     ids["token"] = "0" * 64
     ids["direction"] = "up"
     return ids
+
+
+def _notification_for(user_id: int) -> int:
+    """An in-app notification of Phường 2's officer, unsent by e-mail."""
+    row = Notification(
+        key="test:phuong2",
+        kind="before",
+        user_id=user_id,
+        subject="Nhắc việc",
+        body_text="x",
+        body_html="x",
+        message_id="<x@test>",
+        mail_status="skipped",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def state(app) -> tuple:
@@ -93,6 +113,7 @@ def state(app) -> tuple:
                 ).all()
             ),
             db.session.scalar(select(func.count()).select_from(Attachment)),
+            tuple(db.session.execute(select(Notification.mail_status, Notification.read_at)).all()),
         )
 
 

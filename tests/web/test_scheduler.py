@@ -16,8 +16,8 @@ from tracker.scheduler import JOBS, build_scheduler, run_job
 def test_jobs_are_declared_with_stable_ids(app):
     scheduler = build_scheduler(app)
     jobs = {j.id: j for j in scheduler.get_jobs()}
-    assert set(jobs) == set(JOBS) == {"daily-figures"}
-    assert jobs["daily-figures"].max_instances == 1
+    assert set(jobs) == set(JOBS) == {"daily-figures", "reminders"}
+    assert all(job.max_instances == 1 for job in jobs.values())
 
 
 def test_a_run_stores_snapshots_and_is_recorded(demo_app, monkeypatch):

@@ -2,6 +2,7 @@
 
 from tracker.models.history import Change
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
+from tracker.models.notifications import DayOff, Notification, ReminderRules
 from tracker.models.plans import (
     LEAD,
     SUPPORT,
@@ -35,6 +36,9 @@ __all__ = [
     "ReportingPeriod",
     "Assignment",
     "Change",
+    "DayOff",
+    "Notification",
+    "ReminderRules",
     "FigureSnapshot",
     "JobLease",
     "JobRun",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Reminders go to the in-app inbox always, and by e-mail to this address unless off.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     unit: Mapped[Unit | None] = relationship()

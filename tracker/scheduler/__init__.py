@@ -23,9 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from tracker.clock import LOCAL_TZ, now_utc, today_local
 from tracker.extensions import db
 from tracker.models import JobLease, JobRun
+from tracker.services import outbox
 from tracker.services.snapshots import snapshot_plans
 
-LEASE = timedelta(minutes=30)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -34,9 +34,27 @@ def daily_figures() -> str:
     return f"Đã lưu số liệu ngày {today_local():%d/%m/%Y} của {count} kế hoạch."
 
 
-# job id → (body, trigger). Ids are stable: runs and leases refer to them.
-JOBS: dict[str, tuple[Callable[[], str], CronTrigger]] = {
-    "daily-figures": (daily_figures, CronTrigger(hour=0, minute=30, timezone=LOCAL_TZ)),
+def reminders() -> str:
+    return outbox.tick(HOLDER).message
+
+
+@dataclass(frozen=True)
+class Job:
+    body: Callable[[], str]
+    trigger: CronTrigger
+    lease: timedelta  # longer than a run can take; a runner that died frees it after this
+
+
+# Ids are stable: runs and leases refer to them.
+JOBS: dict[str, Job] = {
+    "daily-figures": Job(
+        daily_figures, CronTrigger(hour=0, minute=30, timezone=LOCAL_TZ), timedelta(minutes=30)
+    ),
+    # Every 5 minutes: a returned report reaches its unit at once; a day's reminders go
+    # out from TRACKER_REMINDER_HOUR on; a tick missed while down is caught up.
+    "reminders": Job(
+        reminders, CronTrigger(minute="*/5", timezone=LOCAL_TZ), timedelta(minutes=10)
+    ),
 }
 
 
@@ -44,7 +62,8 @@ def _take_lease(job_id: str, holder: str) -> bool:
     now = now_utc()
     db.session.execute(delete(JobLease).where(JobLease.job_id == job_id, JobLease.expires_at < now))
     try:
-        db.session.add(JobLease(job_id=job_id, holder=holder, expires_at=now + LEASE))
+        expires = now + JOBS[job_id].lease
+        db.session.add(JobLease(job_id=job_id, holder=holder, expires_at=expires))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -65,7 +84,7 @@ class RunResult:
 
 def run_job(app: Flask, job_id: str, holder: str = HOLDER) -> RunResult:
     """Run one declared job now, unless another runner holds its lease."""
-    body, _ = JOBS[job_id]
+    body = JOBS[job_id].body
     with app.app_context():
         if not _take_lease(job_id, holder):
             run = JobRun(job_id=job_id, status="skipped", message="Đang chạy ở tiến trình khác.")
@@ -93,10 +112,10 @@ def recent_runs(limit: int = 20) -> list[JobRun]:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=LOCAL_TZ)
-    for job_id, (_, trigger) in JOBS.items():
+    for job_id, job in JOBS.items():
         scheduler.add_job(
             run_job,
-            trigger,
+            job.trigger,
             args=[app, job_id],
             id=job_id,
             replace_existing=True,

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from tracker.clock import to_local
 from tracker.extensions import db
+from tracker.services import outbox
 from tracker.web import auth
 
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
     from tracker.web.imports.views import bp as imports_bp
+    from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
     from tracker.web.reports.views import bp as reports_bp
     from tracker.web.units.views import bp as units_bp
@@ -31,6 +33,7 @@ def init_app(app: Flask) -> None:
         api_bp,
         reports_bp,
         users_bp,
+        notifications_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -39,6 +42,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
+    app.jinja_env.globals["unread_count"] = lambda: (
+        outbox.unread_count(g.user) if g.get("user") else 0
+    )
     _register_errors(app)
 
 

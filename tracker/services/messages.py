@@ -1,0 +1,304 @@
+"""The words of each reminder: subject, plain text and HTML, rendered once when the
+decision is written, so the outbox shows exactly what was (or will be) sent."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from tracker.clock import LOCAL_TZ
+from tracker.domain.numbers import count
+from tracker.domain.reminders import KIND_LABELS, Kind
+from tracker.domain.text import one_line
+from tracker.extensions import db
+from tracker.models import LEAD, Activity, Assignment, Locality, Plan, ProgressReport, Unit, User
+from tracker.models.notifications import PENDING, SKIPPED
+from tracker.models.reporting import ReportingPeriod
+from tracker.services import periods as period_service
+from tracker.services import reminders
+from tracker.services.reporting import review_queue
+from tracker.services.summary import compute_summary
+
+
+def absolute(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def message_id(key: str) -> str:
+    """Fixed per decision: a retry can only ever resend the same message."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.nhacviec@{host}>"
+
+
+def _unsubscribe_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="tat-email-nhac-viec")
+
+
+def unsubscribe_token(user_id: int) -> str:
+    return _unsubscribe_signer().dumps(user_id)
+
+
+def user_of_unsubscribe_token(token: str) -> int | None:
+    try:
+        value = _unsubscribe_signer().loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def mail_state(user: User) -> tuple[str, str, str]:
+    """(status, address, why not) of the e-mail copy for `user`."""
+    if not user.email:
+        return SKIPPED, "", "Tài khoản chưa có địa chỉ e-mail."
+    if not user.email_reminders:
+        return SKIPPED, user.email, "Người nhận đã tắt nhận e-mail nhắc việc."
+    if not current_app.config["SMTP_HOST"]:
+        return SKIPPED, user.email, "Chưa cấu hình máy chủ thư (TRACKER_SMTP_HOST)."
+    return PENDING, user.email, ""
+
+
+def short(text: str, limit: int = 80) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def outbox_row(decision: reminders.Decision, today: date, now: datetime) -> dict[str, Any]:
+    """The outbox row for a decision: its words, its recipient and its e-mail state."""
+    user = db.session.get(User, decision.user_id)
+    assert user is not None
+    subject, context, template, link = _content(decision, today)
+    context.update(
+        user=user,
+        link=absolute(link),
+        settings_link=absolute("/account/notifications"),
+        unsubscribe_link=absolute(f"/unsubscribe/{unsubscribe_token(user.id)}"),
+    )
+    status, address, why = mail_state(user)
+    return {
+        "key": decision.key,
+        "kind": decision.step.kind.value,
+        "step": decision.step.step,
+        "due_on": decision.due_on or (decision.step.on if decision.step.on != date.min else None),
+        "user_id": user.id,
+        "plan_id": decision.plan_id,
+        "items": [[i.assignment_id, i.period_id] for i in decision.items],
+        "report_id": decision.report_id,
+        "subject": short(subject, 290),
+        "body_text": render_template(f"mail/{template}.txt", **context),
+        "body_html": render_template(f"mail/{template}.html", **context),
+        "link": link,
+        "created_at": now,
+        "mail_to": address,
+        "mail_status": status,
+        "message_id": message_id(decision.key),
+        "attempts": 0,
+        "next_attempt_at": now if status == PENDING else None,
+        "claimed_by": "",
+        "last_error": why,
+    }
+
+
+def preview_row(decision: reminders.Decision, day: date) -> dict[str, Any]:
+    """A decision as the preview shows it: rendered as it would be, written nowhere."""
+    row = outbox_row(decision, day, datetime.combine(day, time(12), LOCAL_TZ))
+    user = db.session.get(User, decision.user_id)
+    assert user is not None
+    return {
+        "key": decision.key,
+        "kind": decision.step.kind.value,
+        "kind_label": KIND_LABELS[decision.step.kind],
+        "step": decision.step.step,
+        "fires_on": (decision.step.on if decision.step.on != date.min else day).isoformat(),
+        "due_on": decision.due_on.isoformat() if decision.due_on else None,
+        "recipient": user.username,
+        "recipient_name": user.full_name,
+        "unit": user.unit.name if user.unit else None,
+        "plan_id": decision.plan_id,
+        "items": row["items"],
+        "subject": row["subject"],
+        "mail_to": row["mail_to"],
+    }
+
+
+def _content(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+    kind = decision.step.kind
+    if kind is Kind.RETURNED:
+        return _returned(decision)
+    if kind in (Kind.WEEKLY, Kind.MONTHLY):
+        assert decision.locality_id is not None
+        return _digest(decision, today)
+    return _item(decision, today)
+
+
+@dataclass
+class ItemWords:
+    """What a message about one owed item says."""
+
+    plan: Plan
+    activity: Activity
+    unit: Unit
+    role: str
+    due_on: date
+    period: ReportingPeriod | None
+    lead_units: list[str]
+    other_units: list[str]
+
+    @property
+    def what(self) -> str:
+        number = f"{self.activity.number} " if self.activity.number else ""
+        title = f"hoạt động {number}«{short(self.activity.text, 70)}»"
+        return f"báo cáo {self.period.label} — {title}" if self.period else title
+
+    @property
+    def heading(self) -> str:
+        """`what` as the start of a line."""
+        return self.what[:1].upper() + self.what[1:]
+
+
+def item_words(item: reminders.Item) -> ItemWords:
+    assignment = db.session.get(Assignment, item.assignment_id)
+    assert assignment is not None
+    activity = assignment.activity
+    period = db.session.get(ReportingPeriod, item.period_id) if item.period_id else None
+    return ItemWords(
+        plan=activity.plan,
+        activity=activity,
+        unit=assignment.unit,
+        role=assignment.role,
+        due_on=item.due_on,
+        period=period,
+        lead_units=[a.unit.name for a in activity.assignments if a.role == LEAD],
+        other_units=[a.unit.name for a in activity.assignments if a.unit_id != item.unit_id],
+    )
+
+
+def _item(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+    """Reminders about things owed by one date: to a unit, or (escalation) about units."""
+    step, items = decision.step, [item_words(i) for i in decision.items]
+    first = items[0]
+    due = f"{first.due_on:%d/%m/%Y}"
+    what = first.what if len(items) == 1 else f"{count(len(items))} việc chưa báo cáo"
+    if step.kind is Kind.BEFORE:
+        when = "hôm nay" if step.step == 0 else f"còn {step.step} ngày làm việc"
+        subject = f"[Nhắc việc] Hạn {due} ({when}): {what}"
+    elif step.kind is Kind.OVERDUE:
+        subject = f"[Quá hạn {step.step} ngày làm việc] {what} — hạn {due}"
+    else:
+        units = sorted({w.unit.name for w in items})
+        who = units[0] if len(units) == 1 else f"{count(len(units))} đơn vị"
+        what = first.what if len(items) == 1 else f"{count(len(items))} việc"
+        subject = f"[Quá hạn {step.step} ngày làm việc] {who} chưa hoàn thành {what} — hạn {due}"
+    context = {
+        "items": items,
+        "lead": [w for w in items if w.role == LEAD],
+        "support": [w for w in items if w.role != LEAD],
+        "step": step,
+        "kind": step.kind.value,
+        "due_on": first.due_on,
+        "unit": first.unit,
+        "plan": first.plan,
+    }
+    return subject, context, "item", _item_link(decision, today)
+
+
+def _item_link(decision: reminders.Decision, today: date) -> str:
+    item = decision.items[0]
+    if decision.step.kind is Kind.ESCALATION:
+        return f"/plans/{item.plan_id}/overdue"
+    if len(decision.items) > 1:
+        return f"/work?plan={item.plan_id}"
+    period_id = item.period_id
+    if period_id is None:
+        plan = db.session.get(Plan, item.plan_id)
+        current = period_service.current_plan_period(plan, today) if plan else None
+        period_id = current.id if current else None
+    if period_id is None:
+        return f"/work?plan={item.plan_id}"
+    return f"/assignments/{item.assignment_id}/periods/{period_id}/report"
+
+
+def _returned(decision: reminders.Decision) -> tuple[str, dict[str, Any], str, str]:
+    report = db.session.get(ProgressReport, decision.report_id)
+    assert report is not None
+    activity = report.assignment.activity
+    number = f"{activity.number} " if activity.number else ""
+    title = f"hoạt động {number}«{short(activity.text, 60)}»"
+    subject = f"[Báo cáo bị trả lại] {report.period.label} — {title}"
+    return subject, {"report": report, "activity": activity}, "returned", f"/reports/{report.id}"
+
+
+# ---- digests --------------------------------------------------------------------------
+
+
+@dataclass
+class PlanDigest:
+    plan: Plan
+    due_this_week: list[tuple[ItemWords, int]] = field(default_factory=list)
+    late: list[tuple[ItemWords, int]] = field(default_factory=list)  # (item, working days late)
+
+    @property
+    def late_by_unit(self) -> list[tuple[str, int, int]]:
+        """(unit, items late, most working days late), the latest first."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for words, days in self.late:
+            found[words.unit.name].append(days)
+        rows = [(unit, len(days), max(days)) for unit, days in found.items()]
+        return sorted(rows, key=lambda row: (-row[2], -row[1], row[0]))
+
+    not_reported: dict[str, int] = field(default_factory=dict)  # unit → reports owed this round
+    period: ReportingPeriod | None = None
+    waiting_review: int = 0
+    headline: str = ""
+
+
+def _digest(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+    step = decision.step
+    locality = db.session.get(Locality, decision.locality_id)
+    assert locality is not None
+    plans = [p for p in reminders.active_plans(today) if p.locality_id == locality.id]
+    cal = reminders.work_calendar({today.year - 1, today.year})
+    monday = today - timedelta(days=today.weekday())
+    digests = []
+    for plan in plans:
+        digest = PlanDigest(plan, period=period_service.current_plan_period(plan, today))
+        owed: dict[str, int] = defaultdict(int)
+        for item in reminders.open_items(plan):
+            in_round = digest.period is not None and item.period_id == digest.period.id
+            if item.due_on > monday + timedelta(days=6) and not in_round:
+                continue
+            words = item_words(item)
+            if item.due_on < today:
+                digest.late.append((words, cal.working_days_after(item.due_on, today)))
+            elif item.due_on <= monday + timedelta(days=6):
+                digest.due_this_week.append((words, 0))
+            if in_round:
+                owed[words.unit.name] += 1
+        digest.late.sort(key=lambda pair: -pair[1])
+        digest.not_reported = dict(sorted(owed.items(), key=lambda kv: -kv[1]))
+        digest.waiting_review = len(review_queue(plan))
+        if step.kind is Kind.MONTHLY:
+            digest.headline = compute_summary(plan, today)["summary"]["headline"]
+        digests.append(digest)
+    if step.kind is Kind.WEEKLY:
+        sunday = monday + timedelta(days=6)
+        subject = (
+            f"[Tổng hợp tuần {monday:%d/%m}–{sunday:%d/%m/%Y}] "
+            "Việc đến hạn, quá hạn, đơn vị chưa báo cáo"
+        )
+        template = "weekly"
+    else:
+        subject = (
+            f"[Tổng hợp tháng {today.month:02d}/{today.year}] "
+            "Tiến độ kế hoạch cải thiện Chỉ số PAPI"
+        )
+        template = "monthly"
+    link = f"/plans/{plans[0].id}/dashboard" if plans else "/"
+    context = {"locality": locality, "digests": digests, "today": today, "monday": monday}
+    return subject, context, template, link

@@ -1,0 +1,123 @@
+"""What the coordinator sets for reminders: each plan's rules, the extra days off and
+make-up working days, and each person's e-mail choice. Changes go to the history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from tracker.domain.reminders import Rules
+from tracker.extensions import db
+from tracker.models import DayOff, Plan, ReminderRules, User
+from tracker.services import history
+from tracker.services.reminders import rules_for
+
+
+class SettingsError(ValueError):
+    """The message is for the user."""
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """ "7, 3, 1, 0" → (7, 3, 1, 0)."""
+    try:
+        days = tuple(
+            sorted(
+                {int(part) for part in text.replace(";", ",").split(",") if part.strip()},
+                reverse=True,
+            )
+        )
+    except ValueError:
+        raise SettingsError(
+            "Số ngày nhắc trước hạn: các số nguyên cách nhau bởi dấu phẩy, vd «7, 3, 1, 0»."
+        ) from None
+    return days
+
+
+def save_rules(plan: Plan, rules: Rules, active_until: date, user: User | None) -> None:
+    problems = rules.problems()
+    if problems:
+        raise SettingsError(" ".join(problems))
+    stored = rules_for(plan)
+    before = {**asdict(stored.rules), "active_until": stored.active_until.isoformat()}
+    if db.session.get(ReminderRules, plan.id) is None:
+        db.session.add(stored)
+    stored.before = ",".join(str(n) for n in rules.before)
+    stored.overdue_first = rules.overdue_first
+    stored.overdue_every = rules.overdue_every
+    stored.escalate_after = rules.escalate_after
+    stored.weekly_digest = rules.weekly_digest
+    stored.monthly_digest = rules.monthly_digest
+    stored.active_until = active_until
+    after = {**asdict(rules), "active_until": active_until.isoformat()}
+    if after != before:
+        history.record(
+            user,
+            entity="plan",
+            action="update",
+            entity_id=plan.id,
+            plan_id=plan.id,
+            before={"Nhắc việc": _describe(before)},
+            after={"Nhắc việc": _describe(after)},
+            note="Đổi cách nhắc việc",
+        )
+    db.session.flush()
+
+
+def _describe(values: dict) -> str:  # type: ignore[type-arg]
+    days = ", ".join(str(n) for n in values["before"])
+    weekly = "có" if values["weekly_digest"] else "không"
+    monthly = "có" if values["monthly_digest"] else "không"
+    return (
+        f"trước hạn {days} ngày làm việc; quá hạn từ ngày {values['overdue_first']}, "
+        f"nhắc lại mỗi {values['overdue_every']} ngày; báo Phòng Nội vụ sau "
+        f"{values['escalate_after']} ngày; tổng hợp tuần {weekly}, tháng {monthly}; "
+        f"nhắc đến {values['active_until']}"
+    )
+
+
+def set_day(day: date, is_off: bool, note: str, user: User | None) -> None:
+    """Add a day off, or a weekend day that is a working day (ngày làm bù)."""
+    if not is_off and day.weekday() < 5:
+        raise SettingsError(f"{day:%d/%m/%Y} là ngày thường, đã là ngày làm việc.")
+    existing = db.session.get(DayOff, day)
+    if existing is None:
+        existing = DayOff(day=day)
+        db.session.add(existing)
+    existing.is_off, existing.note = is_off, note.strip()[:200]
+    history.record(
+        user,
+        entity="calendar",
+        action="update",
+        entity_id=None,
+        plan_id=None,
+        after={
+            f"{day:%d/%m/%Y}": ("Nghỉ" if is_off else "Làm bù") + (f" — {note}" if note else "")
+        },
+        note="Lịch ngày làm việc",
+    )
+    db.session.flush()
+
+
+def remove_day(day: date, user: User | None) -> None:
+    existing = db.session.get(DayOff, day)
+    if existing is None:
+        raise SettingsError("Ngày này không có trong danh sách.")
+    db.session.delete(existing)
+    history.record(
+        user,
+        entity="calendar",
+        action="delete",
+        entity_id=None,
+        plan_id=None,
+        before={f"{day:%d/%m/%Y}": "Nghỉ" if existing.is_off else "Làm bù"},
+        note="Lịch ngày làm việc",
+    )
+    db.session.flush()
+
+
+def set_email(user: User, email: str, wants_email: bool) -> None:
+    email = email.strip()
+    if email and ("@" not in email or " " in email or len(email) > 254):
+        raise SettingsError("Địa chỉ e-mail không hợp lệ.")
+    user.email, user.email_reminders = email, wants_email
+    db.session.flush()

@@ -1,0 +1,313 @@
+"""Reminders (nhắc việc): what is owed, by whom, and the decisions to notify.
+
+A decision is a row in the outbox (models.Notification) with a unique key — (kind, step,
+due date, what, recipient) — written before anything is sent. A tick decides everything
+due and not yet decided (domain.reminders), so a scheduler that was down catches up once,
+and a second tick (or a second scheduler) finds every key taken and adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tracker.domain.reminders import Kind, Rules, Step, deadline_steps, digest_steps
+from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.workdays import WorkCalendar
+from tracker.extensions import db
+from tracker.models import (
+    LEAD,
+    Activity,
+    Assignment,
+    DayOff,
+    Notification,
+    Plan,
+    ProgressReport,
+    ReminderRules,
+    ReportEvent,
+    Unit,
+    User,
+)
+from tracker.models.reporting import (
+    ACCEPTED,
+    DONE,
+    NOT_DONE,
+    RETURNED,
+    SUBMITTED,
+    ReportingPeriod,
+)
+from tracker.models.users import COORDINATOR, LEADER, OFFICER
+from tracker.services import periods as period_service
+from tracker.services.plans import all_plans
+
+# How long after its last report due date a plan keeps reminding, unless changed.
+DEFAULT_GRACE = timedelta(days=30)
+
+
+# ---- the calendar and each plan's rules ---------------------------------------------------
+
+
+def work_calendar(years: Iterable[int]) -> WorkCalendar:
+    extra = db.session.scalars(select(DayOff)).all()
+    return WorkCalendar.for_years(
+        years,
+        days_off=[d.day for d in extra if d.is_off],
+        extra_working_days=[d.day for d in extra if not d.is_off],
+    )
+
+
+def rules_for(plan: Plan) -> ReminderRules:
+    """The plan's stored rules, or the defaults (not stored until the coordinator saves)."""
+    stored = db.session.get(ReminderRules, plan.id)
+    if stored is not None:
+        return stored
+    defaults = Rules()
+    periods = period_service.plan_periods(plan)
+    last_due = max((p.due_on for p in periods), default=date(plan.year, 12, 31))
+    return ReminderRules(
+        plan_id=plan.id,
+        before=",".join(str(n) for n in defaults.before),
+        overdue_first=defaults.overdue_first,
+        overdue_every=defaults.overdue_every,
+        escalate_after=defaults.escalate_after,
+        weekly_digest=defaults.weekly_digest,
+        monthly_digest=defaults.monthly_digest,
+        active_until=last_due + DEFAULT_GRACE,
+    )
+
+
+# ---- what is owed ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something one unit owes by a date: an activity's deadline, or (ongoing activities)
+    a period's report."""
+
+    plan_id: int
+    assignment_id: int
+    activity_id: int
+    unit_id: int
+    role: str
+    due_on: date
+    period_id: int | None  # the period whose report is owed; None for a deadline
+
+
+def open_items(plan: Plan) -> list[Item]:
+    """Everything the plan's units still owe: a period's report until one is submitted
+    or accepted; a deadline until a report saying done (or not carried out) is."""
+    rows = db.session.execute(
+        select(
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.role,
+            Activity.id,
+            Activity.timeframe_kind,
+            Activity.due_on,
+        )
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Activity.plan_id == plan.id, Unit.kind.not_in(("vague", "group")))
+        .order_by(Activity.position, Assignment.position)
+    ).all()
+    reports = db.session.execute(
+        select(
+            ProgressReport.assignment_id,
+            ProgressReport.period_id,
+            ProgressReport.state,
+            ProgressReport.status,
+        )
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state.in_((SUBMITTED, ACCEPTED)))
+    ).all()
+    rounds = _rounds(plan)
+    reported = {(a, rounds[p].id) for a, p, _, _ in reports}
+    finished = {a for a, _, _, status in reports if status in (DONE, NOT_DONE)}
+    owed = sorted({p.id: p for p in rounds.values()}.values(), key=lambda p: p.ends_on)
+    items = []
+    for assignment_id, unit_id, role, activity_id, kind, due_on in rows:
+        base = (plan.id, assignment_id, activity_id, unit_id, role)
+        if kind == TimeframeKind.ONGOING:
+            items += [
+                Item(*base, p.due_on, p.id) for p in owed if (assignment_id, p.id) not in reported
+            ]
+        elif due_on is not None and assignment_id not in finished:
+            items.append(Item(*base, due_on, None))
+    return items
+
+
+def _rounds(plan: Plan) -> dict[int, ReportingPeriod]:
+    """Period id → the report round it belongs to. Periods with the same cut-off (the
+    second half and the year both end 14/12) are one round: a unit sends one report
+    for it, under the shorter period, as the work page and the figures do."""
+    periods = period_service.plan_periods(plan)  # by cut-off, the shorter first
+    first: dict[date, ReportingPeriod] = {}
+    for period in periods:
+        first.setdefault(period.ends_on, period)
+    return {p.id: first[p.ends_on] for p in periods}
+
+
+# ---- decisions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision to notify one person. Items owed by the same date fire the same steps on
+    the same days, so they share one message: one per (recipient, plan, kind, step, due
+    date) — never one per activity, which would bury a commune under a dozen e-mails."""
+
+    key: str
+    step: Step
+    user_id: int
+    plan_id: int | None
+    items: tuple[Item, ...] = ()
+    report_id: int | None = None
+    locality_id: int | None = None  # digests: whose plans they cover
+
+    @property
+    def due_on(self) -> date | None:
+        return self.items[0].due_on if self.items else None
+
+
+@dataclass
+class People:
+    """Who receives what: a unit's focal officers; a locality's coordinators and leaders."""
+
+    by_unit: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    coordinators: dict[int | None, list[int]] = field(default_factory=lambda: defaultdict(list))
+    leaders: dict[int | None, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def of_locality(self, group: dict[int | None, list[int]], locality_id: int) -> list[int]:
+        """Those of `locality_id` and those attached to no unit (province staff)."""
+        return group.get(locality_id, []) + group.get(None, [])
+
+
+def people() -> People:
+    found = People()
+    rows = db.session.execute(
+        select(User.id, User.role, User.unit_id, Unit.locality_id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
+        .where(User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    for user_id, role, unit_id, locality_id in rows:
+        # Phòng Nội vụ's own staff are its focal officers too.
+        if unit_id is not None and role in (OFFICER, COORDINATOR):
+            found.by_unit[unit_id].append(user_id)
+        if role == COORDINATOR:
+            found.coordinators[locality_id].append(user_id)
+        elif role == LEADER:
+            found.leaders[locality_id].append(user_id)
+    return found
+
+
+def group_key(step: Step, plan_id: int, due_on: date, user_id: int) -> str:
+    return f"{step.kind}:{step.step}:{due_on}:p{plan_id}:u{user_id}"
+
+
+def active_plans(today: date) -> list[Plan]:
+    return [p for p in all_plans() if rules_for(p).active_until >= today]
+
+
+def decide(today: date) -> list[Decision]:
+    """Every decision due on `today` (catch-up included), across the plans still reminding."""
+    plans = active_plans(today)
+    cal = work_calendar({today.year - 1, today.year, today.year + 1})
+    who = people()
+    decisions: list[Decision] = []
+    for plan in plans:
+        rules = rules_for(plan).rules
+        groups: dict[tuple[Step, int, date], list[Item]] = defaultdict(list)
+        for item in open_items(plan):
+            for step in deadline_steps(item.due_on, rules, cal, today):
+                if step.kind is Kind.ESCALATION:
+                    # Phòng Nội vụ follows up lead units; supporting ones are urged directly.
+                    lead = item.role == LEAD
+                    recipients = who.of_locality(who.coordinators, plan.locality_id) if lead else []
+                else:
+                    recipients = who.by_unit.get(item.unit_id, [])
+                for user_id in recipients:
+                    groups[(step, user_id, item.due_on)].append(item)
+        decisions += [
+            Decision(
+                group_key(step, plan.id, due_on, user_id), step, user_id, plan.id, tuple(items)
+            )
+            for (step, user_id, due_on), items in groups.items()
+        ]
+    decisions += _returned(plans, who)
+    decisions += _digests(plans, who, today, cal)
+    return decisions
+
+
+def _returned(plans: list[Plan], who: People) -> list[Decision]:
+    """A report returned for correction and not yet resubmitted: its unit, at once."""
+    rows = db.session.execute(
+        select(ProgressReport.id, Assignment.unit_id, ReportingPeriod.plan_id, ReportEvent.id)
+        .join(Assignment, ProgressReport.assignment_id == Assignment.id)
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .join(ReportEvent, ReportEvent.report_id == ProgressReport.id)
+        .where(
+            ReportingPeriod.plan_id.in_([p.id for p in plans]),
+            ProgressReport.state == RETURNED,
+            ReportEvent.state == RETURNED,
+        )
+        .order_by(ReportEvent.id)
+    ).all()
+    last: dict[int, tuple[int, int, int]] = {}
+    for report_id, unit_id, plan_id, event_id in rows:
+        last[report_id] = (unit_id, plan_id, event_id)
+    found = []
+    for report_id, (unit_id, plan_id, event_id) in last.items():
+        step = Step(Kind.RETURNED, 0, date.min)
+        for u in who.by_unit.get(unit_id, []):
+            key = f"returned:e{event_id}:u{u}"
+            found.append(Decision(key, step, u, plan_id, report_id=report_id))
+    return found
+
+
+def _digests(plans: list[Plan], who: People, today: date, cal: WorkCalendar) -> list[Decision]:
+    """Weekly digests for each locality's coordinators, monthly ones for its leaders,
+    when any of its plans still reminding asks for them."""
+    found = []
+    for locality_id in sorted({p.locality_id for p in plans}):
+        wanted = [rules_for(p).rules for p in plans if p.locality_id == locality_id]
+        merged = Rules(
+            weekly_digest=any(r.weekly_digest for r in wanted),
+            monthly_digest=any(r.monthly_digest for r in wanted),
+        )
+        for step in digest_steps(today, merged, cal):
+            group = who.coordinators if step.kind is Kind.WEEKLY else who.leaders
+            for u in who.of_locality(group, locality_id):
+                key = f"{step.kind}:{step.on}:l{locality_id}:u{u}"
+                found.append(Decision(key, step, u, None, locality_id=locality_id))
+    return found
+
+
+# ---- preview -----------------------------------------------------------------------------
+
+
+def taken_keys(keys: list[str]) -> set[str]:
+    """The keys among `keys` already in the outbox."""
+    taken: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        taken.update(
+            db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk)))
+        )
+    return taken
+
+
+def preview(day: date, today: date) -> list[Decision]:
+    """What a tick on `day` would decide, the scheduler having run every day before it:
+    the decisions whose rule fires that day, and on `today` also anything due earlier
+    and not yet decided (returned reports, a missed step)."""
+    cal = work_calendar({day.year - 1, day.year, day.year + 1})
+    found = decide(day)
+    if day == today:
+        taken = taken_keys([d.key for d in found])
+        return [d for d in found if d.step.on == day or d.key not in taken]
+    return [d for d in found if d.step.on == day and cal.is_working_day(day)]

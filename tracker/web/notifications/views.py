@@ -1,0 +1,268 @@
+"""Notifications: each person's inbox and e-mail choice; for Phòng Nội vụ, the outbox
+(sent, pending, failed), each plan's reminder rules with a preview, and working days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from tracker.clock import today_local
+from tracker.domain.reminders import KIND_LABELS, Rules
+from tracker.domain.workdays import public_holidays
+from tracker.extensions import csrf, db
+from tracker.models import DayOff, Notification, User
+from tracker.models.notifications import MAIL_LABELS
+from tracker.services import messages, outbox, reminder_settings, reminders
+from tracker.web.auth import coordinator_required, login_required
+from tracker.web.plans.views import get_plan_or_404
+
+bp = Blueprint("notifications", __name__)
+OUTBOX_PAGE = 50
+
+
+# ---- everyone ----------------------------------------------------------------------------
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    return render_template(
+        "notifications/inbox.html", items=outbox.inbox(g.user), kinds=KIND_LABELS
+    )
+
+
+@bp.route("/inbox/read", methods=["POST"])
+@login_required
+def mark_read():
+    raw = request.form.get("id", "")
+    outbox.mark_read(g.user, int(raw) if raw.isdigit() else None)
+    db.session.commit()
+    target = request.form.get("next", "")
+    return redirect(
+        target
+        if target.startswith("/") and not target.startswith("//")
+        else url_for("notifications.inbox")
+    )
+
+
+class EmailForm(FlaskForm):
+    email = StringField("Địa chỉ e-mail nhận nhắc việc")
+    wants_email = BooleanField("Nhận nhắc việc qua e-mail (thông báo trong hệ thống luôn có)")
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = EmailForm()
+    if request.method == "GET":
+        form.email.data, form.wants_email.data = g.user.email, g.user.email_reminders
+    if form.validate_on_submit():
+        try:
+            reminder_settings.set_email(g.user, form.email.data or "", form.wants_email.data)
+        except reminder_settings.SettingsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã lưu cách nhận thông báo.", "success")
+            return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients post here without a form (RFC 8058); the token is signed
+def unsubscribe(token: str):
+    user_id = messages.user_of_unsubscribe_token(token)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        abort(404)
+    if request.method == "POST":
+        user.email_reminders = False
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", user=user)
+    return render_template("notifications/unsubscribe.html", user=user, token=token)
+
+
+# ---- Phòng Nội vụ: the outbox ---------------------------------------------------------
+
+
+@bp.route("/reminders")
+@coordinator_required
+def outbox_page():
+    status = request.args.get("status", "")
+    page = max(
+        int(request.args.get("page", "1")) if request.args.get("page", "").isdigit() else 1, 1
+    )
+    stmt = select(Notification)
+    if status in MAIL_LABELS:
+        stmt = stmt.where(Notification.mail_status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(
+        stmt.order_by(Notification.id.desc()).limit(OUTBOX_PAGE).offset((page - 1) * OUTBOX_PAGE)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Notification.mail_status, func.count()).group_by(Notification.mail_status)
+        ).all()
+    )
+    return render_template(
+        "notifications/outbox.html",
+        rows=rows,
+        status=status,
+        counts=counts,
+        labels=MAIL_LABELS,
+        kinds=KIND_LABELS,
+        page=page,
+        pages=max(1, -(-total // OUTBOX_PAGE)),
+    )
+
+
+@bp.route("/reminders/<int:notification_id>")
+@coordinator_required
+def outbox_item(notification_id: int):
+    row = db.session.get(Notification, notification_id)
+    if row is None:
+        abort(404)
+    return render_template("notifications/item.html", row=row, kinds=KIND_LABELS)
+
+
+@bp.route("/reminders/<int:notification_id>/resend", methods=["POST"])
+@coordinator_required
+def resend(notification_id: int):
+    row = db.session.get(Notification, notification_id)
+    if row is None:
+        abort(404)
+    try:
+        outbox.resend(row)
+    except ValueError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("Đã đưa thư vào hàng chờ gửi lại (cùng Message-ID).", "success")
+    return redirect(url_for("notifications.outbox_item", notification_id=row.id))
+
+
+# ---- Phòng Nội vụ: rules and preview ---------------------------------------------------
+
+
+class RulesForm(FlaskForm):
+    before = StringField(
+        "Nhắc trước hạn (ngày làm việc, cách nhau bởi dấu phẩy; 0 = đúng ngày đến hạn)",
+        validators=[DataRequired("Nhập số ngày nhắc trước hạn.")],
+    )
+    overdue_first = IntegerField(
+        "Nhắc quá hạn lần đầu sau (ngày làm việc)", validators=[NumberRange(1, 60, "Từ 1 đến 60.")]
+    )
+    overdue_every = IntegerField(
+        "Nhắc lại quá hạn mỗi (ngày làm việc)", validators=[NumberRange(1, 60, "Từ 1 đến 60.")]
+    )
+    escalate_after = IntegerField(
+        "Báo Phòng Nội vụ khi quá hạn (ngày làm việc; 0 = không báo)",
+        validators=[NumberRange(0, 60, "Từ 0 đến 60.")],
+    )
+    weekly_digest = BooleanField("Tổng hợp tuần cho Phòng Nội vụ (sáng ngày làm việc đầu tuần)")
+    monthly_digest = BooleanField("Tổng hợp tháng cho lãnh đạo (ngày làm việc đầu tháng)")
+    active_until = DateField(
+        "Nhắc việc đến hết ngày", validators=[DataRequired("Nhập ngày hợp lệ.")]
+    )
+
+
+@bp.route("/plans/<int:plan_id>/reminders", methods=["GET", "POST"])
+@login_required
+def plan_rules(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    stored = reminders.rules_for(plan)
+    form = RulesForm()
+    if request.method == "GET":
+        rules = stored.rules
+        form.before.data = ", ".join(str(n) for n in rules.before)
+        form.overdue_first.data, form.overdue_every.data = rules.overdue_first, rules.overdue_every
+        form.escalate_after.data = rules.escalate_after
+        form.weekly_digest.data, form.monthly_digest.data = (
+            rules.weekly_digest,
+            rules.monthly_digest,
+        )
+        form.active_until.data = stored.active_until
+    elif not g.user.can_edit_plans:
+        abort(403)
+    elif form.validate_on_submit():
+        try:
+            rules = Rules(
+                before=reminder_settings.parse_days(form.before.data),
+                overdue_first=form.overdue_first.data,
+                overdue_every=form.overdue_every.data,
+                escalate_after=form.escalate_after.data,
+                weekly_digest=form.weekly_digest.data,
+                monthly_digest=form.monthly_digest.data,
+            )
+            reminder_settings.save_rules(plan, rules, form.active_until.data, g.user)
+        except reminder_settings.SettingsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã lưu cách nhắc việc.", "success")
+            return redirect(url_for("notifications.plan_rules", plan_id=plan.id))
+    day = _date_arg("on") or today_local()
+    decisions = [d for d in reminders.preview(day, today_local()) if d.plan_id in (plan.id, None)]
+    return render_template(
+        "notifications/rules.html",
+        plan=plan,
+        form=form,
+        day=day,
+        rows=[messages.preview_row(d, day) for d in decisions],
+        kinds=KIND_LABELS,
+    )
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+# ---- Phòng Nội vụ: working days -------------------------------------------------------
+
+
+class DayForm(FlaskForm):
+    day = DateField("Ngày", validators=[DataRequired("Nhập ngày hợp lệ.")])
+    note = StringField("Ghi chú", validators=[Optional()])
+
+
+@bp.route("/working-days", methods=["GET", "POST"])
+@coordinator_required
+def working_days():
+    form = DayForm()
+    year = (
+        int(request.args.get("year", ""))
+        if request.args.get("year", "").isdigit()
+        else today_local().year
+    )
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "remove":
+                reminder_settings.remove_day(form.day.data, g.user)
+            else:
+                is_off = request.form.get("action") != "work"
+                reminder_settings.set_day(form.day.data, is_off, form.note.data or "", g.user)
+        except reminder_settings.SettingsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã lưu lịch ngày làm việc.", "success")
+        return redirect(url_for("notifications.working_days", year=form.day.data.year))
+    extra = db.session.scalars(select(DayOff).order_by(DayOff.day)).all()
+    return render_template(
+        "notifications/working_days.html",
+        form=form,
+        year=year,
+        holidays=public_holidays([year]),
+        extra=[d for d in extra if d.day.year == year],
+    )
