@@ -335,6 +335,7 @@ def _commune_groups(
         result.append(
             {
                 "activity": labels.get(activity_id) or str(activity_id),
+                "activity_id": activity_id,
                 "group": group,
                 "numerator": done,
                 "denominator": len(items),
