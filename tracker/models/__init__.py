@@ -12,6 +12,7 @@ from tracker.models.plans import (
     Plan,
     activity_dimension,
 )
+from tracker.models.province import ProvinceFigure, ProvinceSnapshot
 from tracker.models.reporting import (
     Attachment,
     EvidenceDocument,
@@ -42,6 +43,8 @@ __all__ = [
     "Locality",
     "PapiDimension",
     "Plan",
+    "ProvinceFigure",
+    "ProvinceSnapshot",
     "Unit",
     "UnitAlias",
     "UnitGroupMember",
