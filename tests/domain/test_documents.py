@@ -59,7 +59,10 @@ def test_dates_pad_days_under_ten_and_the_first_two_months(day):
 
 def test_header_parts():
     assert body_lines("Ủy ban nhân dân thị xã Vĩnh Châu") == ("ỦY BAN NHÂN DÂN", "THỊ XÃ VĨNH CHÂU")
-    assert body_lines("Uỷ ban nhân dân huyện Cù Lao Dung") == ("UỶ BAN NHÂN DÂN", "HUYỆN CÙ LAO DUNG")
+    assert body_lines("Uỷ ban nhân dân huyện Cù Lao Dung") == (
+        "UỶ BAN NHÂN DÂN",
+        "HUYỆN CÙ LAO DUNG",
+    )
     assert body_lines("Sở Nội vụ") == ("SỞ NỘI VỤ",)
     assert number_line("") == "Số: …/BC-UBND"
     assert number_line("412") == "Số: 412/BC-UBND"
@@ -71,7 +74,9 @@ def test_header_parts():
 
 
 def test_subject_cites_plan_and_date():
-    plan = PlanRef("63/KH-UBND", date(2023, 4, 11), "Ủy ban nhân dân thị xã Vĩnh Châu", "Triển khai X")
+    plan = PlanRef(
+        "63/KH-UBND", date(2023, 4, 11), "Ủy ban nhân dân thị xã Vĩnh Châu", "Triển khai X"
+    )
     assert report_subject(plan, date(2023, 12, 15)) == (
         "Kết quả thực hiện Kế hoạch số 63/KH-UBND ngày 11/4/2023 của Ủy ban nhân dân thị xã "
         "Vĩnh Châu về triển khai X (tính đến ngày 15/12/2023)"

@@ -49,6 +49,7 @@ def test_header_follows_decree_30(app):
 def test_page_and_fonts(app):
     document = open_report(app)
     first, annex = document.sections
+
     def mm(*lengths):  # stored in twentieths of a point
         return tuple(round(length.mm) for length in lengths)
 
@@ -147,4 +148,30 @@ def test_annex_lists_every_activity_with_its_status(app, summary):
     # merged STT cells: the group label once per group, as the annex gives it
     assert annex._tbl.xpath(".//w:vMerge")
     statuses = [r[6].split("\n")[0] for r in activities]
-    assert statuses.count("Hoàn thành đúng hạn") >= summary["summary"]["counts"]["done_on_time"]["numerator"]
+    assert (
+        statuses.count("Hoàn thành đúng hạn")
+        >= summary["summary"]["counts"]["done_on_time"]["numerator"]
+    )
+
+
+def test_difficulties_and_proposals_come_from_the_rounds_reports(app):
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import ProgressReport
+
+    with app.app_context():
+        report = db.session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.state == "accepted", ProgressReport.period_id == 2)
+            .order_by(ProgressReport.id)
+        ).first()
+        report.difficulties = "Thiếu kinh phí in tài liệu."
+        report.proposals = "Đề nghị Sở Nội vụ cấp thêm tài liệu."
+        db.session.commit()
+    texts = paragraphs(open_report(app))
+    assert "- Phòng Nội vụ: Thiếu kinh phí in tài liệu." in texts
+    assert "- Phòng Nội vụ: Đề nghị Sở Nội vụ cấp thêm tài liệu." in texts
+    assert texts.index("- Phòng Nội vụ: Đề nghị Sở Nội vụ cấp thêm tài liệu.") > texts.index(
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ"
+    )

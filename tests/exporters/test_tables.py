@@ -21,7 +21,12 @@ def test_xlsx_annex_sheet(app):
     annex = book["Phụ lục"]
     header = [c.value for c in annex[4]]
     assert header[:4] == ["STT", "Nội dung", "Số", "Hoạt động"]
-    assert header[-4:] == ["Tình trạng", "Tiến độ đơn vị", "Kết quả thực hiện", "Văn bản, minh chứng"]
+    assert header[-4:] == [
+        "Tình trạng",
+        "Tiến độ đơn vị",
+        "Kết quả thực hiện",
+        "Văn bản, minh chứng",
+    ]
     rows = [[c.value for c in row] for row in annex.iter_rows(min_row=5)]
     activities = [r for r in rows if r[7]]
     assert len(activities) == ACTIVITIES
@@ -45,7 +50,7 @@ def test_xlsx_summary_sheet_agrees_with_the_summary(app, summary):
     assert summary["summary"]["headline"] + "." in flat
     assert summary["summary"]["breakdown"] in flat
     counts = {row[0]: row[1:5] for row in values if row[0] in OUTCOME_LABELS.values()}
-    for code, c in summary["summary"]["counts"].items():
+    for c in summary["summary"]["counts"].values():
         assert counts[c["label"]] == [c["numerator"], c["denominator"], c["fraction"], c["percent"]]
     dims = {
         row[1]: row[2:7] for row in values if row[1] in {d["name"] for d in summary["by_dimension"]}
@@ -97,7 +102,7 @@ def test_form_csv_and_page(app, summary, client, auth):
     auth.login()
     page = client.get("/plans/1/exports?as_of=2023-12-15").get_data(as_text=True)
     assert 'id="form-table"' in page and "Số nhiệm vụ đề ra trong kế hoạch" in page
-    assert "<td data-label=\"Số liệu\" class=\"num\">76</td>" in page
+    assert '<td data-label="Số liệu" class="num">76</td>' in page
 
 
 def test_snapshot_opens_in_sqlite(app, summary, tmp_path):
@@ -118,7 +123,9 @@ def test_snapshot_opens_in_sqlite(app, summary, tmp_path):
     assert db.execute("select count(*) from activity").fetchone() == (ACTIVITIES,)
     lead = db.execute("select count(*) from assignment where role = 'lead'").fetchone()
     assert lead == (LEAD_TASKS,)
-    counts = dict(db.execute("select measure, numerator from figures where scope='plan' and key=''"))
+    counts = dict(
+        db.execute("select measure, numerator from figures where scope='plan' and key=''")
+    )
     for code, c in summary["summary"]["counts"].items():
         assert counts[code] == c["numerator"]
     assert counts["done"] == summary["summary"]["done"]["numerator"]
