@@ -328,12 +328,18 @@ def run_job_command(job_id: str) -> None:
     "--period", "period_ref", default="", help="Kỳ báo cáo, vd 2023-H2 (mặc định: kỳ vừa chốt)."
 )
 @click.option("--as-of", "as_of", default="", help="Tính đến ngày YYYY-MM-DD (mặc định: hôm nay).")
+@click.option(
+    "--to", "recipient", default=None, help='Nơi "Kính gửi" (mặc định: Sở Nội vụ; "" để bỏ).'
+)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def export_command(fmt, plan_ref, period_ref, as_of, output):
+def export_command(fmt, plan_ref, period_ref, as_of, recipient, output):
     """Xuất báo cáo, phụ lục, số liệu hoặc bản chụp dữ liệu của một kế hoạch ra tệp."""
     try:
         request = export_service.ExportRequest(
-            plan=plan_ref, period=period_ref, as_of=export_service.parse_as_of(as_of)
+            plan=plan_ref,
+            period=period_ref,
+            as_of=export_service.parse_as_of(as_of),
+            recipient=recipient,
         )
         export_format, content, _ = export_service.export(request, fmt)
     except (export_service.ExportError, ConversionError) as exc:

@@ -175,3 +175,14 @@ def test_difficulties_and_proposals_come_from_the_rounds_reports(app):
     assert texts.index("- Phòng Nội vụ: Đề nghị Sở Nội vụ cấp thêm tài liệu.") > texts.index(
         "IV. ĐỀ XUẤT, KIẾN NGHỊ"
     )
+
+
+def test_kinh_gui_is_optional(app, tmp_path):
+    out = tmp_path / "r.docx"
+    result = app.test_cli_runner().invoke(
+        args=["export", "docx", "--plan", "1", "--as-of", "2023-12-15", "--to", "", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    texts = paragraphs(Document(str(out)))
+    assert not any(t.startswith("Kính gửi") for t in texts)
+    assert "- Như trên;" not in "\n".join(c.text for c in Document(str(out)).tables[3]._cells)
