@@ -3,7 +3,8 @@
 
     python3 dev.py up     set up .venv, migrate, load the Vĩnh Châu 2023 plan, run the app
                           (the web server and the one scheduler process)
-    python3 dev.py test   set up .venv (and Debian's chromium), run lint, types and every test
+    python3 dev.py test   set up .venv (and Debian's chromium, LibreOffice, poppler), run lint,
+                          types and every test
     python3 dev.py bench  the speed figures of quality.md, as a table (bench/)
 
 Extra arguments after `test` go to pytest (e.g. `python3 dev.py test -k annex`).
@@ -59,12 +60,43 @@ def ensure_chromium() -> None:
     run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
 
 
+# The PDF export converts the Word report with LibreOffice headless; pdftoppm renders it
+# to PNG for the layout test; Liberation Serif has Times New Roman's metrics.
+OFFICE_PACKAGES = ("libreoffice-writer-nogui", "poppler-utils", "fonts-liberation2")
+
+
+def ensure_office(required: bool) -> bool:
+    """Install LibreOffice (and pdftoppm, fonts) with apt when missing. The tests need
+    them; `up` tries and goes on without (the PDF link then says what to install)."""
+    if shutil.which("soffice") and shutil.which("pdftoppm"):
+        return True
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        if sudo and not shutil.which("sudo"):
+            raise OSError("no root")
+        run(*sudo, "apt-get", "update", "-qq", env=env)
+        run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+            *OFFICE_PACKAGES, env=env)  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        message = (
+            "Chưa cài được LibreOffice cho xuất PDF: chạy "
+            f"`apt-get install {' '.join(OFFICE_PACKAGES)}` với quyền root."
+        )
+        if required:
+            sys.exit(message)
+        print(message, flush=True)
+        return False
+    return True
+
+
 def flask(*args: str) -> None:
     run(BIN / "flask", "--app", "wsgi", *args)
 
 
 def up() -> None:
     ensure_venv("")
+    ensure_office(required=False)
     flask("db", "upgrade")
     flask("seed")
     port = os.environ.get("PORT", "5000")
@@ -83,6 +115,7 @@ def up() -> None:
 def test(pytest_args: list[str]) -> None:
     ensure_venv("test")
     ensure_chromium()
+    ensure_office(required=True)
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")

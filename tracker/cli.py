@@ -14,11 +14,14 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from tracker.clock import today_local
+from tracker.exporters.pdf import ConversionError
 from tracker.extensions import db
 from tracker.models import Locality, Plan
 from tracker.scheduler import JOBS, build_scheduler, run_job
+from tracker.services import exports as export_service
 from tracker.services import mailer, messages, progress_sheet, reminders
 from tracker.services import plans as plan_service
+from tracker.services import province as province_service
 from tracker.services.annex_import import (
     ImportPreview,
     Mapping_,
@@ -38,6 +41,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(reminders_group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_snapshot_command)
 
 
 def _fail(message: str) -> None:
@@ -315,6 +320,55 @@ def run_job_command(job_id: str) -> None:
     click.echo(f"{run.job_id}: {run.status} — {run.message}")
     if run.status == "failed":
         sys.exit(1)
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("fmt", metavar="{docx,xlsx,pdf,csv,form,snapshot}")
+@click.option("--plan", "plan_ref", required=True, help="Kế hoạch: mã số, số hiệu hoặc năm.")
+@click.option(
+    "--period", "period_ref", default="", help="Kỳ báo cáo, vd 2023-H2 (mặc định: kỳ vừa chốt)."
+)
+@click.option("--as-of", "as_of", default="", help="Tính đến ngày YYYY-MM-DD (mặc định: hôm nay).")
+@click.option(
+    "--to", "recipient", default=None, help='Nơi "Kính gửi" (mặc định: Sở Nội vụ; "" để bỏ).'
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_command(fmt, plan_ref, period_ref, as_of, recipient, output):
+    """Xuất báo cáo, phụ lục, số liệu hoặc bản chụp dữ liệu của một kế hoạch ra tệp."""
+    try:
+        request = export_service.ExportRequest(
+            plan=plan_ref,
+            period=period_ref,
+            as_of=export_service.parse_as_of(as_of),
+            recipient=recipient,
+        )
+        export_format, content, _ = export_service.export(request, fmt)
+    except (export_service.ExportError, ConversionError) as exc:
+        _fail(str(exc))
+    output.write_bytes(content)
+    click.echo(
+        f"Đã xuất {export_format.label}: {output} ({len(content):,} byte).".replace(",", ".")
+    )
+
+
+@click.command("import-snapshot")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_snapshot_command(file):
+    """Nạp bản chụp dữ liệu (.sqlite) của một huyện, thị xã vào trang tổng hợp cấp tỉnh."""
+    if not file.is_file():
+        _fail(f"Không tìm thấy tệp «{file}».")
+    try:
+        snapshot, replaced = province_service.import_snapshot(file.name, file.read_bytes())
+    except province_service.SnapshotError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    verb = "Đã thay bản chụp cũ của" if replaced else "Đã nạp bản chụp của"
+    click.echo(
+        f"{verb} {snapshot.district} — {snapshot.headline} (tính đến {snapshot.as_of:%d/%m/%Y})."
+    )
 
 
 @click.group("reminders")

@@ -3,19 +3,38 @@
 A deferred SQLite transaction that reads and then writes can fail with "database is
 locked" although it waited (quality.md: Kanboard's 36–52 spurious errors in 200 writes).
 So every transaction that may write starts with BEGIN IMMEDIATE: in a web request that
-is any method but GET/HEAD/OPTIONS; outside requests (CLI, scheduler) it is always.
+is any method but GET/HEAD/OPTIONS; outside requests (CLI, scheduler) it is always —
+except inside `read_only()`, where an export reads one snapshot without holding the
+write lock (a deferred BEGIN in WAL mode sees the database as of its first read).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Transactions begun inside only read: BEGIN, never BEGIN IMMEDIATE."""
+    token = _READ_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(token)
 
 
 def _wants_write() -> bool:
+    if _READ_ONLY.get():
+        return False
     return not has_request_context() or request.method not in READ_METHODS
 
 

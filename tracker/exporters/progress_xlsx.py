@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker.exporters import neutralise
+from tracker.exporters.cells import neutralise
 
 MARKER = "PAPI-TRACKER tiến độ"
 COLUMNS = (

@@ -13,6 +13,7 @@ from tracker.models.plans import (
     Plan,
     activity_dimension,
 )
+from tracker.models.province import ProvinceFigure, ProvinceSnapshot
 from tracker.models.reporting import (
     Attachment,
     EvidenceDocument,
@@ -46,6 +47,8 @@ __all__ = [
     "Locality",
     "PapiDimension",
     "Plan",
+    "ProvinceFigure",
+    "ProvinceSnapshot",
     "Unit",
     "UnitAlias",
     "UnitGroupMember",

@@ -389,6 +389,7 @@ def _commune_groups(lead: list[TaskRow], units: dict[int, Unit]) -> list[dict[st
         result.append(
             {
                 "activity": labels.get(activity_id) or str(activity_id),
+                "activity_id": activity_id,
                 "group": group,
                 "numerator": done,
                 "denominator": len(items),

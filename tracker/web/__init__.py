@@ -17,6 +17,7 @@ from tracker.web import auth
 def init_app(app: Flask) -> None:
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
+    from tracker.web.exports.views import bp as exports_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
         reports_bp,
         users_bp,
         notifications_bp,
+        exports_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -1,0 +1,169 @@
+"""Districts' snapshots imported into the province view: combined figures; the same
+district, plan and date replaces; a corrupt or foreign file changes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.exporters.conftest import generate
+from tracker.extensions import db
+from tracker.models import ProvinceFigure, ProvinceSnapshot
+
+
+@pytest.fixture
+def app(demo_app):
+    return demo_app
+
+
+@pytest.fixture
+def snapshot_file(app, tmp_path):
+    path = tmp_path / "vinh-chau.sqlite"
+    path.write_bytes(generate(app, "snapshot"))
+    return path
+
+
+def other_district(source, tmp_path, name="huyện Cù Lao Dung", done=3):
+    """The same file as if another district had sent it, with `done` tasks done on time."""
+    path = tmp_path / f"{name}.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("update metadata set value=? where key='district'", (name,))
+    import json
+
+    figures = json.loads(
+        con.execute("select value from metadata where key='figures'").fetchone()[0]
+    )
+    figures["summary"]["counts"]["done_on_time"]["numerator"] = done
+    figures["summary"]["counts"]["not_started"]["numerator"] -= done - 1
+    con.execute("update metadata set value=? where key='figures'", (json.dumps(figures),))
+    con.execute(
+        "update figures set numerator=? where scope='plan' and measure='done_on_time'", (done,)
+    )
+    con.execute(
+        "update figures set numerator=numerator-? where scope='plan' and measure='not_started'",
+        (done - 1,),
+    )
+    con.commit()
+    con.close()
+    return path
+
+
+def counts(app):
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(ProvinceSnapshot)),
+            db.session.scalar(select(func.count()).select_from(ProvinceFigure)),
+        )
+
+
+def run(app, path):
+    return app.test_cli_runner().invoke(args=["import-snapshot", str(path)])
+
+
+def test_import_replace_and_combine(app, client, auth, snapshot_file, tmp_path):
+    result = run(app, snapshot_file)
+    assert result.exit_code == 0, result.output
+    assert "Đã nạp bản chụp của thị xã Vĩnh Châu" in result.output
+    first = counts(app)
+    assert first[0] == 1 and first[1] > 20
+    again = run(app, snapshot_file)
+    assert "Đã thay bản chụp cũ" in again.output and counts(app) == first
+    with app.app_context():
+        snapshot = db.session.scalar(select(ProvinceSnapshot))
+        assert snapshot.as_of == date(2023, 12, 15)
+        assert (
+            snapshot.headline
+            == "Đã triển khai thực hiện hoàn thành 01/76 nhiệm vụ, đạt 1,32% kế hoạch"
+        )
+    assert run(app, other_district(snapshot_file, tmp_path)).exit_code == 0
+    auth.login()
+    page = client.get("/province").get_data(as_text=True)
+    assert "thị xã Vĩnh Châu" in page and "huyện Cù Lao Dung" in page
+    assert "Đã triển khai thực hiện hoàn thành 03/76 nhiệm vụ" in page
+    # combined: (1 + 3) done of 76 + 76 tasks
+    assert (
+        "Cộng chung: Đã triển khai thực hiện hoàn thành 04/152 nhiệm vụ, đạt 2,63% kế hoạch" in page
+    )
+
+
+def corrupt(source, tmp_path):
+    path = tmp_path / "corrupt.sqlite"
+    data = bytearray(source.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a page of garbage after an intact header
+    path.write_bytes(bytes(data))
+    return path
+
+
+def foreign(source, tmp_path):
+    path = tmp_path / "foreign.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("create table metadata (key text, value text)")
+    con.execute("insert into metadata values ('format', 'datasette-thing')")
+    con.commit()
+    con.close()
+    return path
+
+
+def tampered(source, tmp_path):
+    path = tmp_path / "tampered.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("update figures set numerator=50 where scope='plan' and measure='done_on_time'")
+    con.commit()
+    con.close()
+    return path
+
+
+def truncated(source, tmp_path):
+    path = tmp_path / "truncated.sqlite"
+    path.write_bytes(source.read_bytes()[:3000])
+    return path
+
+
+def text_file(source, tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("Báo cáo PAPI", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (corrupt, "bị hỏng"),
+        (truncated, "bị hỏng"),
+        (foreign, "không phải bản chụp của PAPI Tracker"),
+        (tampered, "không khớp"),
+        (text_file, "không phải cơ sở dữ liệu SQLite"),
+    ],
+)
+def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):
+    assert run(app, snapshot_file).exit_code == 0
+    before = counts(app)
+    result = run(app, make(snapshot_file, tmp_path))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert counts(app) == before
+
+
+def test_the_app_database_is_not_a_snapshot(app, tmp_path):
+    source = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    result = run(app, source)
+    assert result.exit_code == 1 and "không phải bản chụp của PAPI Tracker" in result.output
+    missing = run(app, tmp_path / "none.sqlite")
+    assert missing.exit_code == 1 and "Không tìm thấy tệp" in missing.output
+
+
+def test_upload_on_the_province_page(app, client, auth, snapshot_file):
+    auth.login()
+    response = client.post(
+        "/province/import",
+        data={"file": (snapshot_file.open("rb"), "vinh-chau.sqlite")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Đã nạp bản chụp của thị xã Vĩnh Châu." in response.get_data(as_text=True)
+    assert counts(app)[0] == 1

@@ -1,0 +1,1 @@
+"""Exported status summaries and the province view (issue 7)."""

@@ -1,0 +1,109 @@
+"""The "Xuất báo cáo" page of a plan (coordinator and leaders): choose the period and
+the "as of" date, download each format; and the province view of imported snapshots."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from tracker.exporters import EXPORTS
+from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
+from tracker.extensions import db
+from tracker.models.users import COORDINATOR, LEADER
+from tracker.services import exports as export_service
+from tracker.services import periods as period_service
+from tracker.services import province as province_service
+from tracker.web.auth import coordinator_required, login_required
+from tracker.web.plans.views import get_plan_or_404
+
+bp = Blueprint("exports", __name__)
+
+
+class SnapshotForm(FlaskForm):
+    file = FileField("Bản chụp dữ liệu của huyện, thị xã (.sqlite)")
+
+
+def _readers_only() -> None:
+    """Exports show every unit's accepted reports: Phòng Nội vụ and leaders only."""
+    if g.user.role not in (COORDINATOR, LEADER):
+        abort(403)
+
+
+def _request(plan_id: int) -> export_service.ExportRequest:
+    return export_service.ExportRequest(
+        plan=plan_id,
+        period=request.args.get("period", "")[:20],
+        as_of=export_service.parse_as_of(request.args.get("as_of", "")[:20]),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/exports")
+@login_required
+def page(plan_id: int):
+    _readers_only()
+    get_plan_or_404(plan_id)
+    try:
+        data = export_service.build_report_data(_request(plan_id))
+    except export_service.ExportError as exc:
+        flash(str(exc), "error")
+        data = None
+    plan = get_plan_or_404(plan_id)  # the export's read ended: read the plan afresh
+    html = render_template(
+        "exports/page.html",
+        plan=plan,
+        periods=period_service.plan_periods(plan),
+        data=data,
+        formats=EXPORTS.values(),
+        has_soffice=soffice() is not None,
+        install_hint=INSTALL_HINT,
+    )
+    return html, 200 if data is not None else 400
+
+
+@bp.route("/plans/<int:plan_id>/exports/download")
+@login_required
+def download(plan_id: int):
+    _readers_only()
+    get_plan_or_404(plan_id)
+    code = request.args.get("format", "docx")
+    try:
+        export_format, content, data = export_service.export(_request(plan_id), code)
+    except (export_service.ExportError, ConversionError) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("exports.page", plan_id=plan_id))
+    response = Response(content, mimetype=export_format.mime)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{export_format.filename(data)}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/province")
+@login_required
+def province():
+    _readers_only()
+    view = province_service.province_view()
+    db.session.rollback()
+    return render_template("exports/province.html", view=view, form=SnapshotForm())
+
+
+@bp.route("/province/import", methods=["POST"])
+@coordinator_required
+def import_snapshot():
+    form = SnapshotForm()
+    upload = form.file.data if form.validate_on_submit() else None
+    if upload is None or not upload.filename:
+        flash("Chọn tệp bản chụp (.sqlite) để nạp.", "error")
+        return redirect(url_for("exports.province"))
+    try:
+        snapshot, replaced = province_service.import_snapshot(upload.filename, upload.read())
+    except province_service.SnapshotError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("exports.province"))
+    db.session.commit()
+    verb = "Đã thay bản chụp cũ của" if replaced else "Đã nạp bản chụp của"
+    flash(f"{verb} {snapshot.district}.", "success")
+    return redirect(url_for("exports.province"))
