@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from tracker import database
 from tracker.clock import now_utc, to_local
 from tracker.domain.reminders import Kind
 from tracker.extensions import db
@@ -80,7 +81,9 @@ def tick(holder: str, now: datetime | None = None) -> TickResult:
     """One tick: cancel what is stale, decide and write what is due, send. The decisions
     are committed before any sending (the sender commits each of its own steps)."""
     now = now or now_utc()
-    decisions = reminders.decide(to_local(now).date())
+    with database.read_only():  # deciding reads a lot: not under the write lock
+        decisions = reminders.decide(to_local(now).date())
+        db.session.rollback()
     cancelled = cancel_stale(decisions)
     queued = queue(decisions, now)
     db.session.commit()
