@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select
 
 from tracker.clock import LOCAL_TZ
+from tracker.domain.periods import PeriodKind
 from tracker.domain.text import fold
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
@@ -113,19 +114,40 @@ def make_district(name: str, communes: int = 10) -> District:
     return District(locality.id, offices, commune_ids, group)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a synthetic annex assigns work. `commune_lead`: share of activities led by the
+    group of communes (one lead assignment per commune); `commune_support`: share
+    supported by all communes; `reported`: share of assignments with a report for each
+    closed period; `kinds`: the reporting periods the plan collects."""
+
+    commune_lead: float = 0.1
+    commune_support: float = 0.0
+    reported: float = 0.6
+    kinds: frozenset[PeriodKind] = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
+
+
+# A province as quality.md sizes it: ~27 assignments an activity, ~4 reports each.
+PROVINCE = Shape(
+    commune_lead=0.75,
+    commune_support=0.95,
+    reported=0.8,
+    kinds=frozenset({PeriodKind.QUARTER, PeriodKind.YEAR}),
+)
+
+
 def make_plan(
     district: District,
     year: int,
     activities: int,
     groups: int = 20,
-    reported: float = 0.6,
+    shape: Shape = Shape(),  # noqa: B008 — frozen, never mutated
     seed: int = 1,
 ) -> int:
-    """A plan of `activities` activities in `groups` content groups; each activity has one
-    or two lead units (one in ten: the group of communes, so ten lead assignments) and up
-    to three supporting units; about half are ongoing, the rest dated within the year.
-    A `reported` share of lead and supporting assignments has a report for each period
-    whose cut-off has passed, most of them accepted. Returns the plan id."""
+    """A plan of `activities` activities in `groups` content groups, assigned as `shape`
+    says (otherwise one or two lead offices and up to three supporting ones); about half
+    are ongoing, the rest dated within the year. Reports, most of them accepted, for each
+    period whose cut-off has passed. Returns the plan id."""
     rng = random.Random(seed)
     locality = db.session.get(Locality, district.locality_id)
     plan = create_plan(
@@ -137,6 +159,8 @@ def make_plan(
         noun="nhiệm vụ",
         user=None,
     )
+    if shape.kinds != period_service.DEFAULT_KINDS:
+        period_service.set_collected_kinds(plan, set(shape.kinds), None)
     periods = period_service.plan_periods(plan)
     group_ids = _insert_groups(plan.id, groups)
     activity_rows = _activity_rows(plan.id, group_ids, activities, year, rng)
@@ -154,13 +178,13 @@ def make_plan(
             for d in rng.sample(range(1, 9), rng.randint(1, 2))
         ],
     )
-    db.session.execute(insert(Assignment), _assignment_rows(district, activity_ids, rng))
+    db.session.execute(insert(Assignment), _assignment_rows(district, activity_ids, shape, rng))
     assignments = db.session.execute(
         select(Assignment.id, Assignment.role, Activity.timeframe_kind)
         .join(Activity, Assignment.activity_id == Activity.id)
         .where(Activity.plan_id == plan.id)
     ).all()
-    _insert_reports(assignments, periods, reported, rng)
+    _insert_reports(assignments, periods, shape.reported, rng)
     db.session.flush()
     return plan.id
 
@@ -215,16 +239,18 @@ def _activity_rows(plan_id, group_ids, count, year, rng) -> list[dict]:  # type:
     return rows
 
 
-def _assignment_rows(district: District, activity_ids, rng) -> list[dict]:  # type: ignore[no-untyped-def]
+def _assignment_rows(district: District, activity_ids, shape: Shape, rng) -> list[dict]:  # type: ignore[no-untyped-def]
     rows = []
     for activity_id in activity_ids:
-        if rng.random() < 0.1:
+        if rng.random() < shape.commune_lead:
             leads = [(c, district.group_id) for c in district.commune_ids]
         else:
             leads = [(u, None) for u in rng.sample(district.office_ids, rng.randint(1, 2))]
         taken = {u for u, _ in leads}
         others = [u for u in district.office_ids if u not in taken]
         supports = rng.sample(others, rng.randint(0, 3))
+        if rng.random() < shape.commune_support:
+            supports += [c for c in district.commune_ids if c not in taken]
         for position, (unit_id, via) in enumerate(leads):
             rows.append(
                 {
@@ -275,6 +301,7 @@ def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type
                     "state": "accepted" if accepted else "submitted",
                     "review_comment": "",
                     "updated_at": _at(reviewed if accepted else submitted),
+                    "changed_at": _at(reviewed if accepted else submitted),
                     "submitted_at": _at(submitted),
                     "reviewed_at": _at(reviewed) if accepted else None,
                 }
@@ -304,3 +331,17 @@ def plan_of(plan_id: int) -> Plan:
     plan = db.session.get(Plan, plan_id)
     assert plan is not None
     return plan
+
+
+def make_province(districts: int = 11, years: int = 5, activities: int = 100) -> list[int]:
+    """A province-wide database (quality.md: ≈ 11 districts × 5 years × 100 activities,
+    ≈ 150,000 assignments, ≈ 600,000 reports); returns the plan ids."""
+    plan_ids = []
+    for d in range(districts):
+        district = make_district(f"Huyện {d + 1}", communes=25)
+        for y in range(years):
+            plan_ids.append(
+                make_plan(district, 2019 + y, activities, 10, PROVINCE, seed=d * 100 + y)
+            )
+            db.session.commit()
+    return plan_ids

@@ -225,8 +225,8 @@ def _last_events_disagree(app) -> list[int]:
                 .order_by(ReportEvent.at.desc(), ReportEvent.id.desc())
                 .limit(1)
             )
-            seen = (last.state, last.status, last.completed_on) if last else None
-            if seen != (report.state, report.status, report.completed_on):
+            seen = (last.state, last.status, last.completed_on, last.at) if last else None
+            if seen != (report.state, report.status, report.completed_on, report.changed_at):
                 wrong.append(report.id)
         return wrong
 

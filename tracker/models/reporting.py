@@ -86,6 +86,9 @@ class ProgressReport(db.Model):
     review_comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # When the last ReportEvent was logged: figures "as of" a moment read the report's
+    # columns when this is not after it, and its events only when it is.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

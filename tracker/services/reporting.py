@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -268,14 +268,17 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
         report.state = DRAFT
 
 
-def log_event(report: ProgressReport) -> None:
+def log_event(report: ProgressReport, at: datetime | None = None) -> None:
+    """Append the report's state to its event log (the one place both are written)."""
+    at = at or now_utc()
+    report.changed_at = at
     db.session.add(
         ReportEvent(
             report=report,
             state=report.state,
             status=report.status,
             completed_on=report.completed_on,
-            at=now_utc(),
+            at=at,
         )
     )
 

@@ -27,7 +27,6 @@ from tracker.models import (
     PapiDimension,
     Plan,
     ProgressReport,
-    ReportEvent,
     Unit,
     User,
 )
@@ -179,15 +178,7 @@ def _demo_event(report: ProgressReport, state: str, day: str) -> None:
         report.submitted_at = moment
     else:
         report.reviewed_at = moment
-    db.session.add(
-        ReportEvent(
-            report=report,
-            at=moment,
-            state=state,
-            status=report.status,
-            completed_on=report.completed_on,
-        )
-    )
+    reporting.log_event(report, at=moment)
 
 
 def _demo_assignment(plan: Plan, row: dict[str, str]) -> Assignment:

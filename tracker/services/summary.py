@@ -78,11 +78,10 @@ def _accepted_reports(plan: Plan, moment: datetime) -> dict[int, list[Accepted]]
     """assignment id → the plan's reports that were accepted at `moment`, ordered by
     their period's cut-off.
 
-    A report's columns hold the state of its last event (reporting.log_event writes both),
-    so only reports with events after `moment` need their history read: for figures as
-    of today that is none, for a past date the ones changed since."""
-    # Reports of any plan changed since `moment`: found by the index on event time.
-    changed = select(ReportEvent.report_id).where(ReportEvent.at > moment).distinct()
+    A report's columns hold the state of its last event (reporting.log_event writes both
+    and stamps `changed_at`), so only the plan's reports changed after `moment` need
+    their history read: for figures as of today none, for a past date those since."""
+    in_plan = ReportingPeriod.plan_id == plan.id
     current = (
         select(
             ProgressReport.assignment_id,
@@ -91,11 +90,12 @@ def _accepted_reports(plan: Plan, moment: datetime) -> dict[int, list[Accepted]]
             ProgressReport.completed_on,
         )
         .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .where(
-            ReportingPeriod.plan_id == plan.id,
-            ProgressReport.state == ACCEPTED,
-            ProgressReport.id.not_in(changed),
-        )
+        .where(in_plan, ProgressReport.state == ACCEPTED, ProgressReport.changed_at <= moment)
+    )
+    changed = (
+        select(ProgressReport.id)
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .where(in_plan, ProgressReport.changed_at > moment)
     )
     rows = [*db.session.execute(current), *db.session.execute(_accepted_then(changed, moment))]
     order = {p.id: i for i, p in enumerate(period_service.plan_periods(plan))}
