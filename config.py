@@ -15,6 +15,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _optional_int(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
 class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
@@ -34,5 +38,11 @@ class Config:
     SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Address of the app as people reach it: absolute links in calendar feeds and the links
+    # printed by `calendar-url`. Set it to the public https address in production.
+    BASE_URL = _env("TRACKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Days before a deadline that calendar feeds remind (at 08:00 local time); 0 on the
+    # day itself, empty for no reminders. Plan-wide feeds never remind.
+    CALENDAR_ALARM_DAYS = _optional_int(_env("TRACKER_CALENDAR_ALARM_DAYS", "3"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

@@ -4,6 +4,7 @@
     python3 dev.py up     set up .venv, migrate, load the Vĩnh Châu 2023 plan, run the app
                           (the web server and the one scheduler process)
     python3 dev.py test   set up .venv (and Debian's chromium), run lint, types and every test
+    python3 dev.py bench  run every benchmark in bench/ and print its table
 
 Extra arguments after `test` go to pytest (e.g. `python3 dev.py test -k annex`).
 """
@@ -88,12 +89,20 @@ def test(pytest_args: list[str]) -> None:
     run(PY, "-m", "pytest", *pytest_args)
 
 
+def bench() -> None:
+    ensure_venv("")
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        run(PY, script)
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "up":
         up()
     elif command == "test":
         test(rest)
+    elif command == "bench":
+        bench()
     else:
         print(__doc__)
         sys.exit(2)

@@ -12,12 +12,12 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from tracker.clock import today_local
+from tracker.clock import LOCAL_TZ, today_local
 from tracker.extensions import db
 from tracker.models import Locality, Plan
 from tracker.scheduler import JOBS, build_scheduler, run_job
+from tracker.services import calendar, progress_sheet
 from tracker.services import plans as plan_service
-from tracker.services import progress_sheet
 from tracker.services.annex_import import (
     ImportPreview,
     Mapping_,
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(summary_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(run_job_command)
+    app.cli.add_command(calendar_url_command)
 
 
 def _fail(message: str) -> None:
@@ -313,3 +314,39 @@ def run_job_command(job_id: str) -> None:
     click.echo(f"{run.job_id}: {run.status} — {run.message}")
     if run.status == "failed":
         sys.exit(1)
+
+
+@click.command("calendar-url")
+@with_appcontext
+@click.option("--unit", "unit_ref", required=True, help="Tên đơn vị (hoặc mã số).")
+@click.option("--plan", "plan_ref", help="Chỉ một kế hoạch: mã số, số hiệu hoặc năm.")
+@click.option("--new", "new", is_flag=True, help="Tạo liên kết mới; liên kết cũ ngừng hoạt động.")
+def calendar_url_command(unit_ref: str, plan_ref: str | None, new: bool) -> None:
+    """In liên kết lịch (iCalendar) của một đơn vị, để gửi cho đơn vị."""
+    from flask import current_app
+
+    units = calendar.find_units(unit_ref)
+    if not units:
+        _fail(f"Không tìm thấy đơn vị «{unit_ref}».")
+    if len(units) > 1:
+        found = "; ".join(f"{u.id}={u.name}" for u in units)
+        _fail(f"Có nhiều đơn vị tên «{unit_ref}»: {found}. Dùng --unit với mã số.")
+    plan = plan_service.find_plan(plan_ref) if plan_ref else None
+    if plan_ref and plan is None:
+        _fail(f"Không tìm thấy kế hoạch «{plan_ref}».")
+    row, token = calendar.cli_link(units[0], plan, new)
+    scope = plan.reference if plan else "mọi kế hoạch"
+    if token is None:
+        db.session.rollback()
+        _fail(
+            f"{units[0].name} đã có liên kết lịch ({scope}), tạo lúc "
+            f"{row.created_at.astimezone(LOCAL_TZ):%H:%M %d/%m/%Y}. Hệ thống chỉ lưu mã băm nên "
+            "không thể in lại liên kết cũ. Chạy lại với --new để tạo liên kết mới "
+            "(liên kết cũ sẽ ngừng hoạt động)."
+        )
+    db.session.commit()
+    https, webcal = calendar.FeedSettings.from_config(current_app.config).urls(token)
+    click.echo(f"Lịch của {units[0].name} ({scope}):")
+    click.echo(f"  {https}")
+    click.echo(f"  {webcal}")
+    click.echo("Liên kết chỉ in một lần: gửi ngay cho đơn vị và giữ như mật khẩu.")

@@ -4,19 +4,33 @@ A deferred SQLite transaction that reads and then writes can fail with "database
 locked" although it waited (quality.md: Kanboard's 36–52 spurious errors in 200 writes).
 So every transaction that may write starts with BEGIN IMMEDIATE: in a web request that
 is any method but GET/HEAD/OPTIONS; outside requests (CLI, scheduler) it is always.
+A GET that has to write (a calendar feed noting its last use or a wrong token) calls
+start_writing() first.
 """
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _wants_write() -> bool:
-    return not has_request_context() or request.method not in READ_METHODS
+    if not has_request_context():
+        return True
+    return request.method not in READ_METHODS or g.get("sqlite_write", False)
+
+
+def start_writing(session: Session | scoped_session[Session]) -> None:
+    """End this read request's transaction; the next one takes the write lock up front.
+
+    Upgrading a deferred read transaction to a write fails at once ("database is
+    locked") when another writer committed since it began, busy timeout or not."""
+    session.rollback()
+    g.sqlite_write = True
 
 
 def configure_engine(engine: Engine, busy_timeout_s: float) -> None:

@@ -16,6 +16,7 @@ from tracker.models import (
     Activity,
     Assignment,
     Attachment,
+    CalendarToken,
     Change,
     ProgressReport,
     ReportingPeriod,
@@ -34,6 +35,7 @@ PUBLIC_READS = {
     "units.detail",
     "api.annex",
     "reports.periods",
+    "calendar.activity_ics",
 }
 
 
@@ -76,6 +78,13 @@ def targets(app, client, frozen):
         ids["attachment_id"] = db.session.scalar(select(Attachment.id))
         ids["user_id"] = db.session.scalar(select(User.id).where(User.username == "phuong2"))
     ids["token"] = "0" * 64
+    with app.app_context():
+        from tracker.services import calendar
+
+        phuong2 = db.session.get(User, ids["user_id"])
+        row, _ = calendar.issue_token(phuong2, "unit", ids["unit_id"], None, True, phuong2)
+        db.session.commit()
+        ids["feed_id"] = row.id
     ids["direction"] = "up"
     return ids
 
@@ -92,6 +101,7 @@ def state(app) -> tuple:
                 ).all()
             ),
             db.session.scalar(select(func.count()).select_from(Attachment)),
+            tuple(db.session.execute(select(CalendarToken.revoked_at, CalendarToken.include_done))),
         )
 
 

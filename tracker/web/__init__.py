@@ -10,12 +10,13 @@ from sqlalchemy.exc import OperationalError
 
 from tracker.clock import to_local
 from tracker.extensions import db
-from tracker.web import auth
+from tracker.web import auth, log_filters
 
 
 def init_app(app: Flask) -> None:
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
+    from tracker.web.calendar.views import bp as calendar_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.plans.views import bp as plans_bp
     from tracker.web.reports.views import bp as reports_bp
@@ -31,10 +32,12 @@ def init_app(app: Flask) -> None:
         api_bp,
         reports_bp,
         users_bp,
+        calendar_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
     app.before_request(auth.load_user)
+    log_filters.install(app)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
