@@ -62,7 +62,8 @@ def short_title(text: str, limit: int = TITLE_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    # one character more: a word that ends exactly at the limit is kept whole
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return cut.rstrip(" ,.;:–-") + "…"
 
 

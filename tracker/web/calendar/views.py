@@ -23,6 +23,7 @@ from flask import (
 from flask_wtf import FlaskForm
 from werkzeug.http import is_resource_modified
 from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from tracker import database
@@ -38,7 +39,7 @@ NEW_LINK = "calendar_new"  # session key: a link just made, shown once on the ne
 
 
 class FeedForm(FlaskForm):
-    scope = SelectField(choices=[(k, k) for k in FEED_KINDS])
+    scope = SelectField(choices=[SelectChoice(k, k) for k in FEED_KINDS])
     scope_id = IntegerField(validators=[InputRequired("Chọn lịch.")])
     plan_id = IntegerField(validators=[Optional()])
     include_done = BooleanField("Hiện cả việc đã xong (đánh dấu ✓)")
@@ -89,7 +90,9 @@ def _new_link(fresh: dict) -> dict | None:
     if row is None or not row.is_live or calendar.hash_token(token) != row.token_hash:
         return None
     https, webcal = _settings().urls(token)
-    qr = segno.make(webcal, error="m").svg_inline(scale=4, dark="#1d2733", light="#ffffff")
+    qr = segno.make(webcal, error="m").svg_inline(
+        scale=4, dark="#1d2733", light="#ffffff", omitsize=True, title="Mã QR của liên kết lịch"
+    )
     return {"row": row, "https": https, "webcal": webcal, "qr": qr}
 
 
