@@ -28,7 +28,7 @@ from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Activity, Assignment, Locality, ReportingPeriod, User  # noqa: E402
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED  # noqa: E402
-from tracker.services import activities, calendar, plans, reporting  # noqa: E402
+from tracker.services import activities, calendar_links, plans, reporting  # noqa: E402
 from tracker.services.annex_import import apply_import, preview_import  # noqa: E402
 from tracker.services.calendar_events import Selection, build_events  # noqa: E402
 from tracker.services.seeding import load_seeds  # noqa: E402
@@ -127,8 +127,10 @@ def main() -> None:
             plan_id = build_plan()
             add_reports(plan_id)
             unit_id = closest_unit(plan_id)
-            _, unit_token = calendar.issue_token(None, UNIT_FEED, unit_id, plan_id, True, None)
-            _, plan_token = calendar.issue_token(None, PLAN_FEED, plan_id, None, True, None)
+            _, unit_token = calendar_links.issue_token(
+                None, UNIT_FEED, unit_id, plan_id, True, None
+            )
+            _, plan_token = calendar_links.issue_token(None, PLAN_FEED, plan_id, None, True, None)
             db.session.commit()
             assignments = db.session.scalar(
                 select(func.count())

@@ -16,7 +16,7 @@ from tracker.clock import LOCAL_TZ, today_local
 from tracker.extensions import db
 from tracker.models import Locality, Plan
 from tracker.scheduler import JOBS, build_scheduler, run_job
-from tracker.services import calendar, progress_sheet
+from tracker.services import calendar, calendar_links, progress_sheet
 from tracker.services import plans as plan_service
 from tracker.services.annex_import import (
     ImportPreview,
@@ -334,7 +334,7 @@ def calendar_url_command(unit_ref: str, plan_ref: str | None, new: bool) -> None
     plan = plan_service.find_plan(plan_ref) if plan_ref else None
     if plan_ref and plan is None:
         _fail(f"Không tìm thấy kế hoạch «{plan_ref}».")
-    row, token = calendar.cli_link(units[0], plan, new)
+    row, token = calendar_links.cli_link(units[0], plan, new)
     scope = plan.reference if plan else "mọi kế hoạch"
     if token is None:
         db.session.rollback()

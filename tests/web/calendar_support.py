@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Assignment, ReportingPeriod, Unit, User
-from tracker.services import calendar
+from tracker.services import calendar_links
 
 HOST = "127.0.0.1"  # of the default TRACKER_BASE_URL
 
@@ -21,7 +21,7 @@ def issue(app, scope: str, scope_id: int, *, owner: str | None = None, **options
     """A live link, made as `owner` (a username) or on the command line."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == owner)) if owner else None
-        _, token = calendar.issue_token(
+        _, token = calendar_links.issue_token(
             user,
             scope,
             scope_id,

@@ -79,10 +79,10 @@ def targets(app, client, frozen):
         ids["user_id"] = db.session.scalar(select(User.id).where(User.username == "phuong2"))
     ids["token"] = "0" * 64
     with app.app_context():
-        from tracker.services import calendar
+        from tracker.services import calendar_links
 
         phuong2 = db.session.get(User, ids["user_id"])
-        row, _ = calendar.issue_token(phuong2, "unit", ids["unit_id"], None, True, phuong2)
+        row, _ = calendar_links.issue_token(phuong2, "unit", ids["unit_id"], None, True, phuong2)
         db.session.commit()
         ids["feed_id"] = row.id
     ids["direction"] = "up"

@@ -18,7 +18,7 @@ from tests.web.calendar_support import HOST, events, expected_due_dates, issue, 
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import CalendarToken, LoginAttempt, User
-from tracker.services import calendar
+from tracker.services import calendar_links
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
 
@@ -53,7 +53,9 @@ def test_revoked_link_is_dead_on_the_next_request(app, client):
     assert feed(client, token).status_code == 200
     with app.app_context():
         row_id = db.session.scalar(
-            select(CalendarToken.id).where(CalendarToken.token_hash == calendar.hash_token(token))
+            select(CalendarToken.id).where(
+                CalendarToken.token_hash == calendar_links.hash_token(token)
+            )
         )
     response = client.post(f"/calendar/feeds/{row_id}/revoke", follow_redirects=True)
     assert "Đã thu hồi liên kết" in response.get_data(as_text=True)
@@ -92,15 +94,15 @@ def test_a_thousand_random_links_are_refused_and_throttled(app, client):
     real = issue(app, "unit", unit_id(app, "Phòng Tư pháp"))
     codes = [feed(client, secrets.token_urlsafe(32), **ATTACKER).status_code for _ in range(1000)]
     assert set(codes) <= {404, 429}
-    assert codes[: calendar.WRONG_TOKEN_LIMIT] == [404] * calendar.WRONG_TOKEN_LIMIT
-    assert set(codes[calendar.WRONG_TOKEN_LIMIT :]) == {429}
+    assert codes[: calendar_links.WRONG_TOKEN_LIMIT] == [404] * calendar_links.WRONG_TOKEN_LIMIT
+    assert set(codes[calendar_links.WRONG_TOKEN_LIMIT :]) == {429}
     throttled = feed(client, "x" * 43, **ATTACKER)
     assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
     # The real link still works from the same address (calendar services fetch many
     # people's feeds from a few addresses); a guess gains nothing from it.
     assert feed(client, real, **ATTACKER).status_code == 200
     # Misses past the limit are not written: the table cannot be flooded.
-    assert count(app, LoginAttempt, LoginAttempt.kind == "feed") == calendar.WRONG_TOKEN_LIMIT
+    assert count(app, LoginAttempt, LoginAttempt.kind == "feed") == calendar_links.WRONG_TOKEN_LIMIT
     # Another address is not throttled; sign-in from the attacker's address is not locked.
     assert feed(client, secrets.token_urlsafe(32), REMOTE_ADDR="198.51.100.7").status_code == 404
     login = client.post(
@@ -112,7 +114,7 @@ def test_a_thousand_random_links_are_refused_and_throttled(app, client):
 
 
 def test_throttle_is_shared_by_every_worker(app, client):
-    for _ in range(calendar.WRONG_TOKEN_LIMIT):
+    for _ in range(calendar_links.WRONG_TOKEN_LIMIT):
         feed(client, secrets.token_urlsafe(32), **ATTACKER)
     other_worker = create_app({**app.config})  # same database, another process's view
     response = other_worker.test_client().get(

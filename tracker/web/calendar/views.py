@@ -30,7 +30,7 @@ from tracker import database
 from tracker.extensions import db
 from tracker.models import Activity, CalendarToken
 from tracker.models.calendar import FEED_KINDS
-from tracker.services import calendar
+from tracker.services import calendar, calendar_links
 from tracker.services import plans as plan_service
 from tracker.web.auth import login_required
 
@@ -71,11 +71,11 @@ def index():
     page = render_template(
         "calendar/index.html",
         choices=calendar.feed_choices(g.user),
-        all_links=calendar.live_tokens() if g.user.can_edit_plans else [],
+        all_links=calendar_links.live_tokens() if g.user.can_edit_plans else [],
         units=calendar.subscribable_units(g.user),
         plans=plan_service.all_plans(),
         new_link=new_link,
-        title_of=calendar.feed_title_of,
+        title_of=calendar_links.feed_title_of,
         form=FeedForm(),
         action_form=ActionForm(),
         base_url=_settings().base_url,
@@ -87,7 +87,7 @@ def index():
 def _new_link(fresh: dict) -> dict | None:
     row = db.session.get(CalendarToken, fresh.get("id", 0))
     token = str(fresh.get("token", ""))
-    if row is None or not row.is_live or calendar.hash_token(token) != row.token_hash:
+    if row is None or not row.is_live or calendar_links.hash_token(token) != row.token_hash:
         return None
     https, webcal = _settings().urls(token)
     qr = segno.make(webcal, error="m").svg_inline(
@@ -108,7 +108,7 @@ def create():
         flash("Chọn lịch cần tạo liên kết.", "error")
         return redirect(url_for("calendar.index"))
     try:
-        row, token = calendar.issue_token(
+        row, token = calendar_links.issue_token(
             g.user,
             form.scope.data,
             form.scope_id.data,
@@ -116,7 +116,7 @@ def create():
             form.include_done.data,
             g.user,
         )
-    except calendar.CalendarError as exc:
+    except calendar_links.CalendarError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -131,7 +131,7 @@ def create():
 def _managed(feed_id: int) -> CalendarToken:
     """The link, if this person may manage it; others learn nothing of it (404)."""
     row = db.session.get(CalendarToken, feed_id)
-    if row is None or not calendar.may_manage(g.user, row):
+    if row is None or not calendar_links.may_manage(g.user, row):
         abort(404)
     return row
 
@@ -142,8 +142,8 @@ def regenerate(feed_id: int):
     row = _managed(feed_id)
     if ActionForm().validate_on_submit():
         try:
-            new_row, token = calendar.regenerate(row, g.user)
-        except calendar.CalendarError as exc:
+            new_row, token = calendar_links.regenerate(row, g.user)
+        except calendar_links.CalendarError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -159,8 +159,8 @@ def revoke(feed_id: int):
     row = _managed(feed_id)
     if ActionForm().validate_on_submit():
         try:
-            calendar.revoke(row, g.user)
-        except calendar.CalendarError as exc:
+            calendar_links.revoke(row, g.user)
+        except calendar_links.CalendarError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -179,8 +179,8 @@ def settings(feed_id: int):
     form = DoneForm()
     if form.validate_on_submit():
         try:
-            changed = calendar.set_include_done(row, form.include_done.data, g.user)
-        except calendar.CalendarError as exc:
+            changed = calendar_links.set_include_done(row, form.include_done.data, g.user)
+        except calendar_links.CalendarError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -201,7 +201,7 @@ def _feed_headers(response: Response, cache: str) -> Response:
 
 @bp.route("/cal/<token>.ics")
 def feed(token: str):
-    row = calendar.find_live_token(token)
+    row = calendar_links.find_live_token(token)
     opened = calendar.open_feed(row, _settings()) if row is not None else None
     if row is None or opened is None:
         return _wrong_token(request.remote_addr or "")
@@ -219,10 +219,10 @@ def feed(token: str):
     response.set_etag(etag)
     response.last_modified = opened.last_modified
     response.vary.add("Accept-Encoding")
-    if calendar.needs_use_stamp(row):
+    if calendar_links.needs_use_stamp(row):
         token_id = row.id
         database.start_writing(db.session)
-        calendar.stamp_use(token_id)
+        calendar_links.stamp_use(token_id)
         db.session.commit()
     return _feed_headers(response, "private, no-cache")
 
@@ -235,12 +235,14 @@ def _encoded(body: bytes, zipped: bool) -> bytes:
 def _wrong_token(address: str) -> Response:
     """404 for a wrong, revoked or orphaned link; 429 once an address has missed too
     often. Misses past the limit are not written, so a flood cannot fill the table."""
-    if calendar.is_throttled(address):
+    if calendar_links.is_throttled(address):
         response = Response("Quá nhiều yêu cầu sai. Thử lại sau.\n", 429, mimetype="text/plain")
-        response.headers["Retry-After"] = str(int(calendar.WRONG_TOKEN_WINDOW.total_seconds()))
+        response.headers["Retry-After"] = str(
+            int(calendar_links.WRONG_TOKEN_WINDOW.total_seconds())
+        )
         return _feed_headers(response, "no-store")
     database.start_writing(db.session)
-    calendar.record_wrong_token(address)
+    calendar_links.record_wrong_token(address)
     db.session.commit()
     response = Response("Không tìm thấy lịch.\n", 404, mimetype="text/plain")
     return _feed_headers(response, "no-store")
