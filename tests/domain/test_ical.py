@@ -163,3 +163,23 @@ def test_body_ends_every_line_with_crlf():
     body = render(FeedHeader("a", "b", "red"), [event()], None)
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
     assert b"\n" not in body.replace(b"\r\n", b"")
+
+
+@given(
+    st.text(min_size=1, max_size=300),
+    st.text(max_size=80),
+    st.one_of(st.none(), st.text(max_size=40)),
+    st.text(max_size=60),
+)
+def test_event_lines_are_the_folded_escaped_summary_and_description(text, unit, period, status):
+    """The memoised pieces put together write exactly what escaping and folding the whole
+    summary and description would."""
+    from tracker.domain.calendar import event_text
+
+    e = event(text=text, unit_name=unit or None, period_label=period, status=status, done=False)
+    written = event_text(e, 3).split("\r\n")
+    whole = "\r\n".join(written)
+    assert ical.fold("SUMMARY:" + ical.escape_text(summary(e))) in whole
+    assert ical.fold("DESCRIPTION:" + ical.escape_text(description(e))) in whole
+    assert ical.fold("DESCRIPTION:" + ical.escape_text(summary(e))) in whole  # the alarm
+    assert all(len(line.encode()) <= 75 for line in written)

@@ -169,3 +169,10 @@ def test_calendar_url_command(app):
     assert unknown.exit_code == 1 and "Không tìm thấy đơn vị «Phòng Không Có»" in unknown.output
     bad_plan = runner.invoke(args=["calendar-url", "--unit", "Phòng Nội vụ", "--plan", "1999"])
     assert bad_plan.exit_code == 1 and "Không tìm thấy kế hoạch" in bad_plan.output
+
+
+def test_coordinator_is_told_when_the_base_url_is_not_this_address(app, client):
+    login(client, "noivu", "noivu2023")
+    assert 'id="base-url-warning"' in client.get("/calendar").get_data(as_text=True)
+    app.config["BASE_URL"] = "http://localhost"  # the test client's own address
+    assert 'id="base-url-warning"' not in client.get("/calendar").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -78,10 +79,17 @@ def index():
         title_of=calendar_links.feed_title_of,
         form=FeedForm(),
         action_form=ActionForm(),
-        base_url=_settings().base_url,
+        base_url_elsewhere=_base_url_elsewhere(),
     )
     # The page may carry a secret link: never cached, never sent on as a referrer.
     return _no_store(Response(page))
+
+
+def _base_url_elsewhere() -> str | None:
+    """TRACKER_BASE_URL when it is not the address this page was opened at: feeds would
+    then link people somewhere else (the setting is easily forgotten in production)."""
+    base = _settings().base_url
+    return None if urlsplit(base).netloc == request.host else base
 
 
 def _new_link(fresh: dict) -> dict | None:
