@@ -96,7 +96,9 @@ def test_report_return_resubmit_accept(live_server, page, phone, tmp_path):
     assert webcal.startswith("webcal://") and https.startswith("http")
     assert webcal.split("://")[1] == https.split("://")[1]
     phone.click("[data-copy=https-link]")
-    assert phone.inner_text("[data-copy=https-link]") == "Đã sao chép"
+    phone.wait_for_function(  # the clipboard answers asynchronously
+        "document.querySelector('[data-copy=https-link]').textContent === 'Đã sao chép'"
+    )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400
     screenshot(phone, "calendar-link-phone")
     path = "/cal/" + https.split("/cal/")[1]
