@@ -271,6 +271,10 @@ def test_activity_text_cannot_inject_properties(app, client, text):
         activity = activities.add_activity(group, "9.9", text, "Trước ngày 30/6/2023", None)
         unit = db.session.scalar(select(Unit).where(Unit.name == "Phòng Tư pháp"))
         activities.add_assignment(activity, unit, "lead", None)
+        # The services clean text on the way in; the feed must be safe without relying
+        # on that, so the raw text goes into the row (and into the timeframe as written).
+        activity.text = text
+        activity.timeframe_text = "Trước ngày 30/6/2023" + text
         db.session.commit()
         stored, unit_key = activity.text, unit.id
         assignment_id = activity.assignments[0].id
@@ -279,7 +283,8 @@ def test_activity_text_cannot_inject_properties(app, client, text):
     found = events(cal)
     assert set(found) == set(expected_due_dates(app, unit_key))
     event = found[f"assignment-{assignment_id}-deadline@{HOST}"]
-    assert event.description.value.split("\nThời gian thực hiện")[0] == stored
+    normalised = stored.replace("\r\n", "\n").replace("\r", "\n")
+    assert event.description.value.split("\nThời gian thực hiện")[0] == normalised.strip()
     assert "9.9" in event.summary.value and "\n" not in event.summary.value
     assert "attendee" not in event.contents and "evil@x" not in found
     assert len(event.contents.get("valarm", [])) <= 1

@@ -79,29 +79,41 @@ class _Context:
         status_units = self.selection.status_units
         private = status_units is not None and row.unit_id not in status_units
         base = (self.data.touches.get(("activity", row.activity_id)), Touch(0, row.plan_created))
-        common = self._common(row)
         if row.kind == ONGOING:
-            for period in self.data.periods.get(row.plan_id, []):
-                report = next((r for r in reports if r.period_id == period.id), None)
-                status, done = ("", False) if private else report_status(report, True)
-                seq, at = _sum(base, self.data.touches.get(("period", period.id)), report)
-                yield DeadlineEvent(
-                    uid=f"assignment-{row.assignment_id}-period-{period.id}@{self.host}",
-                    day=period.due_on,
-                    status=status,
-                    done=done,
-                    sequence=seq,
-                    last_modified=at,
-                    period_label=period.label,
-                    **common,
-                )
-            return
+            yield from self._period_events(row, reports, private, base)
+        else:
+            yield self._deadline_event(row, reports, private, base)
+
+    def _period_events(
+        self, row: Row, reports: list[Report], private: bool, base: tuple[Touch | None, ...]
+    ) -> Iterator[DeadlineEvent]:
+        """An ongoing activity: its report of each period, due on the period's due date."""
+        common = self._common(row)
+        for period in self.data.periods.get(row.plan_id, []):
+            report = next((r for r in reports if r.period_id == period.id), None)
+            status, done = ("", False) if private else report_status(report, True)
+            seq, at = _sum(base, self.data.touches.get(("period", period.id)), report)
+            yield DeadlineEvent(
+                uid=f"assignment-{row.assignment_id}-period-{period.id}@{self.host}",
+                day=period.due_on,
+                status=status,
+                done=done,
+                sequence=seq,
+                last_modified=at,
+                period_label=period.label,
+                **common,
+            )
+
+    def _deadline_event(
+        self, row: Row, reports: list[Report], private: bool, base: tuple[Touch | None, ...]
+    ) -> DeadlineEvent:
+        """A dated activity: its deadline, done once a report says done or not carried out."""
         finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
         latest = finished[-1] if finished else (reports[-1] if reports else None)
         status, done = ("", False) if private else report_status(latest, False)
         seq, at = _sum(base, *reports)
         assert row.due_on is not None  # the query keeps dated activities only
-        yield DeadlineEvent(
+        return DeadlineEvent(
             uid=f"assignment-{row.assignment_id}-deadline@{self.host}",
             day=row.due_on,
             status=status,
@@ -109,7 +121,7 @@ class _Context:
             sequence=seq,
             last_modified=at,
             original_due_on=row.original_due_on,
-            **common,
+            **self._common(row),
         )
 
     def _common(self, row: Row) -> dict[str, Any]:

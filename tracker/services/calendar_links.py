@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -97,7 +98,9 @@ def issue_token(
     return row, token
 
 
-def _live(owner: User | None, scope: str, scope_id: int, plan_id: int | None):  # type: ignore[no-untyped-def]
+def _live(
+    owner: User | None, scope: str, scope_id: int, plan_id: int | None
+) -> Sequence[CalendarToken]:
     stmt = select(CalendarToken).where(
         CalendarToken.scope == scope,
         CalendarToken.scope_id == scope_id,

@@ -105,6 +105,8 @@ def _new_link(fresh: dict) -> dict | None:
 
 
 def _show_once(row: CalendarToken, token: str) -> None:
+    """The token crosses the redirect in the signed session cookie: it goes only to the
+    person who asked for it and is dropped by the next page, which shows it once."""
     session[NEW_LINK] = {"id": row.id, "token": token}
 
 
