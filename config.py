@@ -15,6 +15,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _optional_int(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
 class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
@@ -34,8 +38,9 @@ class Config:
     SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Public address of the app, for the links in e-mails.
-    BASE_URL = _env("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    # Address of the app as people reach it: absolute links in e-mails, calendar feeds and
+    # the links printed by `calendar-url`. Set it to the public https address in production.
+    BASE_URL = _env("TRACKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # SMTP server for reminder e-mails; empty: reminders reach the in-app inbox only.
     SMTP_HOST = _env("TRACKER_SMTP_HOST", "")
     SMTP_PORT = int(_env("TRACKER_SMTP_PORT", "25"))
@@ -49,5 +54,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(_env("TRACKER_MAIL_MAX_ATTEMPTS", "8"))
     # Local hour (Asia/Ho_Chi_Minh) from which the day's reminders and digests go out.
     REMINDER_HOUR = int(_env("TRACKER_REMINDER_HOUR", "7"))
+    # Days before a deadline that calendar feeds remind (at 08:00 local time); 0 on the
+    # day itself, empty for no reminders. Plan-wide feeds never remind.
+    CALENDAR_ALARM_DAYS = _optional_int(_env("TRACKER_CALENDAR_ALARM_DAYS", "3"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

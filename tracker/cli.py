@@ -13,13 +13,13 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from tracker.clock import today_local
+from tracker.clock import LOCAL_TZ, today_local
 from tracker.exporters.pdf import ConversionError
 from tracker.extensions import db
 from tracker.models import Locality, Plan
 from tracker.scheduler import JOBS, build_scheduler, run_job
+from tracker.services import calendar, calendar_links, mailer, messages, progress_sheet, reminders
 from tracker.services import exports as export_service
-from tracker.services import mailer, messages, progress_sheet, reminders
 from tracker.services import plans as plan_service
 from tracker.services import province as province_service
 from tracker.services.annex_import import (
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_group)
     app.cli.add_command(export_command)
     app.cli.add_command(import_snapshot_command)
+    app.cli.add_command(calendar_url_command)
 
 
 def _fail(message: str) -> None:
@@ -420,3 +421,39 @@ def reminders_test_mail_command(address: str) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         _fail(f"Không gửi được: {type(exc).__name__}: {exc}")
     click.echo(f"Đã gửi thư thử tới {address}.")
+
+
+@click.command("calendar-url")
+@with_appcontext
+@click.option("--unit", "unit_ref", required=True, help="Tên đơn vị (hoặc mã số).")
+@click.option("--plan", "plan_ref", help="Chỉ một kế hoạch: mã số, số hiệu hoặc năm.")
+@click.option("--new", "new", is_flag=True, help="Tạo liên kết mới; liên kết cũ ngừng hoạt động.")
+def calendar_url_command(unit_ref: str, plan_ref: str | None, new: bool) -> None:
+    """In liên kết lịch (iCalendar) của một đơn vị, để gửi cho đơn vị."""
+    from flask import current_app
+
+    units = calendar.find_units(unit_ref)
+    if not units:
+        _fail(f"Không tìm thấy đơn vị «{unit_ref}».")
+    if len(units) > 1:
+        found = "; ".join(f"{u.id}={u.name}" for u in units)
+        _fail(f"Có nhiều đơn vị tên «{unit_ref}»: {found}. Dùng --unit với mã số.")
+    plan = plan_service.find_plan(plan_ref) if plan_ref else None
+    if plan_ref and plan is None:
+        _fail(f"Không tìm thấy kế hoạch «{plan_ref}».")
+    row, token = calendar_links.cli_link(units[0], plan, new)
+    scope = plan.reference if plan else "mọi kế hoạch"
+    if token is None:
+        db.session.rollback()
+        _fail(
+            f"{units[0].name} đã có liên kết lịch ({scope}), tạo lúc "
+            f"{row.created_at.astimezone(LOCAL_TZ):%H:%M %d/%m/%Y}. Hệ thống chỉ lưu mã băm nên "
+            "không thể in lại liên kết cũ. Chạy lại với --new để tạo liên kết mới "
+            "(liên kết cũ sẽ ngừng hoạt động)."
+        )
+    db.session.commit()
+    https, webcal = calendar.FeedSettings.from_config(current_app.config).urls(token)
+    click.echo(f"Lịch của {units[0].name} ({scope}):")
+    click.echo(f"  {https}")
+    click.echo(f"  {webcal}")
+    click.echo("Liên kết chỉ in một lần: gửi ngay cho đơn vị và giữ như mật khẩu.")

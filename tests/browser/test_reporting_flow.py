@@ -82,3 +82,28 @@ def test_report_return_resubmit_accept(live_server, page, phone, tmp_path):
 
     phone.goto(f"{base}/work")
     assert "Đã được chấp nhận" in phone.inner_text("#accepted")
+
+    # The officer subscribes to the commune's deadlines from the phone (issue 6).
+    phone.click("header nav a:has-text('Lịch')")
+    phone.wait_for_url("**/calendar")
+    phone.click("[id^=feed-unit-] button[type=submit]")
+    phone.wait_for_selector("#new-link")
+    assert phone.is_visible("#qr svg")
+    qr = phone.locator("#qr svg").bounding_box()
+    assert qr is not None and 120 <= qr["width"] <= 390
+    webcal = phone.input_value("#webcal-link")
+    https = phone.input_value("#https-link")
+    assert webcal.startswith("webcal://") and https.startswith("http")
+    assert webcal.split("://")[1] == https.split("://")[1]
+    phone.click("[data-copy=https-link]")
+    phone.wait_for_function(  # the clipboard answers asynchronously
+        "document.querySelector('[data-copy=https-link]').textContent === 'Đã sao chép'"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    screenshot(phone, "calendar-link-phone")
+    path = "/cal/" + https.split("/cal/")[1]
+    feed = phone.request.get(f"{base}{path}")
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert "xã Vĩnh Hải" in feed.text()
+    phone.reload()
+    assert not phone.is_visible("#new-link")  # shown once

@@ -16,6 +16,7 @@ from tracker.models import (
     Activity,
     Assignment,
     Attachment,
+    CalendarToken,
     Change,
     Notification,
     ProgressReport,
@@ -37,6 +38,7 @@ PUBLIC_READS = {
     "api.annex",
     "reports.periods",
     "notifications.plan_rules",
+    "calendar.activity_ics",
 }
 
 
@@ -80,6 +82,13 @@ def targets(app, client, frozen):
         ids["user_id"] = db.session.scalar(select(User.id).where(User.username == "phuong2"))
         ids["notification_id"] = _notification_for(ids["user_id"])
     ids["token"] = "0" * 64
+    with app.app_context():
+        from tracker.services import calendar_links
+
+        phuong2 = db.session.get(User, ids["user_id"])
+        row, _ = calendar_links.issue_token(phuong2, "unit", ids["unit_id"], None, True, phuong2)
+        db.session.commit()
+        ids["feed_id"] = row.id
     ids["direction"] = "up"
     return ids
 
@@ -114,6 +123,7 @@ def state(app) -> tuple:
             ),
             db.session.scalar(select(func.count()).select_from(Attachment)),
             tuple(db.session.execute(select(Notification.mail_status, Notification.read_at)).all()),
+            tuple(db.session.execute(select(CalendarToken.revoked_at, CalendarToken.include_done))),
         )
 
 

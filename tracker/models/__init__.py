@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models: invariants only — no workflows, no commits."""
 
+from tracker.models.calendar import CalendarToken
 from tracker.models.history import Change
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
 from tracker.models.notifications import DayOff, Notification, ReminderRules
@@ -36,6 +37,7 @@ __all__ = [
     "ReportEvent",
     "ReportingPeriod",
     "Assignment",
+    "CalendarToken",
     "Change",
     "DayOff",
     "Notification",

@@ -167,9 +167,11 @@ class Attachment(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed sign-ins, for throttling across web workers."""
+    """Failed sign-ins and wrong calendar links, for throttling across web workers."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What failed: "login" (a password) or "feed" (a calendar link); see services.throttle.
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     username: Mapped[str] = mapped_column(String(80), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import select
 
-from tracker.clock import now_utc
 from tracker.extensions import db
-from tracker.models import LoginAttempt, Unit, User
+from tracker.models import Unit, User
 from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS
-from tracker.services import history
+from tracker.services import history, throttle
 
 MIN_PASSWORD = 8
 # Five failures for one name or from one address within 15 minutes lock that door.
@@ -89,25 +88,15 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def is_throttled(username: str, address: str) -> bool:
-    since = now_utc() - WINDOW
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.at >= since,
-            or_(LoginAttempt.username == username, LoginAttempt.address == address),
-        )
-    )
-    return (count or 0) >= MAX_FAILURES
+    return throttle.recent_failures(throttle.LOGIN, WINDOW, address, username) >= MAX_FAILURES
 
 
 def record_failure(username: str, address: str) -> None:
-    db.session.add(LoginAttempt(username=username[:80], address=address[:64]))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now_utc() - 2 * WINDOW))
+    throttle.record_failure(throttle.LOGIN, WINDOW, address, username)
 
 
 def clear_failures(username: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    throttle.clear_failures(throttle.LOGIN, username)
 
 
 def users() -> list[User]:

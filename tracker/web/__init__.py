@@ -11,12 +11,13 @@ from sqlalchemy.exc import OperationalError
 from tracker.clock import to_local
 from tracker.extensions import db
 from tracker.services import outbox
-from tracker.web import auth
+from tracker.web import auth, log_filters
 
 
 def init_app(app: Flask) -> None:
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
+    from tracker.web.calendar.views import bp as calendar_bp
     from tracker.web.exports.views import bp as exports_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.notifications.views import bp as notifications_bp
@@ -36,10 +37,12 @@ def init_app(app: Flask) -> None:
         users_bp,
         notifications_bp,
         exports_bp,
+        calendar_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
     app.before_request(auth.load_user)
+    log_filters.install(app)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue

@@ -1,0 +1,225 @@
+"""Calendar feeds: what a link opens, with a version key cheap enough to answer "not
+modified" before building anything; one activity's deadlines; the "Lịch" page's list."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from tracker.domain.calendar import FeedHeader, render
+from tracker.domain.text import fold, name_key
+from tracker.extensions import db
+from tracker.models import Activity, CalendarToken, Change, Plan, ReportEvent, Unit, User
+from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
+from tracker.models.units import UnitAlias
+from tracker.models.users import COORDINATOR, LEADER, OFFICER
+from tracker.services.calendar_events import Selection, build_events
+from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
+from tracker.services.catalog import sorted_units
+
+# Bump when the feed's wording or layout changes, so every ETag changes with it.
+FORMAT_VERSION = "1"
+COLORS = {UNIT_FEED: "steelblue", USER_FEED: "seagreen", PLAN_FEED: "darkred"}
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    base_url: str  # "https://papi.vinhchau.gov.vn", no trailing slash
+    alarm_days: int | None  # None: no reminders
+
+    @property
+    def host(self) -> str:
+        """For UIDs: the host name, reduced to the characters a host name may have."""
+        host = re.sub(r"[^a-z0-9.-]", "", urlsplit(self.base_url).hostname or "")
+        return host or "papi-tracker"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> FeedSettings:
+        days = config["CALENDAR_ALARM_DAYS"]
+        if days is not None and not 0 <= int(days) <= 60:
+            raise ValueError("TRACKER_CALENDAR_ALARM_DAYS: từ 0 đến 60 ngày, hoặc để trống")
+        return cls(str(config["BASE_URL"]).rstrip("/"), None if days is None else int(days))
+
+    def urls(self, token: str) -> tuple[str, str]:
+        """(https… , webcal…) addresses of a feed."""
+        https = f"{self.base_url}/cal/{token}.ics"
+        return https, "webcal://" + https.split("://", 1)[1]
+
+
+# ---- feeds ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    header: FeedHeader
+    selection: Selection
+    alarm_days: int | None
+    etag: str
+    last_modified: datetime
+    settings: FeedSettings
+
+    def body(self) -> bytes:
+        events = build_events(self.selection, self.settings.base_url, self.settings.host)
+        return render(self.header, events, self.alarm_days)
+
+
+def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
+    """The feed a token opens, with its ETag and Last-Modified; nothing is built yet."""
+    resolved = _resolve(row)
+    if resolved is None:
+        return None
+    header, selection = resolved
+    # Plan feeds carry no reminders: an overview of every unit would ring dozens of
+    # times on one due date. Units and people get theirs.
+    alarm_days = None if row.scope == PLAN_FEED else settings.alarm_days
+    etag, last_modified = _version(row, selection, settings)
+    return Feed(header, selection, alarm_days, etag, last_modified, settings)
+
+
+def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
+    title = feed_title_of(row)
+    if title is None:
+        return None
+    plans = (row.plan_id,) if row.plan_id else None
+    if row.scope == PLAN_FEED:
+        selection = Selection(plan_ids=(row.scope_id,), names_unit=True)
+        about = "mọi đơn vị của kế hoạch"
+    elif row.scope == UNIT_FEED:
+        selection = Selection(unit_ids=(row.scope_id,), plan_ids=plans)
+        about = "đơn vị"
+    else:
+        units = served_units(db.session.get(User, row.scope_id))
+        selection = Selection(unit_ids=units, plan_ids=plans, names_unit=len(units) > 1)
+        about = "các đơn vị bạn phụ trách"
+    selection = replace(selection, include_done=row.include_done)
+    header = FeedHeader(
+        name=f"PAPI – {title}",
+        description=f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI.",
+        color=COLORS[row.scope],
+    )
+    return header, selection
+
+
+def served_units(user: User | None) -> tuple[int, ...]:
+    """Units a person works for; today an account belongs to at most one."""
+    return (user.unit_id,) if user is not None and user.unit_id is not None else ()
+
+
+def _version(
+    row: CalendarToken, selection: Selection, settings: FeedSettings
+) -> tuple[str, datetime]:
+    """Every change to plan data writes a Change row and every report state a ReportEvent
+    row (both append-only), so their largest ids say whether anything could differ."""
+    stmt = select(
+        select(func.max(Change.id)).scalar_subquery(),
+        select(func.max(Change.at)).scalar_subquery(),
+        select(func.max(ReportEvent.id)).scalar_subquery(),
+        select(func.max(ReportEvent.at)).scalar_subquery(),
+    )
+    change_id, change_at, event_id, event_at = db.session.execute(stmt).one()
+    key = "|".join(
+        str(part)
+        for part in (
+            FORMAT_VERSION,
+            change_id,
+            event_id,
+            row.id,
+            row.updated_at.isoformat(),
+            selection,
+            settings,
+        )
+    )
+    moments = [m for m in (change_at, event_at, row.updated_at) if m is not None]
+    return hashlib.sha256(key.encode()).hexdigest()[:32], max(moments).replace(microsecond=0)
+
+
+def activity_calendar(activity: Activity, user: User, settings: FeedSettings) -> bytes:
+    """One activity's deadlines for download. Everyone signed in reads the annex; the
+    status of a unit's reports is shown only to those who may read them."""
+    private = user.role == OFFICER
+    selection = Selection(
+        activity_id=activity.id,
+        names_unit=True,
+        status_units=frozenset(served_units(user)) if private else None,
+    )
+    events = build_events(selection, settings.base_url, settings.host)
+    label = f"{activity.number} " if activity.number else ""
+    header = FeedHeader(
+        name=f"PAPI – {label}{activity.text[:60]}",
+        description=activity.plan.reference,
+        color=COLORS[PLAN_FEED],
+    )
+    return render(header, events, settings.alarm_days)
+
+
+def find_units(text: str) -> list[Unit]:
+    """Units called `text`: by id, by name or alias as unit names are matched, or failing
+    that with diacritics ignored ("phong noi vu"), for people typing on a server."""
+    text = text.strip()
+    if text.isdigit():
+        unit = db.session.get(Unit, int(text))
+        return [unit] if unit else []
+    units = list(db.session.scalars(select(Unit).order_by(Unit.id)))
+    key = name_key(text)
+    found = [u for u in units if name_key(u.name) == key]
+    if not found:
+        stmt = select(UnitAlias.unit_id).where(UnitAlias.key == key)
+        ids = set(db.session.scalars(stmt))
+        found = [u for u in units if u.id in ids]
+    if not found:
+        found = [u for u in units if fold(u.name) == fold(text)]
+    return found
+
+
+# ---- the "Lịch" page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedChoice:
+    scope: str
+    scope_id: int
+    plan_id: int | None
+    title: str
+    hint: str
+    token: CalendarToken | None  # this person's live link to it
+
+
+def feed_choices(user: User) -> list[FeedChoice]:
+    """The feeds this person may have, each with their live link if any, then the other
+    live links they own (a unit's feed made by Phòng Nội vụ, a feed of one plan)."""
+    wanted: list[tuple[str, int, str]] = []
+    if user.unit_id is not None:
+        hint = "Việc của đơn vị bạn trên mọi kế hoạch; theo tài khoản của bạn."
+        wanted.append((USER_FEED, user.id, hint))
+        if user.role == OFFICER:
+            hint = "Việc của đơn vị trên mọi kế hoạch; dùng cho lịch chung của đơn vị."
+            wanted.append((UNIT_FEED, user.unit_id, hint))
+    if user.role in (COORDINATOR, LEADER):
+        for plan in db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())):
+            wanted.append((PLAN_FEED, plan.id, "Mọi đơn vị của kế hoạch (không nhắc trước)."))
+    mine = {(t.scope, t.scope_id, t.plan_id): t for t in live_tokens(user)}
+    choices = []
+    for scope, scope_id, hint in wanted:
+        title = feed_title(scope, scope_id, None)
+        if title is not None:
+            token = mine.pop((scope, scope_id, None), None)
+            choices.append(FeedChoice(scope, scope_id, None, title, hint, token))
+    for (scope, scope_id, plan_id), token in mine.items():
+        title = feed_title(scope, scope_id, plan_id)
+        if title is not None:
+            choices.append(FeedChoice(scope, scope_id, plan_id, title, "", token))
+    return choices
+
+
+def subscribable_units(user: User) -> list[Unit]:
+    """Units Phòng Nội vụ may make a feed for (groups are their members' feeds)."""
+    if user.role != COORDINATOR:
+        return []
+    return sorted_units(db.session.scalars(select(Unit).where(Unit.kind != "group")))

@@ -1,0 +1,156 @@
+"""The events of a calendar feed, made from plain rows (services.calendar_queries).
+
+What a unit owes follows reporting.unit_work(): an ongoing activity owes a report every
+reporting period of its plan, due on the period's due date; any other activity with a
+date owes its deadline; an activity without a date owes nothing a calendar can show.
+
+SEQUENCE of an event counts what touched it: edits of its activity (text, timeframe,
+deadline, units — each one a Change row), its report's saves and reviews (ReportEvent
+rows) and, for a period's report, changes of the period's due date (Change rows).
+All three logs are append-only, so SEQUENCE only grows. LAST-MODIFIED is the latest of
+their times, or the plan's creation when nothing touched the event yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tracker.domain.calendar import DONE_MARK, DeadlineEvent
+from tracker.models import LEAD, SUPPORT
+from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, RETURNED, STATUS_LABELS, SUBMITTED
+from tracker.services.calendar_queries import (
+    ONGOING,
+    FeedRows,
+    Report,
+    Row,
+    Selection,
+    Touch,
+    read_rows,
+)
+
+__all__ = ["Selection", "build_events", "report_status"]
+
+ROLE_NAMES = ((LEAD, "Đơn vị chủ trì"), (SUPPORT, "Đơn vị phối hợp"))
+
+
+def build_events(selection: Selection, base_url: str, host: str) -> list[DeadlineEvent]:
+    """Every event of the selection, by date."""
+    context = _Context(selection, base_url, host, read_rows(selection))
+    events = [event for row in context.data.rows for event in context.events_of(row)]
+    if not selection.include_done:
+        events = [e for e in events if not e.done]
+    events.sort(key=lambda e: (e.day, e.uid))
+    return events
+
+
+def report_status(report: Report | None, closes_on_accept: bool) -> tuple[str, bool]:
+    """(what the summary says, whether the item is done). A period's report is done once
+    accepted; a deadline only when the report accepted says done or not carried out."""
+    if report is None:
+        return "Chưa báo cáo", False
+    label = STATUS_LABELS[report.status].lower()
+    if report.state == ACCEPTED:
+        if report.status == DONE:
+            return f"{DONE_MARK} Đã hoàn thành", True
+        if report.status == NOT_DONE:
+            return f"{DONE_MARK} Không thực hiện (đã duyệt)", True
+        if closes_on_accept:
+            return f"{DONE_MARK} Đã báo cáo ({label})", True
+        return f"Đã báo cáo ({label})", False
+    if report.state == SUBMITTED:
+        return f"Chờ duyệt ({label})", False
+    if report.state == RETURNED:
+        return "Bị trả lại, cần sửa", False
+    return "Chưa gửi báo cáo", False
+
+
+@dataclass
+class _Context:
+    selection: Selection
+    base_url: str
+    host: str
+    data: FeedRows
+
+    def events_of(self, row: Row) -> Iterator[DeadlineEvent]:
+        reports = self.data.reports.get(row.assignment_id, [])
+        status_units = self.selection.status_units
+        private = status_units is not None and row.unit_id not in status_units
+        base = (self.data.touches.get(("activity", row.activity_id)), Touch(0, row.plan_created))
+        if row.kind == ONGOING:
+            yield from self._period_events(row, reports, private, base)
+        else:
+            yield self._deadline_event(row, reports, private, base)
+
+    def _period_events(
+        self, row: Row, reports: list[Report], private: bool, base: tuple[Touch | None, ...]
+    ) -> Iterator[DeadlineEvent]:
+        """An ongoing activity: its report of each period, due on the period's due date."""
+        common = self._common(row)
+        for period in self.data.periods.get(row.plan_id, []):
+            report = next((r for r in reports if r.period_id == period.id), None)
+            status, done = ("", False) if private else report_status(report, True)
+            seq, at = _sum(base, self.data.touches.get(("period", period.id)), report)
+            yield DeadlineEvent(
+                uid=f"assignment-{row.assignment_id}-period-{period.id}@{self.host}",
+                day=period.due_on,
+                status=status,
+                done=done,
+                sequence=seq,
+                last_modified=at,
+                period_label=period.label,
+                **common,
+            )
+
+    def _deadline_event(
+        self, row: Row, reports: list[Report], private: bool, base: tuple[Touch | None, ...]
+    ) -> DeadlineEvent:
+        """A dated activity: its deadline, done once a report says done or not carried out."""
+        finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
+        latest = finished[-1] if finished else (reports[-1] if reports else None)
+        status, done = ("", False) if private else report_status(latest, False)
+        seq, at = _sum(base, *reports)
+        assert row.due_on is not None  # the query keeps dated activities only
+        return DeadlineEvent(
+            uid=f"assignment-{row.assignment_id}-deadline@{self.host}",
+            day=row.due_on,
+            status=status,
+            done=done,
+            sequence=seq,
+            last_modified=at,
+            original_due_on=row.original_due_on,
+            **self._common(row),
+        )
+
+    def _common(self, row: Row) -> dict[str, Any]:
+        """What every event of one assignment shares."""
+        units = self.data.units.get(row.activity_id, ())
+        return {
+            "role": row.role,
+            "number": row.number,
+            "text": row.text,
+            "url": f"{self.base_url}/activities/{row.activity_id}",
+            "timeframe_text": row.timeframe_text,
+            "unit_name": row.unit_name if self.selection.names_unit else None,
+            "other_units": tuple(
+                (label, tuple(n for r, u, n in units if r == role and u != row.unit_id))
+                for role, label in ROLE_NAMES
+            ),
+        }
+
+
+def _sum(base: tuple[Touch | None, ...], *more: Touch | Report | None) -> tuple[int, datetime]:
+    """Total changes and the latest time over what touched an event (a report's own
+    count and time come with it)."""
+    count, latest = 0, None
+    for touch in (*base, *more):
+        if touch is None:
+            continue
+        n, at = (touch.touches, touch.touched_at) if isinstance(touch, Report) else touch
+        count += n
+        if at is not None and (latest is None or at > latest):
+            latest = at
+    assert latest is not None  # the plan's creation is always there
+    return count, latest
