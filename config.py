@@ -19,6 +19,15 @@ def _optional_int(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
+def database_url(value: str) -> str:
+    """The URL as SQLAlchemy needs it: `postgres://` and `postgresql://` (as hosting
+    panels and libpq write them) are driven by psycopg 3, the driver we install."""
+    for scheme in ("postgres://", "postgresql://"):
+        if value.startswith(scheme):
+            return "postgresql+psycopg://" + value.removeprefix(scheme)
+    return value
+
+
 class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
@@ -26,8 +35,11 @@ class Config:
     ATTACHMENTS_DIR = Path(_env("TRACKER_ATTACHMENTS_DIR", str(BASE_DIR / "attachments")))
     # Largest evidence file accepted, in bytes.
     MAX_ATTACHMENT_BYTES = int(_env("TRACKER_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
-    # Database URL; default is the embedded SQLite file instance/tracker.sqlite3.
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
+    # Database URL; default is the embedded SQLite file instance/tracker.sqlite3. For a
+    # province-wide deployment: postgresql://user:password@host:5432/dbname.
+    SQLALCHEMY_DATABASE_URI = database_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
+    )
     # Secret for sessions and CSRF tokens. Must be set in production.
     SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
     # Largest upload accepted, in bytes (annex files, evidence).

@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _config
 from tracker import create_app
 from tracker.extensions import db
 
@@ -65,15 +65,9 @@ def test_migrations_have_one_head():
     assert len(revisions - downs) == 1
 
 
-def test_state_changing_requests_need_csrf(tmp_path, seeded_db):
-    import shutil
-
-    from tests.conftest import _config
-
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
-    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True})
+def test_state_changing_requests_need_csrf(fresh_database, seeded_db):
+    instance, url = fresh_database(seeded_db)
+    app = create_app({**_config(instance, url), "WTF_CSRF_ENABLED": True})
     client = app.test_client()
     response = client.post("/login", data={"username": "noivu", "password": "noivu2023"})
     assert response.status_code == 400
