@@ -80,6 +80,9 @@ def _read(path: Path) -> SnapshotFile:
         ).fetchall()
     finally:
         connection.close()
+    if any("\x00" in str(v) for v in [*meta.values(), *(v for r in rows for v in r)]):
+        # No text we store may hold NUL (PostgreSQL refuses it); our exports never write it.
+        raise SnapshotError(f"{FOREIGN} (có ký tự NUL).")
     figures = _figures_json(meta["figures"])
     as_of = _date(meta["as_of"])
     _check_rows(rows, figures)

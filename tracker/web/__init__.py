@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Request, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from tracker.clock import to_local
 from tracker.extensions import db
@@ -14,7 +16,26 @@ from tracker.services import outbox
 from tracker.web import auth, log_filters
 
 
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TextParameters(ImmutableMultiDict):
+    """Form fields and query arguments with NUL characters taken out: no text the app
+    stores may hold one (PostgreSQL refuses them, so a "%00" in a sign-in name would be
+    a 500 there; SQLite would keep it, invisible)."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        pairs = MultiDict(mapping).items(multi=True)
+        super().__init__([(_without_nul(k), _without_nul(v)) for k, v in pairs])
+
+
+class TrackerRequest(Request):
+    parameter_storage_class = TextParameters
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = TrackerRequest
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
     from tracker.web.calendar.views import bp as calendar_bp
