@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from tests.conftest import ROOT, _config
 from tracker import create_app
@@ -52,6 +53,20 @@ def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+def test_migrations_go_down_to_nothing_and_up_again(empty_app):
+    """`flask db downgrade base` then `upgrade head`, on the database kind of this run."""
+    runner = empty_app.test_cli_runner()
+    down = runner.invoke(args=["db", "downgrade", "base"])
+    assert down.exit_code == 0, down.output
+    with empty_app.app_context():
+        assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+        db.engine.dispose()
+    up = runner.invoke(args=["db", "upgrade", "head"])
+    assert up.exit_code == 0, up.output
+    with empty_app.app_context(), db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
 
 
 def test_migrations_have_one_head():
