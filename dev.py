@@ -164,9 +164,13 @@ def postgres_server() -> Iterator[str]:
         }
         with (data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
-        run(*as_owner, bindir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w", "start",
-            quiet=True)  # fmt: skip
-        started = True
+        started = True  # or half-started: stopping is tried either way
+        try:
+            run(*as_owner, bindir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w",
+                "start", quiet=True)  # fmt: skip
+        except subprocess.CalledProcessError:
+            print((folder / "server.log").read_text(errors="replace")[-3000:], flush=True)
+            raise
         sql = f"CREATE ROLE tracker LOGIN CREATEDB PASSWORD '{password}'"
         psql = [*as_owner, bindir / "psql", "-h", folder, "-p", str(port), "-U", "postgres"]
         run(*psql, "-q", "-d", "postgres", "-c", sql)
@@ -177,6 +181,7 @@ def postgres_server() -> Iterator[str]:
             subprocess.run(
                 [*as_owner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -204,7 +209,7 @@ def up() -> None:
 
 
 def pytest_run(title: str, args: list[str], database_url: str | None) -> tuple[str, bool, float]:
-    print(f"\n===== Kiểm thử trên {title} =====\n", flush=True)
+    print(f"\n===== pytest trên {title} / tests on {title} =====\n", flush=True)
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_TEST_DATABASE_URL"}
     if database_url:
         env["TRACKER_TEST_DATABASE_URL"] = database_url
