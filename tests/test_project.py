@@ -6,10 +6,12 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from config import database_url
 from tests.conftest import ROOT, _config
 from tracker import create_app
 from tracker.extensions import db
@@ -94,3 +96,16 @@ def test_state_changing_requests_need_csrf(fresh_database, seeded_db):
 def test_no_file_is_a_giant():
     for path in Path(ROOT / "tracker").rglob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://papi:pw@db:5432/papi", "postgresql+psycopg://papi:pw@db:5432/papi"),
+        ("postgres://papi:pw@db/papi", "postgresql+psycopg://papi:pw@db/papi"),
+        ("postgresql+psycopg://papi@db/papi", "postgresql+psycopg://papi@db/papi"),
+        ("sqlite:////srv/papi/tracker.sqlite3", "sqlite:////srv/papi/tracker.sqlite3"),
+    ],
+)
+def test_database_urls_are_driven_by_psycopg(given, used):
+    assert database_url(given) == used
