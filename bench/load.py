@@ -24,6 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Flask
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Assignment, ReportingPeriod, Unit
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -143,6 +149,22 @@ class Outcome:
     @property
     def acknowledged(self) -> bool:
         return self.status == 302
+
+
+def report_targets(app: Flask, count: int) -> list[tuple[int, int]]:
+    """`count` distinct (assignment, period) pairs of real units (not vague groups)."""
+    with app.app_context():
+        assignments = db.session.scalars(
+            select(Assignment.id)
+            .join(Unit, Assignment.unit_id == Unit.id)
+            .where(Unit.kind.not_in(("vague", "group")))
+            .order_by(Assignment.id)
+        ).all()
+        periods = db.session.scalars(select(ReportingPeriod.id).order_by(ReportingPeriod.id)).all()
+        db.engine.dispose()  # the server's processes open their own connections
+    pairs = [(a, p) for p in periods for a in assignments]
+    assert len(pairs) >= count, len(pairs)
+    return pairs[:count]
 
 
 def report_paths(targets: list[tuple[int, int]]) -> list[str]:

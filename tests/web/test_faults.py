@@ -17,7 +17,7 @@ import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from bench.load import Client, Gunicorn, post_reports_at_once, report_paths
+from bench.load import Client, Gunicorn, post_reports_at_once, report_paths, report_targets
 from tests.conftest import _config
 from tracker import create_app
 from tracker.extensions import db
@@ -40,20 +40,7 @@ def instance(tmp_path, seeded_db) -> Path:
 
 
 def targets(instance: Path, count: int) -> list[tuple[int, int]]:
-    """`count` distinct (assignment, period) pairs of real units, all periods of the plan."""
-    app = create_app(_config(instance))
-    with app.app_context():
-        assignments = db.session.scalars(
-            select(Assignment.id)
-            .join(Unit, Assignment.unit_id == Unit.id)
-            .where(Unit.kind.not_in(("vague", "group")))
-            .order_by(Assignment.id)
-        ).all()
-        periods = db.session.scalars(select(ReportingPeriod.id).order_by(ReportingPeriod.id)).all()
-        db.engine.dispose()
-    pairs = [(a, p) for p in periods for a in assignments]
-    assert len(pairs) >= count
-    return pairs[:count]
+    return report_targets(create_app(_config(instance)), count)
 
 
 def stored(instance: Path) -> set[str]:
