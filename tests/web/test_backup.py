@@ -290,21 +290,31 @@ def test_postgresql_without_pg_dump_says_what_to_install(tmp_path, monkeypatch):
 # ---- PostgreSQL ---------------------------------------------------------------------------
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
-
-
-@pytest.mark.skipif(
+pg_only = pytest.mark.skipif(
     not PG_URL.startswith("postgresql"),
     reason="TRACKER_TEST_DATABASE_URL is not set to a PostgreSQL server",
 )
-def test_postgresql_round_trip(tmp_path):
-    from tracker.services.seeding import load_seeds
 
+
+@pytest.fixture
+def pg_app(tmp_path):
+    """An app on the PostgreSQL test database, emptied first."""
     (tmp_path / "instance").mkdir()
     app = create_app({**_config(tmp_path / "instance"), "SQLALCHEMY_DATABASE_URI": PG_URL})
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
+    yield app
+    close(app)
+
+
+@pg_only
+def test_postgresql_round_trip(pg_app, tmp_path):
+    from tracker.services.seeding import load_seeds
+
+    app = pg_app
+    with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_seeds(demo=True)
         db.session.commit()
@@ -332,4 +342,20 @@ def test_postgresql_round_trip(tmp_path):
     client.post("/login", data={"username": COORDINATOR[0], "password": COORDINATOR[1]})
     with client.get(f"/attachments/{attachment_id}") as download:
         assert download.data == data
-    close(app)
+
+
+@pg_only
+def test_postgresql_older_backup_over_a_newer_schema(pg_app, tmp_path):
+    scripts = ScriptDirectory(str(ROOT / "migrations"))
+    head = scripts.get_current_head()
+    older = scripts.get_revision(head).down_revision
+    with pg_app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision=older)
+    assert cli(pg_app, "backup", "-o", str(tmp_path / "old.tar.gz")).exit_code == 0
+    with pg_app.app_context():  # the app was upgraded since: the newest tables exist
+        upgrade(directory=str(ROOT / "migrations"))
+    result = cli(pg_app, "restore", str(tmp_path / "old.tar.gz"))
+    assert result.exit_code == 0, result.output
+    assert f"Đã nâng cấp lược đồ từ {older} lên {head}" in result.output
+    with pg_app.app_context():
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head

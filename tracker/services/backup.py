@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker import models  # noqa: F401 — every table in db.metadata
 from tracker.clock import now_utc
+from tracker.extensions import db
 from tracker.services.attachments import path_for
 from tracker.services.backup_bundle import (
     ATTACHMENT_MEMBER,
@@ -42,6 +44,7 @@ from tracker.services.backup_database import (
     copy_sqlite,
     count_plans,
     database_kind,
+    drop_leftover_tables,
     dump_postgres,
     install_sqlite,
     read_postgres,
@@ -240,6 +243,10 @@ def _prepare_sqlite(staged: Path, manifest: dict[str, Any], migrate: Migrate) ->
 def _restore_postgres(
     url: str, dump: Path, manifest: dict[str, Any], migrate: Migrate
 ) -> DatabaseCopy:
+    backed_up = set(manifest["database"]["counts"]) | {"alembic_version"}
+    # Before pg_restore, whose DROP TABLE would fail on their foreign keys. Not in its
+    # transaction: a pg_restore that then fails leaves the older tables as they were.
+    drop_leftover_tables(url, backed_up, set(db.metadata.tables))
     restore_postgres(url, dump)
     _check_counts(read_postgres(url).counts, manifest)
     migrate(url)

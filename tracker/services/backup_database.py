@@ -232,6 +232,22 @@ def restore_postgres(url: str, dump: Path) -> None:
     )  # fmt: skip
 
 
+def drop_leftover_tables(url: str, backed_up: set[str], ours: set[str]) -> list[str]:
+    """Drop our tables that the backup does not have. pg_restore --clean drops only what
+    the dump holds: restoring an older backup over a newer schema would keep the newer
+    tables, whose foreign keys stop the drops, and the migrations could not create them
+    again. Tables that are not ours are left alone."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            leftovers = sorted((set(inspect(conn).get_table_names()) & ours) - backed_up)
+            for table in leftovers:
+                conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    finally:
+        engine.dispose()
+    return leftovers
+
+
 def read_postgres(url: str) -> DatabaseCopy:
     engine = create_engine(url, poolclass=NullPool)
     try:
