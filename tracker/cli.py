@@ -13,6 +13,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from tracker import cli_backup
 from tracker.clock import LOCAL_TZ, today_local
 from tracker.exporters.pdf import ConversionError
 from tracker.extensions import db
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_snapshot_command)
     app.cli.add_command(calendar_url_command)
+    app.cli.add_command(cli_backup.backup_command)
+    app.cli.add_command(cli_backup.restore_command)
 
 
 def _fail(message: str) -> None:
