@@ -49,5 +49,10 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(_env("TRACKER_MAIL_MAX_ATTEMPTS", "8"))
     # Local hour (Asia/Ho_Chi_Minh) from which the day's reminders and digests go out.
     REMINDER_HOUR = int(_env("TRACKER_REMINDER_HOUR", "7"))
+    # Request logs: "text" (one readable line) or "json" (one JSON object per line).
+    LOG_FORMAT = _env("TRACKER_LOG_FORMAT", "text")
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, so
+    # the address logged and audited is the connecting one and cannot be forged).
+    TRUSTED_PROXIES = int(_env("TRACKER_TRUSTED_PROXIES", "0"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

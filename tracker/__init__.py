@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -13,6 +14,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Only then is X-Forwarded-For believed: the last N addresses are the proxies'.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     from tracker import database
     from tracker.extensions import csrf, db, migrate
@@ -24,7 +28,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
 
     from tracker import cli, web
+    from tracker.logging import configure_logging
 
+    configure_logging(app)  # first, so the request timer starts before sign-in is read
     web.init_app(app)
     cli.init_app(app)
     return app

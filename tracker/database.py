@@ -6,6 +6,7 @@ So every transaction that may write starts with BEGIN IMMEDIATE: in a web reques
 is any method but GET/HEAD/OPTIONS; outside requests (CLI, scheduler) it is always —
 except inside `read_only()`, where an export reads one snapshot without holding the
 write lock (a deferred BEGIN in WAL mode sees the database as of its first read).
+`writing()` is the opposite, for the few writes a GET request makes (an audit row).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
@@ -32,7 +34,19 @@ def read_only() -> Iterator[None]:
         _READ_ONLY.reset(token)
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take the write lock up front, whatever the method."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _wants_write() -> bool:
+    if _WRITING.get():
+        return True
     if _READ_ONLY.get():
         return False
     return not has_request_context() or request.method not in READ_METHODS

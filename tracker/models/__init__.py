@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models: invariants only — no workflows, no commits."""
 
+from tracker.models.audit import AuditEvent
 from tracker.models.history import Change
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
 from tracker.models.notifications import DayOff, Notification, ReminderRules
@@ -29,6 +30,7 @@ __all__ = [
     "LEAD",
     "SUPPORT",
     "Activity",
+    "AuditEvent",
     "Attachment",
     "EvidenceDocument",
     "LoginAttempt",
