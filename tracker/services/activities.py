@@ -35,7 +35,7 @@ class EditError(ValueError):
 
 def describe(activity: Activity) -> str:
     """ "Hoạt động 1.5: Tuyên truyền …", short enough for an audit row."""
-    number = activity.number_raw or activity.number
+    number = activity.number or activity.number_raw
     text = one_line(activity.text)
     return f"Hoạt động {number}: {text[:120]}" if number else f"Hoạt động: {text[:120]}"
 
