@@ -20,6 +20,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from tracker import database
     from tracker.extensions import csrf, db, migrate
+    from tracker.logging import configure_logging
+
+    configure_logging(app)  # first, so every request is timed, even one CSRF refuses
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
@@ -28,9 +31,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
 
     from tracker import cli, web
-    from tracker.logging import configure_logging
 
-    configure_logging(app)  # first, so the request timer starts before sign-in is read
     web.init_app(app)
     cli.init_app(app)
     return app
