@@ -38,7 +38,7 @@ def events(app, auth, frozen):
 
 def shown(page: str) -> list[str]:
     """The targets in the table, top to bottom ("" for events without one)."""
-    return re.findall(r'<td class="target">(Sự kiện \d+|)', page)
+    return re.findall(r'<td class="target" data-label="Đối tượng">(Sự kiện \d+|)', page)
 
 
 def get(client, query: str = ""):

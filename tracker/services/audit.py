@@ -44,18 +44,13 @@ def record(
     The address is the request's (after ProxyFix, when proxies are trusted)."""
     if action not in ACTION_LABELS:
         raise ValueError(f"unknown audit action {action!r}")
-    actor = user if user is not None else (g.get("user") if has_request_context() else None)
-    if actor is not None:
-        name = actor.username
-    elif username is not None:
-        name = username
-    else:
-        name = "" if has_request_context() else CLI_ACTOR
+    in_request = has_request_context()
+    actor = user if user is not None else (g.get("user") if in_request else None)
     event = AuditEvent(
         at=now_utc(),
         user_id=actor.id if actor is not None else None,
-        username=name[:80],
-        address=(request.remote_addr or "")[:64] if has_request_context() else "",
+        username=_name(actor, username, in_request)[:80],
+        address=(request.remote_addr or "")[:64] if in_request else "",
         action=action,
         target=target[:300],
         plan_id=plan_id,
@@ -65,6 +60,14 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _name(actor: User | None, typed: str | None, in_request: bool) -> str:
+    if actor is not None:
+        return actor.username
+    if typed is not None:
+        return typed
+    return "" if in_request else CLI_ACTOR  # a scheduler job would also be "dòng lệnh"
 
 
 def request_target() -> str:
