@@ -4,6 +4,7 @@ deletions, with who, when, from where and how it ended — never a password."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -187,3 +188,33 @@ def test_an_annex_import_and_what_it_removes(app, client, auth):
     assert rows[-1]["detail"] == {"Thêm": 0, "Sửa": 0, "Xóa": 1, "Giữ nguyên": 22, "Đơn vị mới": 0}
     assert rows[-1]["target"].endswith(": pasted.txt")
     assert rows[2]["target"].startswith("7. Đo lường sự hài lòng")
+
+
+@pytest.fixture
+def impatient_app(tmp_path, seeded_db):
+    """The seeded app whose writers give up on the SQLite lock after 0.2 s."""
+    yield from _make_app(tmp_path, seeded_db, SQLITE_BUSY_TIMEOUT=0.2)
+
+
+def test_while_the_audit_log_cannot_be_written(impatient_app, frozen, caplog):
+    app = impatient_app
+    frozen(datetime(2023, 12, 15, 3, tzinfo=UTC))
+    make_user(app, "chutich", None, role="leader")
+    client = app.test_client()
+    login(client, "chutich")
+    before = audit_events(app)
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    blocker = sqlite3.connect(database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        download = client.get("/plans/1/exports/download?format=csv&as_of=2023-12-15")
+        refused = client.get("/audit")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    # No export leaves without its audit row; the refusal is still a refusal, and says so.
+    assert download.status_code == 503 and download.headers["Retry-After"] == "5"
+    assert "attachment" not in download.headers.get("Content-Disposition", "")
+    assert refused.status_code == 403
+    assert "audit: a refusal of audit.index was not recorded (OperationalError)" in caplog.text
+    assert audit_events(app) == before
