@@ -66,37 +66,35 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        address = request.remote_addr or ""
-        if accounts.is_throttled(username, address):
-            audit.record(
-                "auth.sign_in_failed",
-                username=username,
-                outcome=DENIED,
-                detail={"Lý do": "Sai quá nhiều lần, tạm khóa 15 phút"},
-            )
-            db.session.commit()
-            flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
-            return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            accounts.clear_failures(username)
-            audit.record("auth.sign_in", user=user)
-            db.session.commit()
-            session.clear()
-            session["user_id"] = user.id
-            return redirect(_safe_next(request.args.get("next")))
-        accounts.record_failure(username, address)
-        audit.record(
-            "auth.sign_in_failed",
-            username=username,
-            outcome=FAILED,
-            detail={"Lý do": _failure_reason(user)},
-        )
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    username = form.username.data.strip().lower()
+    address = request.remote_addr or ""
+    if accounts.is_throttled(username, address):
+        _record_refusal(username, DENIED, "Sai quá nhiều lần, tạm khóa 15 phút")
         db.session.commit()
-        flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+        flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
+        return render_template("auth/login.html", form=form), 429
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.is_active and user.check_password(form.password.data):
+        accounts.clear_failures(username)
+        audit.record("auth.sign_in", user=user)
+        db.session.commit()
+        session.clear()
+        session["user_id"] = user.id
+        return redirect(_safe_next(request.args.get("next")))
+    accounts.record_failure(username, address)
+    _record_refusal(username, FAILED, _failure_reason(user))
+    db.session.commit()
+    flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
     return render_template("auth/login.html", form=form)
+
+
+def _record_refusal(username: str, outcome: str, reason: str) -> None:
+    """The name as typed, and why — never the password."""
+    audit.record(
+        "auth.sign_in_failed", username=username, outcome=outcome, detail={"Lý do": reason}
+    )
 
 
 def _failure_reason(user: User | None) -> str:
