@@ -93,7 +93,7 @@ def test_werkzeug_access_log_is_masked(live_server, caplog):
         from tracker.services.messages import unsubscribe_token
 
         token = unsubscribe_token(1)
-    for path in (f"/unsubscribe/{token}?k=v", f"/cal/{TOKEN64}.ics", "/healthz"):
+    for path in (f"/unsubscribe/{token}?k=v", f"/cal/{TOKEN64}.ics", "/healthz", "/healthz?lb=1"):
         try:
             urllib.request.urlopen(base + path, timeout=10).close()
         except urllib.error.HTTPError as exc:

@@ -29,6 +29,7 @@ REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "remote_
 _SECRET_PARENTS = frozenset({"cal", "unsubscribe"})
 _TOKENISH = re.compile(r"[A-Za-z0-9_-]{33,}")
 # A path or URL inside a log message; not the "24/Nov/2026" of Werkzeug's date stamp.
+_HEALTH_LINE = re.compile(r" /healthz[ ?]")
 _PATH_IN_TEXT = re.compile(r"""(?<![\w/.:%-])(?:https?://[^/\s"'<>]+)?/[^\s"'<>\x1b]*""")
 
 
@@ -53,7 +54,7 @@ class MaskPaths(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if " /healthz " in message and record.name == "werkzeug":
+        if record.name == "werkzeug" and _HEALTH_LINE.search(message):
             return False  # load balancers poll it; their lines are noise
         masked = mask_text(message)
         if masked != message:
