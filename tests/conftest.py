@@ -188,3 +188,19 @@ def live_server(tmp_path, seeded_db):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def audit_events(app, action: str | None = None) -> list[dict]:
+    """The audit log as plain dicts, oldest first (optionally one action only)."""
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        stmt = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            stmt = stmt.where(AuditEvent.action == action)
+        return [
+            {c.name: getattr(e, c.name) for c in AuditEvent.__table__.columns}
+            for e in db.session.scalars(stmt)
+        ]

@@ -18,8 +18,17 @@ from tracker.clock import LOCAL_TZ, today_local
 from tracker.exporters.pdf import ConversionError
 from tracker.extensions import db
 from tracker.models import Locality, Plan
+from tracker.models.audit import FAILED
 from tracker.scheduler import JOBS, build_scheduler, run_job
-from tracker.services import calendar, calendar_links, mailer, messages, progress_sheet, reminders
+from tracker.services import (
+    audit,
+    calendar,
+    calendar_links,
+    mailer,
+    messages,
+    progress_sheet,
+    reminders,
+)
 from tracker.services import exports as export_service
 from tracker.services import plans as plan_service
 from tracker.services import province as province_service
@@ -347,10 +356,12 @@ def export_command(fmt, plan_ref, period_ref, as_of, recipient, output):
             as_of=export_service.parse_as_of(as_of),
             recipient=recipient,
         )
-        export_format, content, _ = export_service.export(request, fmt)
+        export_format, content, data = export_service.export(request, fmt)
     except (export_service.ExportError, ConversionError) as exc:
         _fail(str(exc))
     output.write_bytes(content)
+    audit.record("export", **export_service.audit_fields(export_format, data))
+    db.session.commit()
     click.echo(
         f"Đã xuất {export_format.label}: {output} ({len(content):,} byte).".replace(",", ".")
     )
@@ -367,6 +378,10 @@ def import_snapshot_command(file):
         snapshot, replaced = province_service.import_snapshot(file.name, file.read_bytes())
     except province_service.SnapshotError as exc:
         db.session.rollback()
+        audit.record(
+            "import.snapshot", target=file.name, outcome=FAILED, detail={"Lý do": str(exc)}
+        )
+        db.session.commit()
         _fail(str(exc))
     db.session.commit()
     verb = "Đã thay bản chụp cũ của" if replaced else "Đã nạp bản chụp của"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tracker.extensions import db
 from tracker.models import Attachment, ProgressReport, User
-from tracker.services import history
+from tracker.services import audit, history
 
 # extension → (MIME type, how the content must start)
 ALLOWED = {
@@ -105,5 +105,11 @@ def remove_attachment(attachment: Attachment, user: User) -> None:
         activity_id=report.assignment.activity_id,
         before={"Tệp minh chứng": attachment.filename},
         note="Bỏ tệp minh chứng",
+    )
+    audit.record(
+        "delete.attachment",
+        target=f"{attachment.filename} — báo cáo {report.id} ({report.assignment.unit.name})",
+        plan_id=report.period.plan_id,
+        user=user,
     )
     db.session.delete(attachment)  # the stored file may be shared by content; it stays

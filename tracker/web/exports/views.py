@@ -10,10 +10,12 @@ from flask_wtf.file import FileField
 from tracker.exporters import EXPORTS
 from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
 from tracker.extensions import db
+from tracker.models.audit import FAILED
 from tracker.models.users import COORDINATOR, LEADER
 from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import province as province_service
+from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 
@@ -72,6 +74,8 @@ def download(plan_id: int):
     except (export_service.ExportError, ConversionError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("exports.page", plan_id=plan_id))
+    # No file leaves without its audit row: if the row cannot be written, neither is the file.
+    record_now("export", **export_service.audit_fields(export_format, data))
     response = Response(content, mimetype=export_format.mime)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{export_format.filename(data)}"'
@@ -100,7 +104,12 @@ def import_snapshot():
     try:
         snapshot, replaced = province_service.import_snapshot(upload.filename, upload.read())
     except province_service.SnapshotError as exc:
-        db.session.rollback()
+        record_now(
+            "import.snapshot",
+            target=upload.filename[:200],
+            outcome=FAILED,
+            detail={"Lý do": str(exc)},
+        )
         flash(str(exc), "error")
         return redirect(url_for("exports.province"))
     db.session.commit()
