@@ -1,9 +1,7 @@
-"""`flask --app wsgi backup` and `restore` (registered by tracker/cli.py; kept apart because
-cli.py is past the module size we aim for)."""
+"""`flask --app wsgi backup` and `restore`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -13,12 +11,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.cli.common import fail
 from tracker.extensions import db
 from tracker.services import backup as backup_service
 from tracker.services.backup import BackupError, BackupSettings
 from tracker.services.exports import tracker_version
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def _settings() -> BackupSettings:
@@ -37,11 +36,6 @@ def _counts(counts: dict[str, int]) -> str:
     )
 
 
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
 @click.command("backup")
 @with_appcontext
 @click.option(
@@ -56,7 +50,7 @@ def backup_command(output: Path) -> None:
     try:
         result = backup_service.create_backup(_settings(), output)
     except BackupError as exc:
-        _fail(f"Không sao lưu được: {exc}")
+        fail(f"Không sao lưu được: {exc}")
     database = result.manifest["database"]
     how = {"sqlite": "online backup API, integrity_check: ok", "postgresql": "pg_dump"}
     click.echo(
@@ -89,7 +83,7 @@ def restore_command(file: Path, force: bool) -> None:
             _settings(), file, force=force, migrate=_upgrade_schema
         )
     except BackupError as exc:
-        _fail(f"Không khôi phục: {exc}")
+        fail(f"Không khôi phục: {exc}")
     manifest = result.manifest
     click.echo(
         f"Đã kiểm tra {_n(len(manifest['files']))} tệp trong bản sao lưu lúc "
