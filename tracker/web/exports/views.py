@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from tracker.domain.text import one_line
 from tracker.exporters import EXPORTS
 from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
 from tracker.extensions import db
@@ -33,10 +34,15 @@ def _readers_only() -> None:
 
 
 def _request(plan_id: int) -> export_service.ExportRequest:
+    """The export asked for in the query: period, "as of" date, and for the Word report
+    the document number and "Kính gửi" (absent: the provincial Sở Nội vụ)."""
+    to = request.args.get("to")
     return export_service.ExportRequest(
         plan=plan_id,
         period=request.args.get("period", "")[:20],
         as_of=export_service.parse_as_of(request.args.get("as_of", "")[:20]),
+        recipient=one_line(to)[:200] if to is not None else None,
+        document_number=one_line(request.args.get("number", ""))[:20],
     )
 
 
