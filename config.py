@@ -69,5 +69,10 @@ class Config:
     # Days before a deadline that calendar feeds remind (at 08:00 local time); 0 on the
     # day itself, empty for no reminders. Plan-wide feeds never remind.
     CALENDAR_ALARM_DAYS = _optional_int(_env("TRACKER_CALENDAR_ALARM_DAYS", "3"))
+    # Request logs: "text" (one readable line) or "json" (one JSON object per line).
+    LOG_FORMAT = _env("TRACKER_LOG_FORMAT", "text")
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, so
+    # the address logged and audited is the connecting one and cannot be forged).
+    TRUSTED_PROXIES = int(_env("TRACKER_TRUSTED_PROXIES", "0"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

@@ -79,16 +79,19 @@ class PostgresServer:
         return self.url_of(name)
 
     def drop(self, name: str) -> None:
-        """Drop `name`, ending first any connection a test left open (a killed worker's)."""
+        """Drop `name`, ending first the connections a test left open (a killed worker's, a
+        server thread's). Only our own: the server stops its autovacuum there by itself,
+        and ending that one (or DROP … WITH (FORCE)) would need pg_signal_backend."""
         with self.engine.connect() as connection:
             connection.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    " WHERE datname = :name AND usename = current_user"
+                    " AND pid <> pg_backend_pid()"
                 ),
                 {"name": name},
             )
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture(scope="session")
@@ -284,3 +287,19 @@ def live_server(fresh_database, seeded_db):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def audit_events(app, action: str | None = None) -> list[dict]:
+    """The audit log as plain dicts, oldest first (optionally one action only)."""
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        stmt = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            stmt = stmt.where(AuditEvent.action == action)
+        return [
+            {c.name: getattr(e, c.name) for c in AuditEvent.__table__.columns}
+            for e in db.session.scalars(stmt)
+        ]

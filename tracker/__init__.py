@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -13,9 +14,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Only then is X-Forwarded-For believed: the last N addresses are the proxies'.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     from tracker import database
     from tracker.extensions import csrf, db, migrate
+    from tracker.logging import configure_logging
+
+    configure_logging(app)  # first, so every request is timed, even one CSRF refuses
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

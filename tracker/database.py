@@ -6,8 +6,10 @@ So every transaction that may write starts with BEGIN IMMEDIATE: in a web reques
 is any method but GET/HEAD/OPTIONS; outside requests (CLI, scheduler) it is always —
 except inside `read_only()`, where an export reads one snapshot without holding the
 write lock (a deferred BEGIN in WAL mode sees the database as of its first read).
-A GET that has to write (a calendar feed noting its last use or a wrong token) calls
-start_writing() first.
+`writing()` is the opposite, for the few writes a GET request makes (an audit row, a
+calendar feed noting its last use or a wrong token): upgrading a deferred read to a write
+fails at once ("database is locked") when another writer committed since it began, busy
+timeout or not, so those writes end the read transaction and begin a writing one.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, scoped_session
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
@@ -35,21 +37,24 @@ def read_only() -> Iterator[None]:
         _READ_ONLY.reset(token)
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take the write lock up front, whatever the method."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _wants_write() -> bool:
+    if _WRITING.get():
+        return True
     if _READ_ONLY.get():
         return False
     if not has_request_context():
         return True
-    return request.method not in READ_METHODS or g.get("sqlite_write", False)
-
-
-def start_writing(session: Session | scoped_session[Session]) -> None:
-    """End this read request's transaction; the next one takes the write lock up front.
-
-    Upgrading a deferred read transaction to a write fails at once ("database is
-    locked") when another writer committed since it began, busy timeout or not."""
-    session.rollback()
-    g.sqlite_write = True
+    return request.method not in READ_METHODS
 
 
 def configure_engine(engine: Engine, busy_timeout_s: float) -> None:

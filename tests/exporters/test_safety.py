@@ -175,3 +175,25 @@ def test_units_cannot_export(app, client):
     assert client.get("/plans/1/exports/download?format=csv").status_code == 403
     assert client.get("/province").status_code == 403
     assert "Xuất báo cáo" not in client.get("/plans/1").get_data(as_text=True)
+
+
+def test_the_page_numbers_the_report_and_names_the_recipient(app, client, auth):
+    import io
+
+    from docx import Document
+
+    auth.login()
+    html = client.get("/plans/1/exports?as_of=2023-12-15&number=125&to=Thường trực Thị ủy")
+    html = html.get_data(as_text=True)
+    assert 'value="125"' in html and 'value="Thường trực Thị ủy"' in html
+    link = "/plans/1/exports/download?format=docx&as_of=2023-12-15&number=125&to=Thường trực Thị ủy"
+    document = Document(io.BytesIO(client.get(link).data))
+    header = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert any("Số: 125/BC-UBND" in text for text in header)
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Kính gửi: Thường trực Thị ủy." in paragraphs
+    # Left empty: no "Kính gửi" line at all.
+    bare = client.get("/plans/1/exports/download?format=docx&as_of=2023-12-15&to=")
+    assert not any(
+        p.text.startswith("Kính gửi") for p in Document(io.BytesIO(bare.data)).paragraphs
+    )

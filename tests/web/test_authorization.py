@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_user
+from tests.conftest import audit_events, make_user
 from tracker.extensions import db
 from tracker.models import (
     Activity,
@@ -138,7 +138,7 @@ def routes_with_ids(app):
 def test_no_route_lets_another_unit_in(app, client, targets, username):
     client.post("/login", data={"username": username, "password": f"matkhau-{username}"})
     before = state(app)
-    checked = 0
+    checked = refused = 0
     for rule, method in routes_with_ids(app):
         url = rule.build({k: targets[k] for k in rule.arguments}, append_unknown=False)[1]
         form = {
@@ -176,9 +176,27 @@ def test_no_route_lets_another_unit_in(app, client, targets, username):
             assert response.status_code == 200, (rule.rule, method)  # leaders export the report
         else:
             assert response.status_code in (403, 404), (rule.rule, method, response.status_code)
+        refused += response.status_code == 403
         checked += 1
     assert checked >= 25
     assert state(app) == before
+    # Every refusal is in the audit log, under the name of the one refused.
+    denied = audit_events(app, "access.denied")
+    assert len(denied) == refused > 0
+    assert {(d["username"], d["outcome"]) for d in denied} == {(username, "denied")}
+
+
+# Pages without an object id that only Phòng Nội vụ opens.
+COORDINATOR_PAGES = ("/audit", "/users", "/reminders", "/working-days")
+
+
+@pytest.mark.parametrize("username", ["phuong1", "chutich"])
+def test_coordinator_pages_refuse_and_record_others(app, client, targets, username):
+    client.post("/login", data={"username": username, "password": f"matkhau-{username}"})
+    for path in COORDINATOR_PAGES:
+        assert client.get(path).status_code == 403, path
+    targets_seen = [d["target"] for d in audit_events(app, "access.denied")]
+    assert targets_seen == [f"GET {path}" for path in COORDINATOR_PAGES]
 
 
 def test_officer_sees_only_own_unit_on_the_work_page(app, client, targets):

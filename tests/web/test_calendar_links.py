@@ -185,5 +185,5 @@ def test_links_never_reach_the_request_log(live_server, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     feed_lines = [line for line in lines if "/cal/" in line]
     assert len(feed_lines) == 2
-    assert all("/cal/[đã ẩn].ics" in line for line in feed_lines)
+    assert all("/cal/…" in line for line in feed_lines)
     assert not any(token in line for line in lines)

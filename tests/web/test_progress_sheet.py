@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tests.conftest import audit_events
 from tracker.extensions import db
 from tracker.models import ProgressReport, ReportingPeriod, Unit
 
@@ -79,6 +80,8 @@ def test_round_trip_dry_run_then_apply(app, sheet, tmp_path):
     assert report_count(app) == 0
     code, data = run(app, path)
     assert code == 0
+    [imported] = audit_events(app, "import.progress")
+    assert (imported["username"], imported["detail"]["Số báo cáo ghi"]) == ("dòng lệnh", 2)
     with app.app_context():
         reports = db.session.scalars(select(ProgressReport)).all()
         assert sorted(r.status for r in reports) == ["done", "in_progress"]
@@ -169,6 +172,11 @@ def test_web_preview_then_confirm(app, client, sheet, tmp_path):
     assert report_count(app) == 0
     client.post(preview_url)
     assert report_count(app) == 1
+    download, upload = [e for e in audit_events(app) if e["username"] == "noivu"][1:]
+    assert (download["action"], download["detail"]["Kỳ"]) == ("export", "2023-H1")
+    assert download["target"] == "Bảng tiến độ — Phường 1, 6 tháng đầu năm 2023"
+    assert (upload["action"], upload["plan_id"]) == ("import.progress", 1)
+    assert upload["detail"] == {"Tệp": "p1.xlsx", "Số báo cáo ghi": 1}
 
 
 def test_exported_text_that_looks_like_a_formula_is_neutralised(app, client, auth, sheet):

@@ -3,13 +3,14 @@ district, plan and date replaces; a corrupt or foreign file changes nothing."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import sqlite_only
+from tests.conftest import audit_events, sqlite_only
 from tests.exporters.conftest import generate
 from tracker.extensions import db
 from tracker.models import ProvinceFigure, ProvinceSnapshot
@@ -160,6 +161,9 @@ def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):
     assert result.exit_code == 1
     assert message in result.output
     assert counts(app) == before
+    ok, refused = audit_events(app, "import.snapshot")
+    assert (ok["outcome"], refused["outcome"], refused["username"]) == ("ok", "failed", "dòng lệnh")
+    assert message in refused["detail"]["Lý do"]
 
 
 @sqlite_only("the app's own database is a file to offer as a snapshot only on SQLite")
@@ -181,3 +185,16 @@ def test_upload_on_the_province_page(app, client, auth, snapshot_file):
     )
     assert "Đã nạp bản chụp của thị xã Vĩnh Châu." in response.get_data(as_text=True)
     assert counts(app)[0] == 1
+    client.post(
+        "/province/import",
+        data={"file": (io.BytesIO(b"not sqlite"), "hong.sqlite")},
+        content_type="multipart/form-data",
+    )
+    done, refused = audit_events(app, "import.snapshot")
+    assert (done["username"], done["outcome"], done["detail"]["Thay bản cũ"]) == (
+        "noivu",
+        "ok",
+        False,
+    )
+    assert done["target"].startswith("thị xã Vĩnh Châu — 63/KH-UBND, tính đến 15/12/2023")
+    assert (refused["target"], refused["outcome"]) == ("hong.sqlite", "failed")

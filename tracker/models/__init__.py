@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models: invariants only — no workflows, no commits."""
 
+from tracker.models.audit import AuditEvent
 from tracker.models.calendar import CalendarToken
 from tracker.models.history import Change
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
@@ -30,6 +31,7 @@ __all__ = [
     "LEAD",
     "SUPPORT",
     "Activity",
+    "AuditEvent",
     "Attachment",
     "EvidenceDocument",
     "LoginAttempt",

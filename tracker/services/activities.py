@@ -26,11 +26,18 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import history
+from tracker.services import audit, history
 
 
 class EditError(ValueError):
     """An edit that cannot be made; the message is for the user."""
+
+
+def describe(activity: Activity) -> str:
+    """ "Hoạt động 1.5: Tuyên truyền …", short enough for an audit row."""
+    number = activity.number or activity.number_raw
+    text = one_line(activity.text)
+    return f"Hoạt động {number}: {text[:120]}" if number else f"Hoạt động: {text[:120]}"
 
 
 def stored_state(activity: Activity) -> ActivityState:
@@ -208,6 +215,13 @@ def remove_assignment(assignment: Assignment, user: User | None) -> None:
         )
     activity = assignment.activity
     before = history.activity_snapshot(activity)
+    audit.record(
+        "delete.assignment",
+        target=f"{assignment.unit.name} — {describe(activity)}",
+        plan_id=activity.plan_id,
+        detail={"Vai trò": "Chủ trì" if assignment.role == LEAD else "Phối hợp"},
+        user=user,
+    )
     activity.assignments.remove(assignment)
     _record_update(activity, before, user, "Bỏ đơn vị")
 
@@ -248,6 +262,13 @@ def delete_activity(activity: Activity, user: User | None, note: str = "Xóa b�
         activity_id=activity.id,
         before=history.activity_snapshot(activity),
         note=note,
+    )
+    audit.record(
+        "delete.activity",
+        target=describe(activity),
+        plan_id=activity.plan_id,
+        detail={"Ghi chú": note},
+        user=user,
     )
     db.session.delete(activity)
     db.session.flush()

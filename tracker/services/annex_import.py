@@ -18,8 +18,8 @@ from tracker.domain.units import CatalogUnit, UnitCatalog, UnitKind
 from tracker.extensions import db
 from tracker.importers import BadFile, read_document
 from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, Unit, User
+from tracker.services import audit, history
 from tracker.services import catalog as catalog_service
-from tracker.services import history
 from tracker.services.activities import (
     delete_activity,
     reported_assignment_ids,
@@ -250,9 +250,23 @@ def apply_import(preview: ImportPreview, user: User | None) -> ImportResult:
         plan.source_filename = preview.filename
     db.session.flush()
     new_units = sum(1 for m in preview.mappings.values() if m.new_kind is not None)
-    return ImportResult(
+    result = ImportResult(
         len(diff.added), len(diff.changed), len(diff.removed), len(diff.unchanged), new_units
     )
+    audit.record(
+        "import.annex",
+        target=f"{plan.reference}: {preview.filename}",
+        plan_id=plan.id,
+        detail={
+            "Thêm": result.added,
+            "Sửa": result.changed,
+            "Xóa": result.removed,
+            "Giữ nguyên": result.unchanged,
+            "Đơn vị mới": result.new_units,
+        },
+        user=user,
+    )
+    return result
 
 
 def _store_mappings(preview: ImportPreview, user: User | None) -> dict[int, int]:
@@ -363,5 +377,12 @@ def _drop_empty_groups(plan: Plan, kept: dict[int, ContentGroup], user, note: st
                 plan_id=plan.id,
                 before={"Nội dung": f"{group.label}. {group.title}"},
                 note=note,
+            )
+            audit.record(
+                "delete.group",
+                target=f"{group.label}. {group.title}"[:300],
+                plan_id=plan.id,
+                detail={"Ghi chú": note},
+                user=user,
             )
             plan.groups.remove(group)

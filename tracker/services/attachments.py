@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 from tracker.extensions import db
 from tracker.models import Attachment, ProgressReport, User
-from tracker.services import history
+from tracker.services import audit, history
 
 # extension → (MIME type, how the content must start)
 ALLOWED = {
@@ -34,6 +36,25 @@ def path_for(folder: Path, sha256: str) -> Path:
     return folder / sha256[:2] / sha256
 
 
+def store(target: Path, data: bytes) -> None:
+    """Write `data` at `target` durably before its row can be committed: a temporary file
+    of this writer's own (two identical uploads at once do not share it), flushed to
+    disk, renamed into place (a reader never sees half a file), the folder flushed too."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as part:
+        part.write(data)
+        part.flush()
+        os.fsync(part.fileno())
+    os.replace(part.name, target)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 def add_attachment(
     report: ProgressReport, filename: str, data: bytes, user: User, folder: Path, max_bytes: int
 ) -> Attachment:
@@ -49,12 +70,7 @@ def add_attachment(
     if not data.startswith(magics):
         raise AttachmentError(f"Nội dung tệp không đúng định dạng {extension}.")
     sha = hashlib.sha256(data).hexdigest()
-    target = path_for(folder, sha)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        temporary.write_bytes(data)
-        temporary.replace(target)  # a reader never sees half a file
+    store(path_for(folder, sha), data)
     attachment = Attachment(
         report=report,
         filename=name,
@@ -89,5 +105,11 @@ def remove_attachment(attachment: Attachment, user: User) -> None:
         activity_id=report.assignment.activity_id,
         before={"Tệp minh chứng": attachment.filename},
         note="Bỏ tệp minh chứng",
+    )
+    audit.record(
+        "delete.attachment",
+        target=f"{attachment.filename} — báo cáo {report.id} ({report.assignment.unit.name})",
+        plan_id=report.period.plan_id,
+        user=user,
     )
     db.session.delete(attachment)  # the stored file may be shared by content; it stays

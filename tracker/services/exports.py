@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -98,6 +99,20 @@ def export(request: ExportRequest, code: str) -> tuple[ExportFormat, bytes, Repo
     fmt = find_format(code)
     data = build_report_data(request)
     return fmt, fmt.generate(data), data
+
+
+def audit_fields(fmt: ExportFormat, data: ReportData) -> dict[str, Any]:
+    """What the audit log keeps of an export: format, plan, period, date — never content."""
+    return {
+        "target": f"{fmt.label} — Kế hoạch {data.plan_number or data.plan_id}",
+        "plan_id": data.plan_id,
+        "detail": {
+            "Định dạng": fmt.code,
+            "Kỳ": data.period.code if data.period else "",
+            "Tính đến": f"{data.as_of:%d/%m/%Y}",
+            "Tệp": fmt.filename(data),
+        },
+    }
 
 
 def build_report_data(request: ExportRequest) -> ReportData:

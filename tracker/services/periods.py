@@ -14,7 +14,7 @@ from tracker.domain.periods import Period, PeriodKind, current_period, periods_o
 from tracker.extensions import db
 from tracker.models import Plan, User
 from tracker.models.reporting import ProgressReport, ReportingPeriod
-from tracker.services import history
+from tracker.services import audit, history
 
 # Seed 004, V.1: "định kỳ (sáu tháng, năm)".
 DEFAULT_KINDS = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
@@ -64,6 +64,7 @@ def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -
     wanted = {(p.kind.value, p.index) for p in periods_of_year(plan.year, kinds)}
     for period in plan_periods(plan):
         if (period.kind, period.index) not in wanted and not _has_reports(period):
+            audit.record("delete.period", target=period.label, plan_id=plan.id, user=user)
             db.session.delete(period)
     have = {(p.kind, p.index) for p in plan_periods(plan)}
     for period in periods_of_year(plan.year, kinds):

@@ -16,8 +16,8 @@ from tracker.extensions import db
 from tracker.importers import BadFile, read_document
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportingPeriod, Unit, User
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS, SUBMITTED
+from tracker.services import audit, reporting
 from tracker.services import periods as period_service
-from tracker.services import reporting
 
 STATUS_BY_LABEL = {fold(label): code for code, label in STATUS_LABELS.items()}
 
@@ -87,6 +87,7 @@ class SheetPreview:
     plan: Plan
     period: ReportingPeriod
     unit: Unit | None = None
+    filename: str = ""
     lines: list[SheetLine] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -105,7 +106,7 @@ class SheetPreview:
 
 def preview_sheet(plan: Plan, period: ReportingPeriod, filename: str, data: bytes) -> SheetPreview:
     """Read a filled sheet back; every problem is reported, nothing is written."""
-    preview = SheetPreview(plan, period)
+    preview = SheetPreview(plan, period, filename=filename)
     try:
         document = read_document(filename, data)
     except BadFile as exc:
@@ -228,7 +229,15 @@ def apply_sheet(preview: SheetPreview, user: User | None) -> int:
     for line in preview.changed_lines:
         assert line.assignment is not None and line.data is not None
         reporting.save_report(line.assignment, preview.period, line.data, user, submit=True)
-    return len(preview.changed_lines)
+    count = len(preview.changed_lines)
+    audit.record(
+        "import.progress",
+        target=f"{preview.unit.name if preview.unit else ''} — {preview.period.label}",
+        plan_id=preview.plan.id,
+        detail={"Tệp": preview.filename, "Số báo cáo ghi": count},
+        user=user,
+    )
+    return count
 
 
 def find_period(plan: Plan, ref: str) -> ReportingPeriod | None:

@@ -24,6 +24,7 @@ from tracker.domain.text import sort_key
 from tracker.exporters.snapshot import FORMAT, FORMAT_VERSION, TABLES
 from tracker.extensions import db
 from tracker.models import ProvinceFigure, ProvinceSnapshot
+from tracker.services import audit
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_BYTES = 50 * 1024 * 1024
@@ -175,6 +176,11 @@ def import_snapshot(filename: str, content: bytes) -> tuple[ProvinceSnapshot, bo
     )
     db.session.add(snapshot)
     db.session.flush()
+    audit.record(
+        "import.snapshot",
+        target=f"{snapshot.district} — {snapshot.plan_number}, tính đến {found.as_of:%d/%m/%Y}",
+        detail={"Tệp": filename, "Thay bản cũ": old is not None},
+    )
     return snapshot, old is not None
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from tracker.domain.reminders import Rules
 from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
-from tracker.services import history
+from tracker.services import audit, history
 from tracker.services.reminders import rules_for
 
 
@@ -112,6 +112,8 @@ def remove_day(day: date, user: User | None) -> None:
         before={f"{day:%d/%m/%Y}": "Nghỉ" if existing.is_off else "Làm bù"},
         note="Lịch ngày làm việc",
     )
+    kind = "Ngày nghỉ" if existing.is_off else "Ngày làm bù"
+    audit.record("delete.day", target=f"{kind} {day:%d/%m/%Y}", user=user)
     db.session.flush()
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Request, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from tracker.clock import to_local
 from tracker.extensions import db
+from tracker.models.audit import DENIED
+from tracker.services import audit as audit_service
 from tracker.services import outbox
-from tracker.web import auth, log_filters
+from tracker.web import auth
+from tracker.web.audit.views import record_now
+
+log = logging.getLogger("tracker.audit")
 
 
 def _without_nul(value: Any) -> Any:
@@ -38,8 +44,10 @@ def init_app(app: Flask) -> None:
     app.request_class = TrackerRequest
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
+    from tracker.web.audit.views import bp as audit_bp
     from tracker.web.calendar.views import bp as calendar_bp
     from tracker.web.exports.views import bp as exports_bp
+    from tracker.web.health import bp as health_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
@@ -59,11 +67,12 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         exports_bp,
         calendar_bp,
+        audit_bp,
+        health_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
     app.before_request(auth.load_user)
-    log_filters.install(app)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
@@ -101,9 +110,28 @@ def _error(code: int, title: str, message: str):
     return render_template("error.html", title=title, message=message), code
 
 
+def _record_denial() -> None:
+    """The refusal is audited although the request's work is rolled back. If even that
+    write fails (the database is down or locked), the person still gets the 403."""
+    plan_id = (request.view_args or {}).get("plan_id")
+    try:
+        record_now(
+            "access.denied",
+            target=audit_service.request_target(),
+            plan_id=plan_id if isinstance(plan_id, int) else None,
+            outcome=DENIED,
+        )
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error(
+            "audit: a refusal of %s was not recorded (%s)", request.endpoint, type(exc).__name__
+        )
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(_e):
+        _record_denial()
         return _error(403, "Không có quyền", "Tài khoản của bạn không được làm việc này.")
 
     @app.errorhandler(404)

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired
 
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services import accounts
+from tracker.models.audit import DENIED, FAILED
+from tracker.services import accounts, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -23,9 +24,14 @@ class LoginForm(FlaskForm):
 
 
 def load_user() -> None:
+    if request.endpoint == "health.healthz":
+        g.user = g.user_id = None  # polled without a session; needs no database but its own
+        return
     user_id = session.get("user_id")
     user = db.session.get(User, user_id) if user_id else None
     g.user = user if user is not None and user.is_active else None
+    # Kept as a plain number: the request log reads it after the commit expired `g.user`.
+    g.user_id = g.user.id if g.user is not None else None
 
 
 def login_required(view):
@@ -60,23 +66,42 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        address = request.remote_addr or ""
-        if accounts.is_throttled(username, address):
-            flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
-            return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            accounts.clear_failures(username)
-            db.session.commit()
-            session.clear()
-            session["user_id"] = user.id
-            return redirect(_safe_next(request.args.get("next")))
-        accounts.record_failure(username, address)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    username = form.username.data.strip().lower()
+    address = request.remote_addr or ""
+    if accounts.is_throttled(username, address):
+        _record_refusal(username, DENIED, "Sai quá nhiều lần, tạm khóa 15 phút")
         db.session.commit()
-        flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+        flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
+        return render_template("auth/login.html", form=form), 429
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.is_active and user.check_password(form.password.data):
+        accounts.clear_failures(username)
+        audit.record("auth.sign_in", user=user)
+        db.session.commit()
+        session.clear()
+        session["user_id"] = user.id
+        return redirect(_safe_next(request.args.get("next")))
+    accounts.record_failure(username, address)
+    _record_refusal(username, FAILED, _failure_reason(user))
+    db.session.commit()
+    flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
     return render_template("auth/login.html", form=form)
+
+
+def _record_refusal(username: str, outcome: str, reason: str) -> None:
+    """The name as typed, and why — never the password."""
+    audit.record(
+        "auth.sign_in_failed", username=username, outcome=outcome, detail={"Lý do": reason}
+    )
+
+
+def _failure_reason(user: User | None) -> str:
+    """For the audit page only; the person signing in is told the same thing every time."""
+    if user is None:
+        return "Không có tài khoản này"
+    return "Sai mật khẩu" if user.is_active else "Tài khoản đã bị khóa"
 
 
 class PasswordForm(FlaskForm):
@@ -104,5 +129,8 @@ def change_password():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if g.user is not None:
+        audit.record("auth.sign_out")
+        db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"))

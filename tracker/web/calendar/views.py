@@ -231,9 +231,10 @@ def feed(token: str):
     response.vary.add("Accept-Encoding")
     if calendar_links.needs_use_stamp(row):
         token_id = row.id
-        database.start_writing(db.session)
-        calendar_links.stamp_use(token_id)
-        db.session.commit()
+        db.session.rollback()
+        with database.writing():
+            calendar_links.stamp_use(token_id)
+            db.session.commit()
     return _feed_headers(response, "private, no-cache")
 
 
@@ -251,9 +252,10 @@ def _wrong_token(address: str) -> Response:
             int(calendar_links.WRONG_TOKEN_WINDOW.total_seconds())
         )
         return _feed_headers(response, "no-store")
-    database.start_writing(db.session)
-    calendar_links.record_wrong_token(address)
-    db.session.commit()
+    db.session.rollback()
+    with database.writing():
+        calendar_links.record_wrong_token(address)
+        db.session.commit()
     response = Response("Không tìm thấy lịch.\n", 404, mimetype="text/plain")
     return _feed_headers(response, "no-store")
 

@@ -7,13 +7,16 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from tracker.domain.text import one_line
 from tracker.exporters import EXPORTS
 from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
 from tracker.extensions import db
+from tracker.models.audit import FAILED
 from tracker.models.users import COORDINATOR, LEADER
 from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import province as province_service
+from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 
@@ -31,10 +34,15 @@ def _readers_only() -> None:
 
 
 def _request(plan_id: int) -> export_service.ExportRequest:
+    """The export asked for in the query: period, "as of" date, and for the Word report
+    the document number and "Kính gửi" (absent: the provincial Sở Nội vụ)."""
+    to = request.args.get("to")
     return export_service.ExportRequest(
         plan=plan_id,
         period=request.args.get("period", "")[:20],
         as_of=export_service.parse_as_of(request.args.get("as_of", "")[:20]),
+        recipient=one_line(to)[:200] if to is not None else None,
+        document_number=one_line(request.args.get("number", ""))[:20],
     )
 
 
@@ -72,6 +80,8 @@ def download(plan_id: int):
     except (export_service.ExportError, ConversionError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("exports.page", plan_id=plan_id))
+    # No file leaves without its audit row: if the row cannot be written, neither is the file.
+    record_now("export", **export_service.audit_fields(export_format, data))
     response = Response(content, mimetype=export_format.mime)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{export_format.filename(data)}"'
@@ -100,7 +110,12 @@ def import_snapshot():
     try:
         snapshot, replaced = province_service.import_snapshot(upload.filename, upload.read())
     except province_service.SnapshotError as exc:
-        db.session.rollback()
+        record_now(
+            "import.snapshot",
+            target=upload.filename[:200],
+            outcome=FAILED,
+            detail={"Lý do": str(exc)},
+        )
         flash(str(exc), "error")
         return redirect(url_for("exports.province"))
     db.session.commit()

@@ -45,6 +45,7 @@ from tracker.services import catalog as catalog_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import progress_sheet, reporting, staging
+from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("reports", __name__)
@@ -394,12 +395,19 @@ def export_sheet(plan_id: int, period_id: int, unit_id: int):
     if period.plan_id != plan.id:
         abort(404)
     data = progress_sheet.export_unit_sheet(plan, period, unit)
+    filename = f"tien-do-{period.code}-{unit.id}.xlsx"
+    record_now(
+        "export",
+        target=f"Bảng tiến độ — {unit.name}, {period.label}",
+        plan_id=plan.id,
+        detail={"Định dạng": "xlsx", "Kỳ": period.code, "Tệp": filename},
+    )
     return send_file(
         io.BytesIO(data),
         as_attachment=True,
         max_age=0,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        download_name=f"tien-do-{period.code}-{unit.id}.xlsx",
+        download_name=filename,
     )
 
 

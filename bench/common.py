@@ -1,0 +1,104 @@
+"""What every benchmark shares: a row of the table, timing, an app on a fresh instance."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import upgrade
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.services.seeding import load_seeds
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Row:
+    name: str
+    median_ms: float
+    p95_ms: float
+    size: int | None  # bytes of the response or file
+    threshold: str
+    ok: bool | None  # None: no threshold to meet
+    note: str = ""
+
+
+def timed(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """(median ms, p95 ms, last result) of `runs` calls after one warm-up call."""
+    result = call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], result
+
+
+def config(instance: Path) -> dict[str, Any]:
+    return {
+        "INSTANCE_DIR": instance,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
+        "SECRET_KEY": "bench",
+        "WTF_CSRF_ENABLED": False,
+        "ATTACHMENTS_DIR": instance / "attachments",
+    }
+
+
+def make_app(instance: Path, demo: bool = True) -> Flask:
+    """An app on a new database in `instance`, migrated and seeded."""
+    app = create_app(config(instance))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_seeds(demo=demo)
+        db.session.commit()
+    return app
+
+
+def signed_in(app: Flask):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    return client
+
+
+def page_row(
+    client,  # type: ignore[no-untyped-def]
+    name: str,
+    url: str,
+    limit_ms: float | None,
+    limit_bytes: int | None,
+    runs: int,
+    before: Callable[[], None] | None = None,
+) -> Row:
+    """Time GET `url`; `before` runs before each request (e.g. to empty a cache)."""
+
+    def call():  # type: ignore[no-untyped-def]
+        if before:
+            before()
+        response = client.get(url)
+        assert response.status_code in (200, 304), (url, response.status_code)
+        return response
+
+    median, p95, response = timed(call, runs)
+    size = len(response.data)
+    if limit_ms is None:
+        return Row(name, median, p95, size, "", None)
+    ok = p95 <= limit_ms and (limit_bytes is None or size <= limit_bytes)
+    limit = f"p95 ≤ {limit_ms:g} ms" + (f", ≤ {limit_bytes // 1024} KB" if limit_bytes else "")
+    return Row(name, median, p95, size, limit, ok)
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"\n{'Benchmark':62} {'median':>9} {'p95':>9} {'size':>8}  threshold")
+    for row in rows:
+        size = f"{row.size / 1024:.0f} KB" if row.size is not None else ""
+        verdict = {True: "ok", False: "MISSED", None: ""}[row.ok]
+        line = f"{row.name:62} {row.median_ms:7.1f}ms {row.p95_ms:7.1f}ms {size:>8}  "
+        print(line + f"{row.threshold} {verdict} {row.note}".rstrip())
