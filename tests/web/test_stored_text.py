@@ -94,6 +94,7 @@ def _unknown(page: str) -> list[str]:
 
 def test_nul_characters_are_taken_out_of_what_people_send(app, client, auth):
     assert client.post("/login", data={"username": "no\x00vu", "password": "x"}).status_code == 200
+    assert client.post("/login", data={"username": LONG, "password": "x"}).status_code == 200
     auth.login()
     with app.app_context():
         assignment = db.session.scalar(select(Assignment.id).where(Assignment.role == "lead"))
@@ -109,4 +110,5 @@ def test_nul_characters_are_taken_out_of_what_people_send(app, client, auth):
         assert client.post(url, data=data).status_code < 500, url
     assert client.get("/plans/1/annex?q=h%00op").status_code == 200
     assert not has_nul(app)
+    assert overflowing(app) == []
     assert "Họp dân" in client.get("/activities/1").get_data(as_text=True)
