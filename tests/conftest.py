@@ -96,6 +96,7 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres():
+    """This run's PostgreSQL server (None on SQLite): makes and drops test databases."""
     if not ON_POSTGRES:
         yield None
         return
