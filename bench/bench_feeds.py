@@ -1,21 +1,23 @@
-"""Calendar feeds under load (quality.md): one unit's feed, a ~1,000-event plan feed,
-and the plan feed asked again with If-None-Match.
+"""Calendar feeds under load (quality.md): one unit's feed (~40 events), a plan feed of
+~1,000 events (one per activity and due date) and that feed asked again with
+If-None-Match.
 
-Builds a plan through the services in a temporary SQLite database: the seeded annex of
-Kế hoạch 63/KH-UBND imported into a new plan, every activity added a second time with
-the same units, and reports on a quarter of the assignments. Then 200 requests each
-through app.test_client(). Not a test: run it, read the table.
+The plan is synthetic (bench/dataset.py, SQLAlchemy Core bulk inserts, seconds rather
+than minutes through the services): a district of 16 offices and 10 communes, activities
+half ongoing — a report each of the two half-year rounds — and half dated, reports on
+most assignments. Then 200 requests each through app.test_client(). Not a test: run it,
+read the table.
 
     .venv/bin/python bench/bench_feeds.py        (or: python3 dev.py bench)
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,65 +26,27 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.dataset import Shape, make_district, make_plan  # noqa: E402
 from tracker import create_app  # noqa: E402
+from tracker.domain.periods import PeriodKind  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import Activity, Assignment, Locality, ReportingPeriod, User  # noqa: E402
+from tracker.models import Activity, Assignment  # noqa: E402
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED  # noqa: E402
-from tracker.services import activities, calendar_links, plans, reporting  # noqa: E402
-from tracker.services.annex_import import apply_import, preview_import  # noqa: E402
+from tracker.services import calendar_links  # noqa: E402
 from tracker.services.calendar_events import Selection, build_events  # noqa: E402
 from tracker.services.seeding import load_seeds  # noqa: E402
 
 REQUESTS = 200
-ANNEX = ROOT / "seeds" / "vinh-chau" / "plan-2023-annex.txt"
+# ~670 activities, half ongoing with two report rounds, half with one deadline: ~1,000
+# events. Communes lead a few activities each, so one of them owes ~40 events.
+ACTIVITIES = 670
+SHAPE = Shape(commune_lead=0.04, reported=0.6, kinds=frozenset({PeriodKind.HALF}))
 
 
 def build_plan() -> int:
-    locality = db.session.scalar(select(Locality))
-    plan = plans.create_plan(
-        locality,
-        number="99/KH-UBND",
-        issued_on=date(2024, 3, 1),
-        year=2024,
-        title="Kế hoạch thử tải lịch: phụ lục Vĩnh Châu, mỗi hoạt động hai lần",
-        noun="nhiệm vụ",
-        user=None,
-    )
-    preview = preview_import(plan, ANNEX.name, ANNEX.read_bytes())
-    assert preview.can_apply, preview.errors
-    apply_import(preview, None)
-    db.session.flush()
-    for original in list(plan.activities):
-        copy = activities.add_activity(
-            original.group,
-            f"{original.number or ''}b",
-            original.text,
-            original.timeframe_text,
-            None,
-            [d.id for d in original.dimensions],
-        )
-        for assignment in list(original.assignments):
-            activities.add_assignment(copy, assignment.unit, assignment.role, None)
-    db.session.flush()
-    return plan.id
-
-
-def add_reports(plan_id: int) -> None:
-    """A quarter of the assignments report for the first period; half of those accepted."""
-    coordinator = db.session.scalar(select(User).where(User.username == "noivu"))
-    period = db.session.scalar(
-        select(ReportingPeriod)
-        .where(ReportingPeriod.plan_id == plan_id)
-        .order_by(ReportingPeriod.due_on)
-    )
-    stmt = select(Assignment).join(Activity).where(Activity.plan_id == plan_id)
-    for index, assignment in enumerate(db.session.scalars(stmt).all()):
-        if index % 4:
-            continue
-        data = reporting.ReportInput(status="done", result="Đã thực hiện theo kế hoạch.")
-        report = reporting.save_report(assignment, period, data, None, submit=True)
-        if index % 8 == 0:
-            reporting.review_report(report, True, "", coordinator)
+    plan_id = make_plan(make_district("Thử tải"), 2024, ACTIVITIES, groups=20, shape=SHAPE)
+    db.session.commit()
+    return plan_id
 
 
 def closest_unit(plan_id: int, wanted: int = 40) -> int:
@@ -125,7 +89,6 @@ def main() -> None:
             upgrade(directory=str(ROOT / "migrations"), revision="head")
             load_seeds(demo=True)
             plan_id = build_plan()
-            add_reports(plan_id)
             unit_id = closest_unit(plan_id)
             _, unit_token = calendar_links.issue_token(
                 None, UNIT_FEED, unit_id, plan_id, True, None
@@ -139,6 +102,8 @@ def main() -> None:
                 .where(Activity.plan_id == plan_id)
             )
             db.session.remove()
+        gc.collect()
+        gc.freeze()  # as wsgi.py does for the web workers
         client = app.test_client()
         unit_url, plan_url = f"/cal/{unit_token}.ics", f"/cal/{plan_token}.ics"
         etag = client.get(plan_url).headers["ETag"]

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from tracker.domain import calendar_plan
 from tracker.domain.calendar import FeedHeader, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
@@ -22,10 +23,11 @@ from tracker.models.units import UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services.calendar_events import Selection, build_events
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
+from tracker.services.calendar_plan import build_plan_events
 from tracker.services.catalog import sorted_units
 
 # Bump when the feed's wording or layout changes, so every ETag changes with it.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 COLORS = {UNIT_FEED: "steelblue", USER_FEED: "seagreen", PLAN_FEED: "darkred"}
 
 
@@ -64,10 +66,17 @@ class Feed:
     etag: str
     last_modified: datetime
     settings: FeedSettings
+    # A plan's feed: one event per activity and due date, counting its lead units
+    # (domain.calendar_plan); otherwise one per assignment and due date.
+    per_activity: bool = False
 
     def body(self) -> bytes:
-        events = build_events(self.selection, self.settings.base_url, self.settings.host)
-        return render(self.header, events, self.alarm_days)
+        base_url, host = self.settings.base_url, self.settings.host
+        if self.per_activity:
+            (plan_id,) = self.selection.plan_ids or ()
+            events = build_plan_events(plan_id, base_url, host, self.selection.include_done)
+            return calendar_plan.render(self.header, events)
+        return render(self.header, build_events(self.selection, base_url, host), self.alarm_days)
 
 
 def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
@@ -80,7 +89,8 @@ def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
     # times on one due date. Units and people get theirs.
     alarm_days = None if row.scope == PLAN_FEED else settings.alarm_days
     etag, last_modified = _version(row, selection, settings)
-    return Feed(header, selection, alarm_days, etag, last_modified, settings)
+    per_activity = row.scope == PLAN_FEED
+    return Feed(header, selection, alarm_days, etag, last_modified, settings, per_activity)
 
 
 def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
@@ -89,8 +99,8 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         return None
     plans = (row.plan_id,) if row.plan_id else None
     if row.scope == PLAN_FEED:
-        selection = Selection(plan_ids=(row.scope_id,), names_unit=True)
-        about = "mọi đơn vị của kế hoạch"
+        selection = Selection(plan_ids=(row.scope_id,), lead_only=True)
+        about = "mỗi hoạt động một lần, với số đơn vị chủ trì đã báo cáo"
     elif row.scope == UNIT_FEED:
         selection = Selection(unit_ids=(row.scope_id,), plan_ids=plans)
         about = "đơn vị"

@@ -20,6 +20,7 @@ from tracker.domain.periods import PeriodKind
 from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
 from tracker.models import (
+    LEAD,
     Activity,
     Assignment,
     Change,
@@ -45,6 +46,7 @@ class Selection:
     include_done: bool = True
     # Reports are private to their unit: statuses are shown for these units only.
     status_units: frozenset[int] | None = None
+    lead_only: bool = False  # lead assignments only (a plan's feed counts nothing else)
 
 
 class Row(NamedTuple):
@@ -117,7 +119,7 @@ class _Statements(NamedTuple):
     touches: Select[Any]
 
 
-_Shape = tuple[bool, bool, bool]
+_Shape = tuple[bool, bool, bool, bool]
 
 
 def _shape(selection: Selection) -> _Shape:
@@ -125,6 +127,7 @@ def _shape(selection: Selection) -> _Shape:
         selection.unit_ids is not None,
         selection.plan_ids is not None,
         selection.activity_id is not None,
+        selection.lead_only,
     )
 
 
@@ -141,7 +144,7 @@ def _statements(shape: _Shape) -> _Statements:
     where = _where(shape)
     return _Statements(
         rows=_rows_stmt(where),
-        units=_units_stmt(where),
+        units=_units_stmt(where, lead_only=shape[3]),
         periods=_periods_stmt(),
         reports=_reports_stmt(where),
         touches=_touches_stmt(where),
@@ -149,7 +152,7 @@ def _statements(shape: _Shape) -> _Statements:
 
 
 def _where(shape: _Shape) -> list[ColumnElement[bool]]:
-    by_unit, by_plan, by_activity = shape
+    by_unit, by_plan, by_activity, lead_only = shape
     where: list[ColumnElement[bool]] = [
         or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
     ]
@@ -159,6 +162,8 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
         where.append(Activity.plan_id.in_(bindparam("plan_ids", expanding=True)))
     if by_activity:
         where.append(Activity.id == bindparam("activity_id"))
+    if lead_only:
+        where.append(Assignment.role == LEAD)
     return where
 
 
@@ -191,14 +196,16 @@ def _activity_ids(where: list[ColumnElement[bool]]) -> Select[tuple[int]]:
     return select(Activity.id).join(Assignment, Assignment.activity_id == Activity.id).where(*where)
 
 
-def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
+def _units_stmt(where: list[ColumnElement[bool]], lead_only: bool) -> Select[Any]:
+    """Every unit of the selected activities (other units are named in the description),
+    or their lead units only."""
     group = aliased(Unit)
     sizes = (
         select(UnitGroupMember.group_id, func.count().label("members"))
         .group_by(UnitGroupMember.group_id)
         .subquery()
     )
-    return (
+    stmt = (
         select(
             Assignment.activity_id,
             Assignment.role,
@@ -214,6 +221,7 @@ def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
         .where(Assignment.activity_id.in_(_activity_ids(where)))
         .order_by(Assignment.activity_id, Assignment.role, Assignment.position)
     )
+    return stmt.where(Assignment.role == LEAD) if lead_only else stmt
 
 
 def _units_of_activities(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
