@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bench.dataset import Shape, make_district, make_plan
+from bench import bench_feeds
 from tests.conftest import make_user
 from tests.web.calendar_support import (
     HOST,
@@ -21,7 +21,6 @@ from tests.web.calendar_support import (
     issue,
     read,
 )
-from tracker.domain.periods import PeriodKind
 from tracker.extensions import db
 from tracker.models import Activity, Plan, ReportingPeriod, Unit, User
 from tracker.services import activities, periods, reporting
@@ -192,9 +191,7 @@ def test_a_thousand_event_plan_feed_stays_small(app, client):
     bench/bench_feeds.py builds it: 670 activities of a synthetic district, half ongoing
     with two report rounds, half dated, reports on most assignments."""
     with app.app_context():
-        shape = Shape(commune_lead=0.04, reported=0.6, kinds=frozenset({PeriodKind.HALF}))
-        plan_id = make_plan(make_district("Thử tải"), 2024, 670, groups=20, shape=shape)
-        db.session.commit()
+        plan_id = bench_feeds.build_plan()
     body = feed(client, issue(app, "plan", plan_id)).data
     found = read(body).contents["vevent"]
     assert 950 <= len(found) <= 1050

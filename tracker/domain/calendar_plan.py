@@ -17,7 +17,7 @@ are not counted, as in the plan's figures (domain.figures).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -162,6 +162,9 @@ def _description_line(event: PlanEvent) -> str:
     return ical.fold_joined(head, tail)
 
 
+# Whole events too: a plan's feed is built again when anything in the plan changed, and
+# then all but a few of its events are the ones written last time (~4 µs each saved).
+@lru_cache(maxsize=16384)
 def event_text(event: PlanEvent) -> str:
     """The VEVENT, all day; DTSTAMP is the last revision as in domain.calendar, so the
     same data gives the same bytes. Done events are free time."""
@@ -173,7 +176,7 @@ def event_text(event: PlanEvent) -> str:
         "LAST-MODIFIED:" + stamp,
         f"SEQUENCE:{event.sequence}",
         "DTSTART;VALUE=DATE:" + ical.date_value(event.day),
-        "DTEND;VALUE=DATE:" + ical.date_value(date.fromordinal(event.day.toordinal() + 1)),
+        "DTEND;VALUE=DATE:" + ical.date_value(event.day + timedelta(days=1)),
         _summary_line(event),
         _description_line(event),
     ]

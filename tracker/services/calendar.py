@@ -212,8 +212,12 @@ def feed_choices(user: User) -> list[FeedChoice]:
             hint = "Việc của đơn vị trên mọi kế hoạch; dùng cho lịch chung của đơn vị."
             wanted.append((UNIT_FEED, user.unit_id, hint))
     if user.role in (COORDINATOR, LEADER):
+        hint = (
+            "Mỗi hoạt động một lần cho mỗi thời hạn, kỳ báo cáo, kèm số đơn vị chủ trì "
+            "đã báo cáo (không nhắc trước)."
+        )
         for plan in db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())):
-            wanted.append((PLAN_FEED, plan.id, "Mọi đơn vị của kế hoạch (không nhắc trước)."))
+            wanted.append((PLAN_FEED, plan.id, hint))
     mine = {(t.scope, t.scope_id, t.plan_id): t for t in live_tokens(user)}
     choices = []
     for scope, scope_id, hint in wanted:

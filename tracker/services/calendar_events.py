@@ -78,7 +78,10 @@ class _Context:
         reports = self.data.reports.get(row.assignment_id, [])
         status_units = self.selection.status_units
         private = status_units is not None and row.unit_id not in status_units
-        base = (self.data.touches.get(("activity", row.activity_id)), Touch(0, row.plan_created))
+        base = (
+            self.data.touches.get(("activity", row.activity_id)),
+            Touch(0, self.data.created[row.plan_id]),
+        )
         if row.kind == ONGOING:
             yield from self._period_events(row, reports, private, base)
         else:

@@ -56,7 +56,6 @@ class Row(NamedTuple):
     role: str
     activity_id: int
     plan_id: int
-    plan_created: datetime
     number: str | None
     text: str
     kind: str
@@ -93,21 +92,41 @@ class FeedRows:
     periods: dict[int, list[Period]]  # plan → its periods by due date
     reports: dict[int, list[Report]]  # assignment → its reports by period
     touches: dict[tuple[str, int], Touch]  # ("activity" | "period", id) → changes
+    created: dict[int, datetime]  # plan → when it was made: an untouched event's time
 
 
 def read_rows(selection: Selection) -> FeedRows:
     stmts = _statements(_shape(selection))
-    params = _params(selection)
-    rows = [Row(*r) for r in db.session.execute(stmts.rows, params)]
+    result = db.session.connection().execute(stmts.rows, _params(selection))
+    rows = [Row(*r) for r in result.all()]
     if not rows:
-        return FeedRows([], {}, {}, {}, {})
-    plan_params = {**params, "row_plan_ids": sorted({r.plan_id for r in rows})}
+        return FeedRows([], {}, {}, {}, {}, {})
+    data = read_rest(selection, sorted({r.plan_id for r in rows}))
+    data.rows = rows
+    return data
+
+
+def read_rest(selection: Selection, plan_ids: list[int], with_units: bool = True) -> FeedRows:
+    """Everything a feed reads besides its rows, which are left empty: the activities'
+    units (unless `with_units` is false), the plans' periods and creation, the reports
+    and what touched the activities and periods. For services.calendar_plan too, which
+    reads its rows its own way."""
+    stmts = _statements(_shape(selection))
+    params = {**_params(selection), "row_plan_ids": plan_ids}
+    # Plain tuples from Core, past the ORM's result layer (~1 ms a statement), fetched
+    # all at once (iterating a result fetches row by row, twice as slow).
+    connection = db.session.connection()
+
+    def run(stmt: Select[Any]) -> Sequence[Any]:
+        return connection.execute(stmt, params).all()
+
     return FeedRows(
-        rows=rows,
-        units=_units_of_activities(db.session.execute(stmts.units, params).all()),
-        periods=_periods(db.session.execute(stmts.periods, plan_params)),
-        reports=_reports(db.session.execute(stmts.reports, params)),
-        touches=_touches(db.session.execute(stmts.touches, plan_params)),
+        rows=[],
+        units=units_shown(run(stmts.units) if with_units else []),
+        periods=_periods(run(stmts.periods)),
+        reports=_reports(run(stmts.reports)),
+        touches=_touches(run(stmts.touches)),
+        created={plan: at for plan, at in run(stmts.plans)},
     )
 
 
@@ -117,6 +136,7 @@ class _Statements(NamedTuple):
     periods: Select[Any]
     reports: Select[Any]
     touches: Select[Any]
+    plans: Select[Any]
 
 
 _Shape = tuple[bool, bool, bool, bool]
@@ -144,10 +164,13 @@ def _statements(shape: _Shape) -> _Statements:
     where = _where(shape)
     return _Statements(
         rows=_rows_stmt(where),
-        units=_units_stmt(where, lead_only=shape[3]),
+        units=_units_stmt(where),
         periods=_periods_stmt(),
         reports=_reports_stmt(where),
         touches=_touches_stmt(where),
+        plans=select(Plan.id, Plan.created_at).where(
+            Plan.id.in_(bindparam("row_plan_ids", expanding=True))
+        ),
     )
 
 
@@ -176,7 +199,6 @@ def _rows_stmt(where: list[ColumnElement[bool]]) -> Select[tuple]:  # type: igno
             Assignment.role,
             Activity.id,
             Activity.plan_id,
-            Plan.created_at,
             Activity.number,
             Activity.text,
             Activity.timeframe_kind,
@@ -185,7 +207,6 @@ def _rows_stmt(where: list[ColumnElement[bool]]) -> Select[tuple]:  # type: igno
             Activity.original_due_on,
         )
         .join(Activity, Activity.id == Assignment.activity_id)
-        .join(Plan, Plan.id == Activity.plan_id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(*where)
         .order_by(Activity.plan_id, Activity.position, Assignment.role, Assignment.position)
@@ -196,16 +217,14 @@ def _activity_ids(where: list[ColumnElement[bool]]) -> Select[tuple[int]]:
     return select(Activity.id).join(Assignment, Assignment.activity_id == Activity.id).where(*where)
 
 
-def _units_stmt(where: list[ColumnElement[bool]], lead_only: bool) -> Select[Any]:
-    """Every unit of the selected activities (other units are named in the description),
-    or their lead units only."""
+def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
     group = aliased(Unit)
     sizes = (
         select(UnitGroupMember.group_id, func.count().label("members"))
         .group_by(UnitGroupMember.group_id)
         .subquery()
     )
-    stmt = (
+    return (
         select(
             Assignment.activity_id,
             Assignment.role,
@@ -221,10 +240,9 @@ def _units_stmt(where: list[ColumnElement[bool]], lead_only: bool) -> Select[Any
         .where(Assignment.activity_id.in_(_activity_ids(where)))
         .order_by(Assignment.activity_id, Assignment.role, Assignment.position)
     )
-    return stmt.where(Assignment.role == LEAD) if lead_only else stmt
 
 
-def _units_of_activities(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
+def units_shown(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
     """activity id → (role, unit id, name) of all its units. A group whose members are all
     assigned through it shows once, by its name ("UBND xã, phường (10)", unit id None)."""
     through: dict[tuple[int, str, int], int] = defaultdict(int)
@@ -272,7 +290,8 @@ def _periods(rows: Iterable[Any]) -> dict[int, list[Period]]:
 
 def _reports_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
     """Reports in the order of their periods, each with how often its state was written
-    and when last."""
+    and when last (`changed_at`: reporting.log_event writes both, and reading the column
+    is cheaper than the latest event)."""
     of_report = ReportEvent.report_id == ProgressReport.id
     return (
         select(
@@ -282,7 +301,7 @@ def _reports_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
             ProgressReport.status,
             ProgressReport.state,
             select(func.count(ReportEvent.id)).where(of_report).scalar_subquery(),
-            select(func.max(ReportEvent.at)).where(of_report).scalar_subquery(),
+            ProgressReport.changed_at,
         )
         .join(Assignment, Assignment.id == ProgressReport.assignment_id)
         .join(Activity, Activity.id == Assignment.activity_id)
