@@ -61,6 +61,12 @@ def test_a_group_is_followed_by_who_is_missing_named_or_counted():
     ]
     many = event(reported=2, not_reported=tuple(f"xã {i}" for i in range(8)), pending=())
     assert description(many).split("\n")[1] == "Chưa báo cáo: 08 đơn vị"
+    # Nobody yet: the summary's 00/10 says who is missing.
+    nobody = event(reported=0, not_reported=tuple(f"xã {i}" for i in range(10)), pending=())
+    assert description(nobody).split("\n")[:2] == [
+        "Đơn vị chủ trì: UBND xã, phường (10)",
+        "Thời gian: Thường xuyên",
+    ]
 
 
 def test_units_named_one_by_one_are_marked_in_place():
@@ -75,6 +81,8 @@ def test_units_named_one_by_one_are_marked_in_place():
         day=date(2023, 7, 31),
         original_due_on=date(2023, 6, 30),
     )
+    nobody = offices._replace(reported=0, not_reported=offices.lead_names, pending=())
+    assert description(nobody).startswith("Đơn vị chủ trì: Phòng Nội vụ; Phòng Tư pháp; Thanh")
     assert description(offices).split("\n") == [
         "Đơn vị chủ trì: Phòng Nội vụ; Phòng Tư pháp (chưa báo cáo); Thanh tra thị xã (chờ duyệt)",
         "Thời gian: Trước ngày 30/6/2023",

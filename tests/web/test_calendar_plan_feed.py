@@ -178,7 +178,7 @@ def test_activity_text_cannot_inject_properties(app, client, text):
     assert event.summary.value.startswith("9.9 ") and "\n" not in event.summary.value
     assert event.summary.value.endswith("— 00/01 đơn vị đã báo cáo kết quả")
     lines = event.description.value.split("\n")
-    assert lines[0] == "Đơn vị chủ trì: Phòng Tư pháp (chưa báo cáo)"
+    assert lines[0] == "Đơn vị chủ trì: Phòng Tư pháp"  # 00/01 in the summary says the rest
     assert lines[-1] == f"http://127.0.0.1:5000/activities/{activity_id}"
     assert "attendee" not in event.contents and "valarm" not in event.contents
     assert "evil@x" not in found

@@ -5,8 +5,9 @@ full. Whoever follows the whole plan wants the other view: each activity once pe
 due — its deadline, or its report for one reporting period — and how far its lead units
 (đơn vị chủ trì) are. The summary is the activity's number, a short title and a count;
 the description stays short (lead units, who has not reported yet, the timeframe as
-written, the link), so a plan of ~1,000 events stays under 400 KB (quality.md). No
-alarms: an overview of every unit would ring dozens of times on one day.
+written, the link): ~480 bytes an event, ~200 of them what iCalendar makes every event
+carry, where the activity in full made ~1 KB. No alarms: an overview of every unit
+would ring dozens of times on one day.
 
 What counts as reported: for a period, a lead unit's report for it, sent or accepted;
 for a deadline, a report that the work is done or not carried out, sent or accepted.
@@ -94,12 +95,16 @@ def _lead_lines(
 ) -> list[str]:
     """ "Đơn vị chủ trì: A (chưa báo cáo); B" when the units are named one by one and few
     are missing (each name once: they cost bytes in every event); a group is followed by
-    who is missing, named or counted."""
+    who is missing, named or counted. When nobody has sent anything, the lead units
+    alone: the summary's "00/10" already says who is missing, as most of a plan's future
+    events do."""
+    if len(not_reported) == leads:
+        return [f"Đơn vị chủ trì: {'; '.join(lead_names) or 'chưa có'}"]
     if len(lead_names) == leads and len(not_reported) + len(pending) <= NAMED:
         marks = {name: NOT_REPORTED for name in not_reported}
         marks.update((name, WAITING_REVIEW) for name in pending)
         marked = [f"{n} ({marks[n]})" if n in marks else n for n in lead_names]
-        return [f"Đơn vị chủ trì: {'; '.join(marked) or 'chưa có'}"]
+        return [f"Đơn vị chủ trì: {'; '.join(marked)}"]
     lines = [f"Đơn vị chủ trì: {'; '.join(lead_names)}"]
     for label, names in ((NOT_REPORTED, not_reported), (WAITING_REVIEW, pending)):
         if names:
@@ -123,8 +128,8 @@ def _vn(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
-# Memoised pieces, as in domain.calendar: a plan writes each activity's title and each
-# line of its description for each of its due dates. Pure functions; nothing goes stale.
+# Memoised pieces, as in domain.calendar: a plan writes each activity's title, its
+# count and its lead units for each of its due dates. Pure functions; nothing goes stale.
 
 
 @lru_cache(maxsize=8192)
@@ -145,7 +150,6 @@ def _escaped_leads(
     return "DESCRIPTION:" + "\\n".join(ical.escape_text(line) for line in lines)
 
 
-@lru_cache(maxsize=8192)
 def _escaped_others(timeframe_text: str, day: date, original_due_on: date | None, url: str) -> str:
     lines = _other_lines(timeframe_text, day, original_due_on, url)
     return "".join("\\n" + ical.escape_text(line) for line in lines)
