@@ -151,7 +151,15 @@ def _escaped_leads(
 
 
 def _escaped_others(timeframe_text: str, day: date, original_due_on: date | None, url: str) -> str:
-    lines = _other_lines(timeframe_text, day, original_due_on, url)
+    if original_due_on and original_due_on != day:  # rare: a deadline moved
+        lines = _other_lines(timeframe_text, day, original_due_on, url)
+        return "".join("\\n" + ical.escape_text(line) for line in lines)
+    return _escaped_usual_others(timeframe_text, url)
+
+
+@lru_cache(maxsize=8192)
+def _escaped_usual_others(timeframe_text: str, url: str) -> str:
+    lines = _other_lines(timeframe_text, date.min, None, url)
     return "".join("\\n" + ical.escape_text(line) for line in lines)
 
 

@@ -177,17 +177,15 @@ def tally(names: Sequence[str], reports: Sequence[Report | None]) -> Tally:
 
 def closing_report(reports: Sequence[Report]) -> Report | None:
     """The report that answers a deadline: accepted as done or not carried out, else one
-    sent saying so (the latest), else None."""
-    finished = [r for r in reports if r.status in FINISHED and r.state in (ACCEPTED, SUBMITTED)]
-    accepted = [r for r in finished if r.state == ACCEPTED]
-    return (accepted or finished or [None])[-1]
-
-
-def _of_period(reports: Sequence[Report], period_id: int) -> Report | None:
+    sent saying so, else None."""
+    sent = None
     for report in reports:
-        if report.period_id == period_id:
-            return report
-    return None
+        if report.status in FINISHED:
+            if report.state == ACCEPTED:
+                return report
+            if report.state == SUBMITTED:
+                sent = report
+    return sent
 
 
 class _Activity:
@@ -204,20 +202,23 @@ class _Activity:
     ) -> None:
         self.row, self.lead_names = row, lead_names
         self.names = [lead.unit_name for lead in leads]
-        self.reports = [data.reports.get(lead.assignment_id, []) for lead in leads]
+        # each lead unit's reports by period (a report is one unit's for one period)
+        self.reports = [
+            {r.period_id: r for r in data.reports.get(lead.assignment_id, ())} for lead in leads
+        ]
         self.base = (data.touches.get(("activity", row.id)), Touch(0, data.created[plan_id]))
         self.uid = f"activity-{row.id}-{{}}@{site[1]}"
         self.url = f"{site[0]}/activities/{row.id}"
 
     def period_event(self, period: Period, period_touch: Touch | None) -> PlanEvent:
-        reports = [_of_period(rs, period.id) for rs in self.reports]
+        reports = [rs.get(period.id) for rs in self.reports]
         touches = total_touches(self.base, period_touch, *reports)
         uid = self.uid.format(f"period-{period.id}")
         return self._event(uid, period.due_on, tally(self.names, reports), touches, period.label)
 
     def deadline_event(self) -> PlanEvent:
-        closing = [closing_report(rs) for rs in self.reports]
-        touches = total_touches(self.base, *(r for rs in self.reports for r in rs))
+        closing = [closing_report(list(rs.values())) for rs in self.reports]
+        touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
         assert self.row.due_on is not None  # the query keeps dated activities only
         counted = tally(self.names, closing)
         return self._event(self.uid.format("deadline"), self.row.due_on, counted, touches, None)
