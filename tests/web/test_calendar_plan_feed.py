@@ -5,10 +5,11 @@ deadline while SEQUENCE grows; hostile activity text; the size of a ~1,000-event
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bench import bench_feeds
 from tests.conftest import make_user
@@ -21,6 +22,7 @@ from tests.web.calendar_support import (
     issue,
     read,
 )
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Activity, Plan, ReportingPeriod, Unit, User
 from tracker.services import activities, periods, reporting
@@ -30,6 +32,10 @@ PROGRESS = re.compile(r" — (✓ )?(\d+)/(\d+) đơn vị đã báo cáo (.+)$"
 
 def feed(client, token: str):
     return client.get(f"/cal/{token}.ics")
+
+
+def unfolded(body: bytes) -> str:
+    return body.decode().replace("\r\n ", "")
 
 
 def plan_feed(app, client, **options) -> dict[str, object]:
@@ -202,3 +208,47 @@ def test_a_thousand_event_plan_feed_stays_small(app, client):
     assert len(body) <= 500 * len(found)
     if len(body) > 400 * 1024:
         pytest.xfail(f"quality.md ≤ 400 KB: {len(body) / 1024:.0f} KB for {len(found)} events")
+
+
+def test_a_kept_body_is_the_same_data_in_the_same_database(app, client, seeded_db, tmp_path):
+    """Feeds keep their bodies until the data changes: a second leader's link gets the
+    same bytes, a change makes new ones, another database never gets this one's."""
+    first = feed(client, issue(app, "plan", 1)).data
+    assert feed(client, issue(app, "plan", 1)).data == first
+    with app.app_context():
+        activity = db.session.scalar(select(Activity).where(Activity.number == "1.5"))
+        activities.edit_activity(
+            activity,
+            group=activity.group,
+            number="1.5",
+            text="Tuyên truyền PAPI (sửa)",
+            timeframe_text=activity.timeframe_text,
+            dimension_ids=[],
+            user=None,
+        )
+        db.session.commit()
+    changed = feed(client, issue(app, "plan", 1)).data
+    assert "SUMMARY:1.5 Tuyên truyền PAPI (sửa)" in unfolded(changed)
+
+    # The same seeded data in another file, changed without a trace in the history:
+    # its own bytes, not the ones kept for the first database.
+    instance = tmp_path / "other"
+    instance.mkdir()
+    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
+    other = create_app(
+        {
+            **app.config,
+            "INSTANCE_DIR": instance,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
+        }
+    )
+    with other.app_context():
+        db.session.execute(update(Activity).where(Activity.number == "1.1").values(number="1.1a"))
+        db.session.commit()
+    try:
+        body = feed(other.test_client(), issue(other, "plan", 1)).data
+        assert "\r\nSUMMARY:1.1a " in unfolded(body)
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
