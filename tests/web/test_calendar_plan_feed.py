@@ -202,7 +202,7 @@ def test_a_thousand_event_plan_feed_stays_small(app, client):
     found = read(body).contents["vevent"]
     assert 950 <= len(found) <= 1050
     # What the content asked for costs: ~200 bytes of iCalendar every event must carry
-    # (UID, DTSTAMP, LAST-MODIFIED, SEQUENCE, DTSTART, DTEND) and ~290 of title, count,
+    # (UID, DTSTAMP, LAST-MODIFIED, SEQUENCE, DTSTART, DTEND) and ~270 of title, count,
     # lead units, timeframe and link. Guards against growth; the quality.md figure below
     # is not met by this content (see CHANGES.md).
     assert len(body) <= 500 * len(found)
