@@ -1,21 +1,29 @@
-"""Calendar feeds under load (quality.md): one unit's feed, a ~1,000-event plan feed,
-and the plan feed asked again with If-None-Match.
+"""Calendar feeds under load (quality.md): one unit's feed (~40 events), a plan feed of
+~1,000 events (one per activity and due date) and that feed asked again with
+If-None-Match.
 
-Builds a plan through the services in a temporary SQLite database: the seeded annex of
-Kế hoạch 63/KH-UBND imported into a new plan, every activity added a second time with
-the same units, and reports on a quarter of the assignments. Then 200 requests each
-through app.test_client(). Not a test: run it, read the table.
+The plan is synthetic (bench/dataset.py, SQLAlchemy Core bulk inserts, seconds rather
+than minutes through the services): a district of 16 offices and 10 communes, activities
+half ongoing — a report each of the two half-year rounds — and half dated, reports on
+most assignments. Then 200 requests each through app.test_client(), after gc.freeze()
+as wsgi.py does. Not a test: run it, read the table.
 
-    .venv/bin/python bench/bench_feeds.py        (or: python3 dev.py bench)
+    .venv/bin/python bench/bench_feeds.py
+
+Feeds keep their last few bodies until the data changes (services.calendar), and a
+plan's feed its events (domain.calendar_plan.event_text: after a change most are the
+ones written last time). "built" forgets the bodies before each request, as after any
+change; "built from nothing" forgets the events too, as after a restart; "data
+unchanged" is a calendar asking again without If-None-Match.
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,65 +32,28 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.dataset import Shape, make_district, make_plan  # noqa: E402
 from tracker import create_app  # noqa: E402
+from tracker.domain import calendar_plan  # noqa: E402
+from tracker.domain.periods import PeriodKind  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import Activity, Assignment, Locality, ReportingPeriod, User  # noqa: E402
+from tracker.models import Activity, Assignment  # noqa: E402
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED  # noqa: E402
-from tracker.services import activities, calendar_links, plans, reporting  # noqa: E402
-from tracker.services.annex_import import apply_import, preview_import  # noqa: E402
+from tracker.services import calendar, calendar_links  # noqa: E402
 from tracker.services.calendar_events import Selection, build_events  # noqa: E402
 from tracker.services.seeding import load_seeds  # noqa: E402
 
 REQUESTS = 200
-ANNEX = ROOT / "seeds" / "vinh-chau" / "plan-2023-annex.txt"
+# ~670 activities, half ongoing with two report rounds, half with one deadline: ~1,000
+# events. Communes lead a few activities each, so one of them owes ~40 events.
+ACTIVITIES = 670
+SHAPE = Shape(commune_lead=0.05, reported=0.6, kinds=frozenset({PeriodKind.HALF}))
 
 
 def build_plan() -> int:
-    locality = db.session.scalar(select(Locality))
-    plan = plans.create_plan(
-        locality,
-        number="99/KH-UBND",
-        issued_on=date(2024, 3, 1),
-        year=2024,
-        title="Kế hoạch thử tải lịch: phụ lục Vĩnh Châu, mỗi hoạt động hai lần",
-        noun="nhiệm vụ",
-        user=None,
-    )
-    preview = preview_import(plan, ANNEX.name, ANNEX.read_bytes())
-    assert preview.can_apply, preview.errors
-    apply_import(preview, None)
-    db.session.flush()
-    for original in list(plan.activities):
-        copy = activities.add_activity(
-            original.group,
-            f"{original.number or ''}b",
-            original.text,
-            original.timeframe_text,
-            None,
-            [d.id for d in original.dimensions],
-        )
-        for assignment in list(original.assignments):
-            activities.add_assignment(copy, assignment.unit, assignment.role, None)
-    db.session.flush()
-    return plan.id
-
-
-def add_reports(plan_id: int) -> None:
-    """A quarter of the assignments report for the first period; half of those accepted."""
-    coordinator = db.session.scalar(select(User).where(User.username == "noivu"))
-    period = db.session.scalar(
-        select(ReportingPeriod)
-        .where(ReportingPeriod.plan_id == plan_id)
-        .order_by(ReportingPeriod.due_on)
-    )
-    stmt = select(Assignment).join(Activity).where(Activity.plan_id == plan_id)
-    for index, assignment in enumerate(db.session.scalars(stmt).all()):
-        if index % 4:
-            continue
-        data = reporting.ReportInput(status="done", result="Đã thực hiện theo kế hoạch.")
-        report = reporting.save_report(assignment, period, data, None, submit=True)
-        if index % 8 == 0:
-            reporting.review_report(report, True, "", coordinator)
+    plan_id = make_plan(make_district("Thử tải"), 2024, ACTIVITIES, groups=20, shape=SHAPE)
+    db.session.commit()
+    return plan_id
 
 
 def closest_unit(plan_id: int, wanted: int = 40) -> int:
@@ -95,9 +66,13 @@ def closest_unit(plan_id: int, wanted: int = 40) -> int:
     return min(counts, key=lambda u: abs(counts[u] - wanted))
 
 
-def timed(client, url: str, headers: dict[str, str] | None = None) -> tuple[list[float], int, int]:
+def timed(
+    client, url: str, headers: dict[str, str] | None = None, before=None
+) -> tuple[list[float], int, int]:
     times, size, status = [], 0, 0
     for _ in range(REQUESTS):
+        if before:
+            before()
         start = time.perf_counter()
         response = client.get(url, headers=headers or {})
         body = response.get_data()
@@ -108,6 +83,47 @@ def timed(client, url: str, headers: dict[str, str] | None = None) -> tuple[list
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
+
+
+def make_feeds(app) -> tuple[str, str, str]:
+    """(unit feed URL, plan feed URL, what they hold)."""
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="head")
+        load_seeds(demo=True)
+        plan_id = build_plan()
+        unit_id = closest_unit(plan_id)
+        _, unit_token = calendar_links.issue_token(None, UNIT_FEED, unit_id, plan_id, True, None)
+        _, plan_token = calendar_links.issue_token(None, PLAN_FEED, plan_id, None, True, None)
+        db.session.commit()
+        assignments = db.session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Activity)
+            .where(Activity.plan_id == plan_id)
+        )
+        db.session.remove()
+    return f"/cal/{unit_token}.ics", f"/cal/{plan_token}.ics", f"{assignments} assignments"
+
+
+def measure(client, unit_url: str, plan_url: str) -> list[tuple]:  # type: ignore[type-arg]
+    etag = client.get(plan_url).headers["ETag"]
+    gzip = {"Accept-Encoding": "gzip"}
+
+    def rebuild() -> None:  # as after any change to the plan's data
+        calendar.forget_bodies()
+
+    def from_nothing() -> None:  # as the first request after a restart
+        calendar.forget_bodies()
+        calendar_plan.event_text.cache_clear()
+
+    return [
+        ("unit feed, built", *timed(client, unit_url, before=rebuild), 10.0, None),
+        ("plan feed, built", *timed(client, plan_url, before=rebuild), 40.0, 400),
+        ("plan feed, built from nothing", *timed(client, plan_url, before=from_nothing), 40.0, 400),
+        ("plan feed, gzip, built", *timed(client, plan_url, gzip, before=rebuild), 40.0, 400),
+        ("plan feed, data unchanged", *timed(client, plan_url), 40.0, 400),
+        ("plan feed, If-None-Match", *timed(client, plan_url, {"If-None-Match": etag}), 40.0, 0),
+    ]
 
 
 def main() -> None:
@@ -121,52 +137,25 @@ def main() -> None:
                 "ATTACHMENTS_DIR": instance / "attachments",
             }
         )
-        with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"), revision="head")
-            load_seeds(demo=True)
-            plan_id = build_plan()
-            add_reports(plan_id)
-            unit_id = closest_unit(plan_id)
-            _, unit_token = calendar_links.issue_token(
-                None, UNIT_FEED, unit_id, plan_id, True, None
-            )
-            _, plan_token = calendar_links.issue_token(None, PLAN_FEED, plan_id, None, True, None)
-            db.session.commit()
-            assignments = db.session.scalar(
-                select(func.count())
-                .select_from(Assignment)
-                .join(Activity)
-                .where(Activity.plan_id == plan_id)
-            )
-            db.session.remove()
+        unit_url, plan_url, held = make_feeds(app)
+        gc.collect()
+        gc.freeze()  # as wsgi.py does for the web workers
         client = app.test_client()
-        unit_url, plan_url = f"/cal/{unit_token}.ics", f"/cal/{plan_token}.ics"
-        etag = client.get(plan_url).headers["ETag"]
-        rows = [
-            ("unit feed", *timed(client, unit_url), 10.0, None),
-            ("plan feed", *timed(client, plan_url), 40.0, 400),
-            ("plan feed, gzip", *timed(client, plan_url, {"Accept-Encoding": "gzip"}), 40.0, 400),
-            (
-                "plan feed, If-None-Match",
-                *timed(client, plan_url, {"If-None-Match": etag}),
-                40.0,
-                0,
-            ),
-        ]
-        plan_body = client.get(plan_url).get_data()
+        rows = measure(client, unit_url, plan_url)
+        plan_events = client.get(plan_url).get_data().count(b"BEGIN:VEVENT")
+        unit_events = client.get(unit_url).get_data().count(b"BEGIN:VEVENT")
         print(
-            f"Plan: {plan_body.count(b'BEGIN:VEVENT')} events from {assignments} assignments; "
-            f"unit feed: {client.get(unit_url).get_data().count(b'BEGIN:VEVENT')} events. "
-            f"{REQUESTS} requests each.\n"
+            f"Plan: {plan_events} events (one per activity and due date) from {held}; "
+            f"unit feed: {unit_events} events. {REQUESTS} requests each.\n"
         )
         print(
-            f"{'request':28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'limit':>7} "
+            f"{'request':34} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'limit':>7} "
             f"{'KB':>8} {'limit':>7}"
         )
         for name, times, size, status, limit_ms, limit_kb in rows:
             kb = f"{limit_kb}" if limit_kb is not None else "—"
             print(
-                f"{name:28} {status:>6} {statistics.median(times):>10.1f} {p95(times):>8.1f} "
+                f"{name:34} {status:>6} {statistics.median(times):>10.1f} {p95(times):>8.1f} "
                 f"{limit_ms:>7.0f} {size / 1024:>8.1f} {kb:>7}"
             )
         with app.app_context():

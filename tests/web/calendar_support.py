@@ -11,10 +11,18 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Assignment, ReportingPeriod, Unit, User
+from tracker.models import Activity, Assignment, ProgressReport, ReportingPeriod, Unit, User
 from tracker.services import calendar_links
 
 HOST = "127.0.0.1"  # of the default TRACKER_BASE_URL
+# Activity texts that try to end a line and start properties or components of their own.
+HOSTILE = [
+    "Dòng một\r\nATTENDEE:mailto:x@y",
+    "Kết thúc END:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\r\nSUMMARY:giả",
+    "Tiêu đề có CRLF\r\n; chấm phẩy; dấu phẩy, gạch ngược \\ và \\n chữ",
+    "Rất dài " + "Cải cách hành chính, chuyển đổi số; " * 14 + "😀🇻🇳👨‍👩‍👧",
+    "\nBEGIN:VALARM\nTRIGGER:-PT1M\nEND:VALARM",
+]
 
 
 def issue(app, scope: str, scope_id: int, *, owner: str | None = None, **options) -> str:
@@ -79,3 +87,48 @@ def expected_due_dates(app, unit: int) -> dict[str, date]:
             elif activity.due_on is not None:
                 expected[f"assignment-{assignment.id}-deadline@{HOST}"] = activity.due_on
     return expected
+
+
+def expected_plan_events(app, plan_id: int) -> dict[str, date]:
+    """UID → date of a plan's feed: each activity with a lead unit once per thing due —
+    every reporting period of the plan for an ongoing activity, else its deadline."""
+    expected: dict[str, date] = {}
+    with app.app_context():
+        periods = db.session.scalars(
+            select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+        ).all()
+        for activity in db.session.scalars(select(Activity).where(Activity.plan_id == plan_id)):
+            if not any(a.role == "lead" for a in activity.assignments):
+                continue
+            if activity.timeframe_kind == "ongoing":
+                for period in periods:
+                    expected[f"activity-{activity.id}-period-{period.id}@{HOST}"] = period.due_on
+            elif activity.due_on is not None:
+                expected[f"activity-{activity.id}-deadline@{HOST}"] = activity.due_on
+    return expected
+
+
+def expected_counts(app, uid: str) -> tuple[int, int, int]:
+    """(lead units, of them reported — a report sent or accepted —, of them accepted) for
+    one event of a plan's feed, read from the reports themselves. A deadline counts
+    reports of the work done or not carried out, of any period."""
+    activity_id, _, rest = uid.removeprefix("activity-").partition("-")
+    period_id = int(rest.split("-")[1].split("@")[0]) if rest.startswith("period") else None
+    leads = reported = accepted = 0
+    with app.app_context():
+        leading = db.session.scalars(
+            select(Assignment).where(
+                Assignment.activity_id == int(activity_id), Assignment.role == "lead"
+            )
+        ).all()
+        for assignment in leading:
+            stmt = select(ProgressReport).where(ProgressReport.assignment_id == assignment.id)
+            if period_id is not None:
+                stmt = stmt.where(ProgressReport.period_id == period_id)
+            else:
+                stmt = stmt.where(ProgressReport.status.in_(["done", "not_done"]))
+            states = {r.state for r in db.session.scalars(stmt)}
+            leads += 1
+            reported += bool(states & {"submitted", "accepted"})
+            accepted += "accepted" in states
+    return leads, reported, accepted

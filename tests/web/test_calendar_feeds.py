@@ -1,6 +1,7 @@
 """What the calendar feeds hold (issue 6): every unit's feed of the seeded plan is a valid
 calendar with exactly the unit's deadlines; UIDs survive a moved deadline while SEQUENCE
-grows; statuses, done items, reminders, caching, and hostile activity text."""
+grows; statuses, done items, reminders, caching, and hostile activity text. A plan's
+feed, one event per activity and due date: test_calendar_plan_feed.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import make_user
-from tests.web.calendar_support import HOST, events, expected_due_dates, issue, read, unit_id
+from tests.web.calendar_support import (
+    HOST,
+    HOSTILE,
+    events,
+    expected_due_dates,
+    issue,
+    read,
+    unit_id,
+)
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, Unit, User
 from tracker.services import activities, reporting
@@ -181,20 +190,6 @@ def test_done_items_are_marked_or_left_out(demo, frozen):
     assert set(hidden) == set(shown) - {uid for uid, e in shown.items() if "✓" in e.summary.value}
 
 
-def test_plan_feed_names_units_and_rings_no_alarm(app, client):
-    cal = read(feed(client, issue(app, "plan", 1)).data)
-    found = events(cal)
-    with app.app_context():
-        units = set(db.session.scalars(select(Assignment.unit_id)))
-    expected = {}
-    for unit in units:
-        expected.update(expected_due_dates(app, unit))
-    assert set(found) == set(expected)
-    assert all("valarm" not in e.contents for e in found.values())
-    assert any(e.summary.value.startswith("[Chủ trì · xã Vĩnh Hải]") for e in found.values())
-    assert cal.x_wr_calname.value == "PAPI – Kế hoạch số 63/KH-UBND ngày 11/4/2023"
-
-
 def test_alarm_days_come_from_the_setting(app, client):
     token = issue(app, "unit", unit_id(app, "Phòng Tư pháp"))
     app.config["CALENDAR_ALARM_DAYS"] = 0
@@ -252,15 +247,6 @@ def test_gzip_is_the_same_calendar_under_its_own_etag(app, client):
         client, token, **{"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}
     )
     assert again.status_code == 304
-
-
-HOSTILE = [
-    "Dòng một\r\nATTENDEE:mailto:x@y",
-    "Kết thúc END:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\r\nSUMMARY:giả",
-    "Tiêu đề có CRLF\r\n; chấm phẩy; dấu phẩy, gạch ngược \\ và \\n chữ",
-    "Rất dài " + "Cải cách hành chính, chuyển đổi số; " * 14 + "😀🇻🇳👨‍👩‍👧",
-    "\nBEGIN:VALARM\nTRIGGER:-PT1M\nEND:VALARM",
-]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

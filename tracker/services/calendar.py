@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from tracker.domain import calendar_plan
 from tracker.domain.calendar import FeedHeader, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
@@ -22,10 +25,11 @@ from tracker.models.units import UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services.calendar_events import Selection, build_events
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
+from tracker.services.calendar_plan import build_plan_events
 from tracker.services.catalog import sorted_units
 
 # Bump when the feed's wording or layout changes, so every ETag changes with it.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 COLORS = {UNIT_FEED: "steelblue", USER_FEED: "seagreen", PLAN_FEED: "darkred"}
 
 
@@ -55,6 +59,18 @@ class FeedSettings:
 
 # ---- feeds ----------------------------------------------------------------------------------
 
+# Bodies by what they are made of, newest last. Calendars poll every hour, not all with
+# If-None-Match, and several leaders may subscribe to one plan: between two changes a
+# plan's ~0.5 MB feed (~25 ms to build) is the same bytes every time. A few per process.
+_BODIES: OrderedDict[str, bytes] = OrderedDict()
+_BODIES_LOCK = threading.Lock()
+BODIES_KEPT = 8
+
+
+def forget_bodies() -> None:
+    with _BODIES_LOCK:
+        _BODIES.clear()
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -64,10 +80,32 @@ class Feed:
     etag: str
     last_modified: datetime
     settings: FeedSettings
+    # What the body is made of: the ETag's data without the link's own (token, dates).
+    content_key: str
+    # A plan's feed: one event per activity and due date, counting its lead units
+    # (domain.calendar_plan); otherwise one per assignment and due date.
+    per_activity: bool = False
 
     def body(self) -> bytes:
-        events = build_events(self.selection, self.settings.base_url, self.settings.host)
-        return render(self.header, events, self.alarm_days)
+        with _BODIES_LOCK:
+            kept = _BODIES.get(self.content_key)
+            if kept is not None:
+                _BODIES.move_to_end(self.content_key)
+                return kept
+        body = self._build()
+        with _BODIES_LOCK:
+            _BODIES[self.content_key] = body
+            while len(_BODIES) > BODIES_KEPT:
+                _BODIES.popitem(last=False)
+        return body
+
+    def _build(self) -> bytes:
+        base_url, host = self.settings.base_url, self.settings.host
+        if self.per_activity:
+            (plan_id,) = self.selection.plan_ids or ()
+            events = build_plan_events(plan_id, base_url, host, self.selection.include_done)
+            return calendar_plan.render(self.header, events)
+        return render(self.header, build_events(self.selection, base_url, host), self.alarm_days)
 
 
 def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
@@ -79,8 +117,17 @@ def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
     # Plan feeds carry no reminders: an overview of every unit would ring dozens of
     # times on one due date. Units and people get theirs.
     alarm_days = None if row.scope == PLAN_FEED else settings.alarm_days
-    etag, last_modified = _version(row, selection, settings)
-    return Feed(header, selection, alarm_days, etag, last_modified, settings)
+    etag, content_key, last_modified = _version(row, selection, settings)
+    return Feed(
+        header,
+        selection,
+        alarm_days,
+        etag,
+        last_modified,
+        settings,
+        content_key,
+        per_activity=row.scope == PLAN_FEED,
+    )
 
 
 def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
@@ -89,8 +136,8 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         return None
     plans = (row.plan_id,) if row.plan_id else None
     if row.scope == PLAN_FEED:
-        selection = Selection(plan_ids=(row.scope_id,), names_unit=True)
-        about = "mọi đơn vị của kế hoạch"
+        selection = Selection(plan_ids=(row.scope_id,), lead_only=True)
+        about = "mỗi hoạt động một lần, với số đơn vị chủ trì đã báo cáo"
     elif row.scope == UNIT_FEED:
         selection = Selection(unit_ids=(row.scope_id,), plan_ids=plans)
         about = "đơn vị"
@@ -114,9 +161,10 @@ def served_units(user: User | None) -> tuple[int, ...]:
 
 def _version(
     row: CalendarToken, selection: Selection, settings: FeedSettings
-) -> tuple[str, datetime]:
-    """Every change to plan data writes a Change row and every report state a ReportEvent
-    row (both append-only), so their largest ids say whether anything could differ."""
+) -> tuple[str, str, datetime]:
+    """(ETag, content key, Last-Modified). Every change to plan data writes a Change row
+    and every report state a ReportEvent row (both append-only), so their largest ids say
+    whether anything could differ."""
     stmt = select(
         select(func.max(Change.id)).scalar_subquery(),
         select(func.max(Change.at)).scalar_subquery(),
@@ -136,8 +184,12 @@ def _version(
             settings,
         )
     )
+    # The database too: one process may serve several apps (the tests do).
+    content = (FORMAT_VERSION, db.engine.url, change_id, event_id, row.scope, row.scope_id)
+    content_key = "|".join(str(part) for part in (*content, row.plan_id, selection, settings))
     moments = [m for m in (change_at, event_at, row.updated_at) if m is not None]
-    return hashlib.sha256(key.encode()).hexdigest()[:32], max(moments).replace(microsecond=0)
+    last_modified = max(moments).replace(microsecond=0)
+    return hashlib.sha256(key.encode()).hexdigest()[:32], content_key, last_modified
 
 
 def activity_calendar(activity: Activity, user: User, settings: FeedSettings) -> bytes:
@@ -202,8 +254,12 @@ def feed_choices(user: User) -> list[FeedChoice]:
             hint = "Việc của đơn vị trên mọi kế hoạch; dùng cho lịch chung của đơn vị."
             wanted.append((UNIT_FEED, user.unit_id, hint))
     if user.role in (COORDINATOR, LEADER):
+        hint = (
+            "Mỗi hoạt động một lần cho mỗi thời hạn, kỳ báo cáo, kèm số đơn vị chủ trì "
+            "đã báo cáo (không nhắc trước)."
+        )
         for plan in db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())):
-            wanted.append((PLAN_FEED, plan.id, "Mọi đơn vị của kế hoạch (không nhắc trước)."))
+            wanted.append((PLAN_FEED, plan.id, hint))
     mine = {(t.scope, t.scope_id, t.plan_id): t for t in live_tokens(user)}
     choices = []
     for scope, scope_id, hint in wanted:

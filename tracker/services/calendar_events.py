@@ -31,7 +31,7 @@ from tracker.services.calendar_queries import (
     read_rows,
 )
 
-__all__ = ["Selection", "build_events", "report_status"]
+__all__ = ["Selection", "build_events", "report_status", "total_touches"]
 
 ROLE_NAMES = ((LEAD, "Đơn vị chủ trì"), (SUPPORT, "Đơn vị phối hợp"))
 
@@ -78,7 +78,10 @@ class _Context:
         reports = self.data.reports.get(row.assignment_id, [])
         status_units = self.selection.status_units
         private = status_units is not None and row.unit_id not in status_units
-        base = (self.data.touches.get(("activity", row.activity_id)), Touch(0, row.plan_created))
+        base = (
+            self.data.touches.get(("activity", row.activity_id)),
+            Touch(0, self.data.created[row.plan_id]),
+        )
         if row.kind == ONGOING:
             yield from self._period_events(row, reports, private, base)
         else:
@@ -92,7 +95,7 @@ class _Context:
         for period in self.data.periods.get(row.plan_id, []):
             report = next((r for r in reports if r.period_id == period.id), None)
             status, done = ("", False) if private else report_status(report, True)
-            seq, at = _sum(base, self.data.touches.get(("period", period.id)), report)
+            seq, at = total_touches(base, self.data.touches.get(("period", period.id)), report)
             yield DeadlineEvent(
                 uid=f"assignment-{row.assignment_id}-period-{period.id}@{self.host}",
                 day=period.due_on,
@@ -111,7 +114,7 @@ class _Context:
         finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
         latest = finished[-1] if finished else (reports[-1] if reports else None)
         status, done = ("", False) if private else report_status(latest, False)
-        seq, at = _sum(base, *reports)
+        seq, at = total_touches(base, *reports)
         assert row.due_on is not None  # the query keeps dated activities only
         return DeadlineEvent(
             uid=f"assignment-{row.assignment_id}-deadline@{self.host}",
@@ -141,7 +144,9 @@ class _Context:
         }
 
 
-def _sum(base: tuple[Touch | None, ...], *more: Touch | Report | None) -> tuple[int, datetime]:
+def total_touches(
+    base: tuple[Touch | None, ...], *more: Touch | Report | None
+) -> tuple[int, datetime]:
     """Total changes and the latest time over what touched an event (a report's own
     count and time come with it)."""
     count, latest = 0, None

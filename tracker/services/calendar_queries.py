@@ -20,6 +20,7 @@ from tracker.domain.periods import PeriodKind
 from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
 from tracker.models import (
+    LEAD,
     Activity,
     Assignment,
     Change,
@@ -45,6 +46,7 @@ class Selection:
     include_done: bool = True
     # Reports are private to their unit: statuses are shown for these units only.
     status_units: frozenset[int] | None = None
+    lead_only: bool = False  # lead assignments only (a plan's feed counts nothing else)
 
 
 class Row(NamedTuple):
@@ -54,7 +56,6 @@ class Row(NamedTuple):
     role: str
     activity_id: int
     plan_id: int
-    plan_created: datetime
     number: str | None
     text: str
     kind: str
@@ -91,21 +92,41 @@ class FeedRows:
     periods: dict[int, list[Period]]  # plan → its periods by due date
     reports: dict[int, list[Report]]  # assignment → its reports by period
     touches: dict[tuple[str, int], Touch]  # ("activity" | "period", id) → changes
+    created: dict[int, datetime]  # plan → when it was made: an untouched event's time
 
 
 def read_rows(selection: Selection) -> FeedRows:
     stmts = _statements(_shape(selection))
-    params = _params(selection)
-    rows = [Row(*r) for r in db.session.execute(stmts.rows, params)]
+    result = db.session.connection().execute(stmts.rows, _params(selection))
+    rows = [Row(*r) for r in result.all()]
     if not rows:
-        return FeedRows([], {}, {}, {}, {})
-    plan_params = {**params, "row_plan_ids": sorted({r.plan_id for r in rows})}
+        return FeedRows([], {}, {}, {}, {}, {})
+    data = read_rest(selection, sorted({r.plan_id for r in rows}))
+    data.rows = rows
+    return data
+
+
+def read_rest(selection: Selection, plan_ids: list[int], with_units: bool = True) -> FeedRows:
+    """Everything a feed reads besides its rows, which are left empty: the activities'
+    units (unless `with_units` is false), the plans' periods and creation, the reports
+    and what touched the activities and periods. For services.calendar_plan too, which
+    reads its rows its own way."""
+    stmts = _statements(_shape(selection))
+    params = {**_params(selection), "row_plan_ids": plan_ids}
+    # Plain tuples from Core, past the ORM's result layer (~1 ms a statement), fetched
+    # all at once (iterating a result fetches row by row, twice as slow).
+    connection = db.session.connection()
+
+    def run(stmt: Select[Any]) -> Sequence[Any]:
+        return connection.execute(stmt, params).all()
+
     return FeedRows(
-        rows=rows,
-        units=_units_of_activities(db.session.execute(stmts.units, params).all()),
-        periods=_periods(db.session.execute(stmts.periods, plan_params)),
-        reports=_reports(db.session.execute(stmts.reports, params)),
-        touches=_touches(db.session.execute(stmts.touches, plan_params)),
+        rows=[],
+        units=units_shown(run(stmts.units) if with_units else []),
+        periods=_periods(run(stmts.periods)),
+        reports=_reports(run(stmts.reports)),
+        touches=_touches(run(stmts.touches)),
+        created={plan: at for plan, at in run(stmts.plans)},
     )
 
 
@@ -115,9 +136,10 @@ class _Statements(NamedTuple):
     periods: Select[Any]
     reports: Select[Any]
     touches: Select[Any]
+    plans: Select[Any]
 
 
-_Shape = tuple[bool, bool, bool]
+_Shape = tuple[bool, bool, bool, bool]
 
 
 def _shape(selection: Selection) -> _Shape:
@@ -125,6 +147,7 @@ def _shape(selection: Selection) -> _Shape:
         selection.unit_ids is not None,
         selection.plan_ids is not None,
         selection.activity_id is not None,
+        selection.lead_only,
     )
 
 
@@ -145,11 +168,14 @@ def _statements(shape: _Shape) -> _Statements:
         periods=_periods_stmt(),
         reports=_reports_stmt(where),
         touches=_touches_stmt(where),
+        plans=select(Plan.id, Plan.created_at).where(
+            Plan.id.in_(bindparam("row_plan_ids", expanding=True))
+        ),
     )
 
 
 def _where(shape: _Shape) -> list[ColumnElement[bool]]:
-    by_unit, by_plan, by_activity = shape
+    by_unit, by_plan, by_activity, lead_only = shape
     where: list[ColumnElement[bool]] = [
         or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
     ]
@@ -159,6 +185,8 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
         where.append(Activity.plan_id.in_(bindparam("plan_ids", expanding=True)))
     if by_activity:
         where.append(Activity.id == bindparam("activity_id"))
+    if lead_only:
+        where.append(Assignment.role == LEAD)
     return where
 
 
@@ -171,7 +199,6 @@ def _rows_stmt(where: list[ColumnElement[bool]]) -> Select[tuple]:  # type: igno
             Assignment.role,
             Activity.id,
             Activity.plan_id,
-            Plan.created_at,
             Activity.number,
             Activity.text,
             Activity.timeframe_kind,
@@ -180,7 +207,6 @@ def _rows_stmt(where: list[ColumnElement[bool]]) -> Select[tuple]:  # type: igno
             Activity.original_due_on,
         )
         .join(Activity, Activity.id == Assignment.activity_id)
-        .join(Plan, Plan.id == Activity.plan_id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(*where)
         .order_by(Activity.plan_id, Activity.position, Assignment.role, Assignment.position)
@@ -216,7 +242,7 @@ def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
-def _units_of_activities(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
+def units_shown(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
     """activity id → (role, unit id, name) of all its units. A group whose members are all
     assigned through it shows once, by its name ("UBND xã, phường (10)", unit id None)."""
     through: dict[tuple[int, str, int], int] = defaultdict(int)
@@ -264,7 +290,8 @@ def _periods(rows: Iterable[Any]) -> dict[int, list[Period]]:
 
 def _reports_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
     """Reports in the order of their periods, each with how often its state was written
-    and when last."""
+    and when last (`changed_at`: reporting.log_event writes both, and reading the column
+    is cheaper than the latest event)."""
     of_report = ReportEvent.report_id == ProgressReport.id
     return (
         select(
@@ -274,7 +301,7 @@ def _reports_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
             ProgressReport.status,
             ProgressReport.state,
             select(func.count(ReportEvent.id)).where(of_report).scalar_subquery(),
-            select(func.max(ReportEvent.at)).where(of_report).scalar_subquery(),
+            ProgressReport.changed_at,
         )
         .join(Assignment, Assignment.id == ProgressReport.assignment_id)
         .join(Activity, Activity.id == Assignment.activity_id)

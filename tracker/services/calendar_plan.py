@@ -1,0 +1,247 @@
+"""A plan's feed (domain.calendar_plan): each dated or ongoing activity with its lead
+units and their reports, one event per deadline or reporting period.
+
+Read leaner than a unit's feed (services.calendar_queries, one row per assignment with
+its activity's text): one row per activity, one per lead unit, then the reports, periods
+and changes as calendar_queries reads them. A plan is every assignment there is, and the
+feed has 40 ms for ~1,000 events (quality.md).
+
+SEQUENCE of an event counts what touched it, as in services.calendar_events: edits of
+its activity, changes of the period's due date, and every state written of its lead
+units' reports — for that period, or for a deadline all of them. The logs are
+append-only and a lead unit that has reported cannot be taken off an activity (only
+given to another unit, its reports with it: services.activities, reporting.reassign),
+so SEQUENCE only grows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
+
+from tracker.domain.calendar_plan import PlanEvent
+from tracker.extensions import db
+from tracker.models import LEAD, Activity, Assignment, Unit, UnitGroupMember
+from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED
+from tracker.services.calendar_events import total_touches
+from tracker.services.calendar_queries import (
+    ONGOING,
+    FeedRows,
+    Period,
+    Report,
+    Selection,
+    Touch,
+    read_rest,
+    units_shown,
+)
+
+FINISHED = (DONE, NOT_DONE)  # what a deadline waits for
+
+
+class PlanActivity(NamedTuple):
+    id: int
+    number: str | None
+    text: str
+    kind: str
+    timeframe_text: str
+    due_on: date | None
+    original_due_on: date | None
+
+
+class Lead(NamedTuple):
+    """A lead assignment, with its unit's group when it came through one."""
+
+    activity_id: int
+    role: str
+    unit_id: int
+    unit_name: str
+    via_group_id: int | None
+    group_name: str | None
+    group_members: int | None
+    assignment_id: int
+
+
+def build_plan_events(
+    plan_id: int, base_url: str, host: str, include_done: bool = True
+) -> list[PlanEvent]:
+    """Every event of the plan, by date and, within a day, in annex order."""
+    activities, leads = _read(plan_id)
+    if not activities:
+        return []
+    data = read_rest(Selection(plan_ids=(plan_id,), lead_only=True), [plan_id], with_units=False)
+    periods = data.periods.get(plan_id, [])
+    shown = units_shown([lead[:7] for lead in leads])
+    by_activity: dict[int, list[Lead]] = defaultdict(list)
+    for lead in leads:
+        by_activity[lead.activity_id].append(lead)
+    events = []
+    for row in activities:
+        if row.id not in by_activity:
+            continue  # no lead unit yet: nobody to count (the import says so)
+        names = tuple(name for _, _, name in shown[row.id])
+        activity = _Activity(row, by_activity[row.id], names, data, plan_id, (base_url, host))
+        if row.kind == ONGOING:
+            events += [
+                activity.period_event(p, data.touches.get(("period", p.id))) for p in periods
+            ]
+        else:
+            events.append(activity.deadline_event())
+    if not include_done:
+        events = [e for e in events if not e.done]
+    events.sort(key=attrgetter("day"))  # stable: annex order stays within a day
+    return events
+
+
+def _read(plan_id: int) -> tuple[list[PlanActivity], list[Lead]]:
+    """Plain tuples from Core, past the ORM's result layer, fetched all at once (iterating
+    a result fetches row by row, twice as slow)."""
+    activities_stmt, leads_stmt = _statements()
+    connection = db.session.connection()
+    params = {"plan_id": plan_id}
+    activities = [PlanActivity(*r) for r in connection.execute(activities_stmt, params).all()]
+    return activities, [Lead(*r) for r in connection.execute(leads_stmt, params).all()]
+
+
+@lru_cache(maxsize=1)  # built once: building statements costs more than running some
+def _statements() -> tuple[Select[Any], Select[Any]]:
+    in_plan = Activity.plan_id == bindparam("plan_id")
+    shown = or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
+    activities = (
+        select(
+            Activity.id,
+            Activity.number,
+            Activity.text,
+            Activity.timeframe_kind,
+            Activity.timeframe_text,
+            Activity.due_on,
+            Activity.original_due_on,
+        )
+        .where(in_plan, shown)
+        .order_by(Activity.position)
+    )
+    group = aliased(Unit)
+    sizes = (
+        select(UnitGroupMember.group_id, func.count().label("members"))
+        .group_by(UnitGroupMember.group_id)
+        .subquery()
+    )
+    leads = (
+        select(
+            Assignment.activity_id,
+            Assignment.role,
+            Assignment.unit_id,
+            Unit.name,
+            Assignment.via_group_id,
+            group.name,
+            sizes.c.members,
+            Assignment.id,
+        )
+        .join(Activity, Activity.id == Assignment.activity_id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .outerjoin(group, group.id == Assignment.via_group_id)
+        .outerjoin(sizes, sizes.c.group_id == Assignment.via_group_id)
+        .where(in_plan, shown, Assignment.role == LEAD)
+        .order_by(Assignment.activity_id, Assignment.position)
+    )
+    return activities, leads
+
+
+class Tally(NamedTuple):
+    reported: int  # sent or accepted
+    done: bool  # every one accepted
+    not_reported: tuple[str, ...]
+    pending: tuple[str, ...]
+
+
+def tally(names: Sequence[str], reports: Sequence[Report | None]) -> Tally:
+    """Lead units (their `names`) with the report that counts for each, or None."""
+    accepted, pending, not_reported = 0, [], []
+    for name, report in zip(names, reports, strict=True):
+        state = report.state if report is not None else None
+        if state == ACCEPTED:
+            accepted += 1
+        elif state == SUBMITTED:
+            pending.append(name)
+        else:  # nothing, a draft, or returned for correction
+            not_reported.append(name)
+    done = accepted == len(names) > 0
+    return Tally(accepted + len(pending), done, tuple(not_reported), tuple(pending))
+
+
+def closing_report(reports: Sequence[Report]) -> Report | None:
+    """The report that answers a deadline: accepted as done or not carried out, else one
+    sent saying so, else None."""
+    sent = None
+    for report in reports:
+        if report.status in FINISHED:
+            if report.state == ACCEPTED:
+                return report
+            if report.state == SUBMITTED:
+                sent = report
+    return sent
+
+
+class _Activity:
+    """One activity, its lead units in annex order, and what its events share."""
+
+    def __init__(
+        self,
+        row: PlanActivity,
+        leads: list[Lead],
+        lead_names: tuple[str, ...],
+        data: FeedRows,
+        plan_id: int,
+        site: tuple[str, str],  # (base URL, host)
+    ) -> None:
+        self.row, self.lead_names = row, lead_names
+        self.names = [lead.unit_name for lead in leads]
+        # each lead unit's reports by period (a report is one unit's for one period)
+        self.reports = [
+            {r.period_id: r for r in data.reports.get(lead.assignment_id, ())} for lead in leads
+        ]
+        self.base = (data.touches.get(("activity", row.id)), Touch(0, data.created[plan_id]))
+        self.uid = f"activity-{row.id}-{{}}@{site[1]}"
+        self.url = f"{site[0]}/activities/{row.id}"
+
+    def period_event(self, period: Period, period_touch: Touch | None) -> PlanEvent:
+        reports = [rs.get(period.id) for rs in self.reports]
+        touches = total_touches(self.base, period_touch, *reports)
+        uid = self.uid.format(f"period-{period.id}")
+        return self._event(uid, period.due_on, tally(self.names, reports), touches, period.label)
+
+    def deadline_event(self) -> PlanEvent:
+        closing = [closing_report(list(rs.values())) for rs in self.reports]
+        touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
+        assert self.row.due_on is not None  # the query keeps dated activities only
+        counted = tally(self.names, closing)
+        return self._event(self.uid.format("deadline"), self.row.due_on, counted, touches, None)
+
+    def _event(
+        self, uid: str, day: date, counted: Tally, touches: tuple[int, datetime], label: str | None
+    ) -> PlanEvent:
+        row = self.row
+        return PlanEvent(
+            uid,
+            day,
+            row.number,
+            row.text,
+            len(self.names),
+            counted.reported,
+            counted.done,
+            touches[0],
+            touches[1],
+            self.url,
+            self.lead_names,
+            counted.not_reported,
+            counted.pending,
+            row.timeframe_text,
+            label,
+            None if label else row.original_due_on,
+        )
