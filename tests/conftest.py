@@ -155,11 +155,12 @@ def demo_db(tmp_path_factory, postgres) -> Template:
 
 @pytest.fixture
 def fresh_database(tmp_path, postgres):
-    """`fresh_database(template)` → (instance folder, URL of a copy just for this test)."""
+    """`fresh_database(template)` → (instance folder, URL of a copy just for this test);
+    called again, another folder and copy."""
     made: list[str] = []
 
     def make(template: Template) -> tuple[Path, str]:
-        instance = tmp_path / "instance"
+        instance = tmp_path / ("instance" if not made else f"instance-{len(made) + 1}")
         instance.mkdir()
         made.append(copy_database(template, instance, postgres))
         return instance, made[-1]
