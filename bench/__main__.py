@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -21,7 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import files  # noqa: E402
-from bench.common import Row, make_app, page_row, print_table, signed_in, timed  # noqa: E402
+from bench.common import (  # noqa: E402
+    Row,
+    config,
+    make_app,
+    page_row,
+    print_table,
+    signed_in,
+    timed,
+)
 from bench.dataset import make_district, make_plan, make_province  # noqa: E402
 from bench.load import (  # noqa: E402
     Client,
@@ -30,13 +39,13 @@ from bench.load import (  # noqa: E402
     report_paths,
     report_targets,
 )
-from tracker import clock  # noqa: E402
+from tracker import clock, create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Assignment, ReportingPeriod  # noqa: E402
 from tracker.services import outbox, summary  # noqa: E402
 
 MEGABYTE = 1024 * 1024
-SECTIONS = ("district", "province", "files", "load")
+SECTIONS = ("district", "feeds", "province", "files", "load")
 
 
 def district(folder: Path, runs: int) -> list[Row]:
@@ -67,6 +76,27 @@ def district(folder: Path, runs: int) -> list[Row]:
             before=summary._CACHE.clear,
         ),
     ]
+
+
+def feeds(folder: Path, runs: int) -> list[Row]:
+    """A unit's feed (~40 events) and a ~1,000-event plan feed (bench/bench_feeds.py)."""
+    from bench import bench_feeds
+
+    app = create_app(config(folder))
+    unit_url, plan_url, _ = bench_feeds.make_feeds(app)
+    client = app.test_client()
+    rows = []
+    for name, times, size, status, limit_ms, limit_kb in bench_feeds.measure(
+        client, unit_url, plan_url
+    ):
+        median, p95 = statistics.median(times), bench_feeds.p95(times)
+        ok = p95 <= limit_ms and (limit_kb is None or size <= limit_kb * 1024)
+        if "If-None-Match" in name:
+            ok, limit = status == 304 and size == 0, "304, no body"
+        else:
+            limit = f"p95 ≤ {limit_ms:g} ms" + (f", ≤ {limit_kb} KB" if limit_kb else "")
+        rows.append(Row(f"Calendar: {name}", median, p95, size, limit, ok))
+    return rows
 
 
 def province(folder: Path, runs: int) -> list[Row]:
@@ -164,6 +194,8 @@ def main() -> None:
         try:
             if section == "district":
                 rows += district(folder, args.runs)
+            elif section == "feeds":
+                rows += feeds(folder, args.runs)
             elif section == "province":
                 rows += province(folder, args.runs)
             elif section == "files":

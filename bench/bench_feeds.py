@@ -8,7 +8,7 @@ half ongoing — a report each of the two half-year rounds — and half dated, r
 most assignments. Then 200 requests each through app.test_client(), after gc.freeze()
 as wsgi.py does. Not a test: run it, read the table.
 
-    .venv/bin/python bench/bench_feeds.py
+    .venv/bin/python bench/bench_feeds.py      (alone; `python3 dev.py bench` runs it too)
 
 Feeds keep their last few bodies until the data changes (services.calendar), and a
 plan's feed its events (domain.calendar_plan.event_text: after a change most are the

@@ -89,46 +89,58 @@ def expected_due_dates(app, unit: int) -> dict[str, date]:
     return expected
 
 
+def plan_rounds(plan_id: int) -> dict[int, list[ReportingPeriod]]:
+    """Period id of each report round → its periods, the shorter first: periods with the
+    same cut-off are one round (a unit reports for it once). In an app context."""
+    by_end: dict[date, list[ReportingPeriod]] = {}
+    for period in db.session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+    ):
+        by_end.setdefault(period.ends_on, []).append(period)
+    rounds = [sorted(same, key=lambda p: p.ends_on - p.starts_on) for same in by_end.values()]
+    return {same[0].id: same for same in rounds}
+
+
 def expected_plan_events(app, plan_id: int) -> dict[str, date]:
     """UID → date of a plan's feed: each activity with a lead unit once per thing due —
-    every reporting period of the plan for an ongoing activity, else its deadline."""
+    every report round of the plan, on its shorter period's due date, for an ongoing
+    activity, else its deadline."""
     expected: dict[str, date] = {}
     with app.app_context():
-        periods = db.session.scalars(
-            select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
-        ).all()
+        rounds = plan_rounds(plan_id)
         for activity in db.session.scalars(select(Activity).where(Activity.plan_id == plan_id)):
             if not any(a.role == "lead" for a in activity.assignments):
                 continue
             if activity.timeframe_kind == "ongoing":
-                for period in periods:
-                    expected[f"activity-{activity.id}-period-{period.id}@{HOST}"] = period.due_on
+                for period_id, periods in rounds.items():
+                    expected[f"a{activity.id}-p{period_id}@{HOST}"] = periods[0].due_on
             elif activity.due_on is not None:
-                expected[f"activity-{activity.id}-deadline@{HOST}"] = activity.due_on
+                expected[f"a{activity.id}-d@{HOST}"] = activity.due_on
     return expected
 
 
 def expected_counts(app, uid: str) -> tuple[int, int, int]:
     """(lead units, of them reported — a report sent or accepted —, of them accepted) for
-    one event of a plan's feed, read from the reports themselves. A deadline counts
+    one event of a plan's feed, read from the reports themselves. A round counts reports
+    for any of its periods, the shorter period's first (then an accepted one); a deadline
     reports of the work done or not carried out, of any period."""
-    activity_id, _, rest = uid.removeprefix("activity-").partition("-")
-    period_id = int(rest.split("-")[1].split("@")[0]) if rest.startswith("period") else None
+    activity_id, _, due = uid.split("@")[0].removeprefix("a").partition("-")
     leads = reported = accepted = 0
     with app.app_context():
-        leading = db.session.scalars(
-            select(Assignment).where(
-                Assignment.activity_id == int(activity_id), Assignment.role == "lead"
-            )
-        ).all()
-        for assignment in leading:
+        activity = db.session.get(Activity, int(activity_id))
+        rounds = plan_rounds(activity.plan_id)
+        periods = rounds[int(due[1:])] if due.startswith("p") else None
+        for assignment in activity.assignments:
+            if assignment.role != "lead":
+                continue
             stmt = select(ProgressReport).where(ProgressReport.assignment_id == assignment.id)
-            if period_id is not None:
-                stmt = stmt.where(ProgressReport.period_id == period_id)
+            if periods is not None:
+                stmt = stmt.where(ProgressReport.period_id.in_([p.id for p in periods]))
             else:
                 stmt = stmt.where(ProgressReport.status.in_(["done", "not_done"]))
-            states = {r.state for r in db.session.scalars(stmt)}
+            sent = [r for r in db.session.scalars(stmt) if r.state in ("submitted", "accepted")]
+            shorter = [r for r in sent if periods and r.period_id == periods[0].id]
             leads += 1
-            reported += bool(states & {"submitted", "accepted"})
-            accepted += "accepted" in states
+            reported += bool(sent)
+            accepted += any(r.state == "accepted" for r in shorter or sent)
     return leads, reported, accepted

@@ -2,14 +2,16 @@
 
 The unit and personal feeds (domain.calendar) show what one unit owes, the activity in
 full. Whoever follows the whole plan wants the other view: each activity once per thing
-due — its deadline, or its report for one reporting period — and how far its lead units
-(đơn vị chủ trì) are. The summary is the activity's number, a short title and a count;
-the description stays short (lead units, who has not reported yet, the timeframe as
-written, the link): ~480 bytes an event, ~200 of them what iCalendar makes every event
-carry, where the activity in full made ~1 KB. No alarms: an overview of every unit
-would ring dozens of times on one day.
+due — its deadline, or its report for one round (periods with the same cut-off, such as
+the second half and the year, are one round: services.calendar_plan) — and how far its
+lead units (đơn vị chủ trì) are. The summary is the activity's number, a short title and
+a count ("— 07/10 đã báo cáo"); the description stays short (lead units, who has not
+reported yet, a moved deadline, the link; the event's date is the due date, so no
+timeframe): ~400 bytes an event, ~175 of them what iCalendar makes every event carry,
+where the activity in full made ~1 KB. No alarms: an overview of every unit would ring
+dozens of times on one day.
 
-What counts as reported: for a period, a lead unit's report for it, sent or accepted;
+What counts as reported: for a round, a lead unit's report for it, sent or accepted;
 for a deadline, a report that the work is done or not carried out, sent or accepted.
 The event is done (✓, free time) once every lead unit's is accepted. Supporting units
 are not counted, as in the plan's figures (domain.figures).
@@ -36,7 +38,7 @@ NOT_REPORTED, WAITING_REVIEW = "chưa báo cáo", "chờ duyệt"
 
 
 class PlanEvent(NamedTuple):
-    """One activity's deadline, or its report for one period (`period_label` set).
+    """One activity's deadline (`deadline`), or its report for one round.
 
     A NamedTuple for the same reason as DeadlineEvent: a plan makes a thousand a request."""
 
@@ -55,16 +57,15 @@ class PlanEvent(NamedTuple):
     lead_names: tuple[str, ...] = ()
     not_reported: tuple[str, ...] = ()  # names of lead units with nothing sent
     pending: tuple[str, ...] = ()  # names of lead units whose report waits for review
-    timeframe_text: str = ""
-    period_label: str | None = None  # None: the activity's deadline
+    deadline: bool = False  # the activity's deadline; otherwise a report round
     original_due_on: date | None = None  # the first deadline, when it was moved
 
 
 def summary(event: PlanEvent) -> str:
-    """ "1.5 Thông tin tuyên truyền để người… — 07/10 đơn vị đã báo cáo 6 tháng cuối năm
-    2023"; for a deadline "… đã báo cáo kết quả"; "✓ 10/10" once every report is accepted."""
+    """ "1.5 Thông tin tuyên truyền để người… — 07/10 đã báo cáo"; for a deadline
+    "… — 01/03 đã có kết quả"; "✓ 10/10" once every report is accepted."""
     return _title(event.number, event.text) + _progress(
-        event.period_label, event.reported, event.leads, event.done
+        event.deadline, event.reported, event.leads, event.done
     )
 
 
@@ -73,39 +74,40 @@ def _title(number: str | None, text: str) -> str:
     return f"{number} {title}" if number else title
 
 
-@lru_cache(maxsize=4096)  # a plan has few distinct (period, count) pairs
-def _progress(period_label: str | None, reported: int, leads: int, done: bool) -> str:
+@lru_cache(maxsize=4096)  # a plan has few distinct counts
+def _progress(deadline: bool, reported: int, leads: int, done: bool) -> str:
     if leads == 0:
         return " — chưa có đơn vị chủ trì"
     mark = f"{DONE_MARK} " if done else ""
-    # "đã báo cáo 6 tháng cuối năm 2023", "đã báo cáo năm 2023"; a deadline waits for
-    # the result (done or not carried out), not for any report.
-    what = period_label[:1].lower() + period_label[1:] if period_label else "kết quả"
-    return f" — {mark}{fraction(reported, leads)} đơn vị đã báo cáo {what}"
+    # No period and no "đơn vị": the date says which round, and every byte is paid a
+    # thousand times. A deadline waits for the result (done or not carried out), not for
+    # any report.
+    what = "đã có kết quả" if deadline else "đã báo cáo"
+    return f" — {mark}{fraction(reported, leads)} {what}"
 
 
 def description(event: PlanEvent) -> str:
     lines = _lead_lines(event.lead_names, event.leads, event.not_reported, event.pending)
-    lines += _other_lines(event.timeframe_text, event.day, event.original_due_on, event.url)
+    lines += _other_lines(event.day, event.original_due_on, event.url)
     return "\n".join(lines)
 
 
 def _lead_lines(
     lead_names: tuple[str, ...], leads: int, not_reported: tuple[str, ...], pending: tuple[str, ...]
 ) -> list[str]:
-    """ "Đơn vị chủ trì: A (chưa báo cáo); B" when the units are named one by one and few
+    """ "Chủ trì: A (chưa báo cáo); B" when the units are named one by one and few
     are missing (each name once: they cost bytes in every event); a group is followed by
     who is missing, named or counted. When nobody has sent anything, the lead units
     alone: the summary's "00/10" already says who is missing, as most of a plan's future
     events do."""
     if len(not_reported) == leads:
-        return [f"Đơn vị chủ trì: {'; '.join(lead_names) or 'chưa có'}"]
+        return [f"Chủ trì: {'; '.join(lead_names) or 'chưa có'}"]
     if len(lead_names) == leads and len(not_reported) + len(pending) <= NAMED:
         marks = {name: NOT_REPORTED for name in not_reported}
         marks.update((name, WAITING_REVIEW) for name in pending)
         marked = [f"{n} ({marks[n]})" if n in marks else n for n in lead_names]
-        return [f"Đơn vị chủ trì: {'; '.join(marked)}"]
-    lines = [f"Đơn vị chủ trì: {'; '.join(lead_names)}"]
+        return [f"Chủ trì: {'; '.join(marked)}"]
+    lines = [f"Chủ trì: {'; '.join(lead_names)}"]
     for label, names in ((NOT_REPORTED, not_reported), (WAITING_REVIEW, pending)):
         if names:
             listed = "; ".join(names) if len(names) <= NAMED else f"{count(len(names))} đơn vị"
@@ -113,10 +115,9 @@ def _lead_lines(
     return lines
 
 
-def _other_lines(
-    timeframe_text: str, day: date, original_due_on: date | None, url: str
-) -> list[str]:
-    lines = [f"Thời gian: {timeframe_text}"] if timeframe_text else []
+def _other_lines(day: date, original_due_on: date | None, url: str) -> list[str]:
+    # No "Thời gian: …" (the timeframe as written): the event's date is the due date.
+    lines = []
     if original_due_on and original_due_on != day:
         lines.append(f"Thời hạn ban đầu: {_vn(original_due_on)}")
     lines.append(url)  # a bare address: every calendar makes it a link
@@ -138,8 +139,8 @@ def _escaped_title(number: str | None, text: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _escaped_progress(period_label: str | None, reported: int, leads: int, done: bool) -> str:
-    return ical.escape_text(_progress(period_label, reported, leads, done))
+def _escaped_progress(deadline: bool, reported: int, leads: int, done: bool) -> str:
+    return ical.escape_text(_progress(deadline, reported, leads, done))
 
 
 @lru_cache(maxsize=8192)
@@ -150,27 +151,21 @@ def _escaped_leads(
     return "DESCRIPTION:" + "\\n".join(ical.escape_text(line) for line in lines)
 
 
-def _escaped_others(timeframe_text: str, day: date, original_due_on: date | None, url: str) -> str:
+def _escaped_others(day: date, original_due_on: date | None, url: str) -> str:
     if original_due_on and original_due_on != day:  # rare: a deadline moved
-        lines = _other_lines(timeframe_text, day, original_due_on, url)
+        lines = _other_lines(day, original_due_on, url)
         return "".join("\\n" + ical.escape_text(line) for line in lines)
-    return _escaped_usual_others(timeframe_text, url)
-
-
-@lru_cache(maxsize=8192)
-def _escaped_usual_others(timeframe_text: str, url: str) -> str:
-    lines = _other_lines(timeframe_text, date.min, None, url)
-    return "".join("\\n" + ical.escape_text(line) for line in lines)
+    return "\\n" + ical.escape_text(url)
 
 
 def _summary_line(event: PlanEvent) -> str:
-    progress = _escaped_progress(event.period_label, event.reported, event.leads, event.done)
+    progress = _escaped_progress(event.deadline, event.reported, event.leads, event.done)
     return ical.fold_joined(_escaped_title(event.number, event.text), progress)
 
 
 def _description_line(event: PlanEvent) -> str:
     head = _escaped_leads(event.lead_names, event.leads, event.not_reported, event.pending)
-    tail = _escaped_others(event.timeframe_text, event.day, event.original_due_on, event.url)
+    tail = _escaped_others(event.day, event.original_due_on, event.url)
     return ical.fold_joined(head, tail)
 
 

@@ -61,7 +61,7 @@ class FeedSettings:
 
 # Bodies by what they are made of, newest last. Calendars poll every hour, not all with
 # If-None-Match, and several leaders may subscribe to one plan: between two changes a
-# plan's ~0.5 MB feed (~25 ms to build) is the same bytes every time. A few per process.
+# plan's ~0.4 MB feed (~25 ms to build) is the same bytes every time. A few per process.
 _BODIES: OrderedDict[str, bytes] = OrderedDict()
 _BODIES_LOCK = threading.Lock()
 BODIES_KEPT = 8

@@ -1,5 +1,10 @@
 """A plan's feed (domain.calendar_plan): each dated or ongoing activity with its lead
-units and their reports, one event per deadline or reporting period.
+units and their reports, one event per deadline or report round.
+
+A round is the periods with the same cut-off (the second half and the year both end
+14/12): a unit sends one report for it, under the shorter period, as the reminders
+(services.reminders._rounds) and the figures (services.summary.period_for) treat it. Its
+event takes the shorter period's id and due date; a report for any of its periods counts.
 
 Read leaner than a unit's feed (services.calendar_queries, one row per assignment with
 its activity's text): one row per activity, one per lead unit, then the reports, periods
@@ -7,11 +12,11 @@ and changes as calendar_queries reads them. A plan is every assignment there is,
 feed has 40 ms for ~1,000 events (quality.md).
 
 SEQUENCE of an event counts what touched it, as in services.calendar_events: edits of
-its activity, changes of the period's due date, and every state written of its lead
-units' reports — for that period, or for a deadline all of them. The logs are
-append-only and a lead unit that has reported cannot be taken off an activity (only
-given to another unit, its reports with it: services.activities, reporting.reassign),
-so SEQUENCE only grows.
+its activity, changes of the due date of the round's shorter period, and every state
+written of its lead units' reports — for any period of the round, or for a deadline all
+of them. The logs are append-only and a lead unit that has reported cannot be taken off
+an activity (only given to another unit, its reports with it: services.activities,
+reporting.reassign), so SEQUENCE only grows.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from tracker.services.calendar_queries import (
 )
 
 FINISHED = (DONE, NOT_DONE)  # what a deadline waits for
+COUNTED = (SUBMITTED, ACCEPTED)  # a report that says something: sent or accepted
 
 
 class PlanActivity(NamedTuple):
@@ -50,7 +56,6 @@ class PlanActivity(NamedTuple):
     number: str | None
     text: str
     kind: str
-    timeframe_text: str
     due_on: date | None
     original_due_on: date | None
 
@@ -76,7 +81,7 @@ def build_plan_events(
     if not activities:
         return []
     data = read_rest(Selection(plan_ids=(plan_id,), lead_only=True), [plan_id], with_units=False)
-    periods = data.periods.get(plan_id, [])
+    rounds = report_rounds(data.periods.get(plan_id, []))
     shown = units_shown([lead[:7] for lead in leads])
     by_activity: dict[int, list[Lead]] = defaultdict(list)
     for lead in leads:
@@ -89,7 +94,7 @@ def build_plan_events(
         activity = _Activity(row, by_activity[row.id], names, data, plan_id, (base_url, host))
         if row.kind == ONGOING:
             events += [
-                activity.period_event(p, data.touches.get(("period", p.id))) for p in periods
+                activity.round_event(r, data.touches.get(("period", r.first.id))) for r in rounds
             ]
         else:
             events.append(activity.deadline_event())
@@ -119,7 +124,6 @@ def _statements() -> tuple[Select[Any], Select[Any]]:
             Activity.number,
             Activity.text,
             Activity.timeframe_kind,
-            Activity.timeframe_text,
             Activity.due_on,
             Activity.original_due_on,
         )
@@ -151,6 +155,35 @@ def _statements() -> tuple[Select[Any], Select[Any]]:
         .order_by(Assignment.activity_id, Assignment.position)
     )
     return activities, leads
+
+
+class Round(NamedTuple):
+    """Periods with the same cut-off: one report from each unit, under the shorter."""
+
+    first: Period  # the shorter period: the event's UID and date
+    period_ids: tuple[int, ...]  # the shorter first
+
+
+def report_rounds(periods: Sequence[Period]) -> list[Round]:
+    """The plan's report rounds by cut-off; within one, the shorter period first."""
+    by_end: dict[date, list[Period]] = {}
+    for period in sorted(periods, key=lambda p: (p.ends_on, -p.starts_on.toordinal())):
+        by_end.setdefault(period.ends_on, []).append(period)
+    return [Round(same[0], tuple(p.id for p in same)) for same in by_end.values()]
+
+
+def round_report(reports: dict[int, Report], period_ids: tuple[int, ...]) -> Report | None:
+    """A lead unit's report for a round, from its reports by period: one sent or
+    accepted before a draft or one returned (those count as none, as for the reminders),
+    then the shorter period's, then an accepted one."""
+    if len(period_ids) == 1:  # most rounds: one period
+        return reports.get(period_ids[0])
+    found = [reports[p] for p in period_ids if p in reports]
+    return max(found, key=lambda r: _preference(r, period_ids[0]), default=None)
+
+
+def _preference(report: Report, shorter_id: int) -> tuple[bool, bool, bool]:
+    return (report.state in COUNTED, report.period_id == shorter_id, report.state == ACCEPTED)
 
 
 class Tally(NamedTuple):
@@ -207,24 +240,29 @@ class _Activity:
             {r.period_id: r for r in data.reports.get(lead.assignment_id, ())} for lead in leads
         ]
         self.base = (data.touches.get(("activity", row.id)), Touch(0, data.created[plan_id]))
-        self.uid = f"activity-{row.id}-{{}}@{site[1]}"
+        # Short (every byte is paid a thousand times), stable per activity and due date
+        # kind: "a82-d@host" for the deadline, "a82-p5@host" for the round of period 5.
+        self.uid = f"a{row.id}-{{}}@{site[1]}"
         self.url = f"{site[0]}/activities/{row.id}"
 
-    def period_event(self, period: Period, period_touch: Touch | None) -> PlanEvent:
-        reports = [rs.get(period.id) for rs in self.reports]
-        touches = total_touches(self.base, period_touch, *reports)
-        uid = self.uid.format(f"period-{period.id}")
-        return self._event(uid, period.due_on, tally(self.names, reports), touches, period.label)
+    def round_event(self, round_: Round, period_touch: Touch | None) -> PlanEvent:
+        ids = round_.period_ids
+        chosen = [round_report(rs, ids) for rs in self.reports]
+        # Every report of the round, not only those chosen: SEQUENCE only grows.
+        every = (rs[p] for rs in self.reports for p in ids if p in rs)
+        touches = total_touches(self.base, period_touch, *every)
+        uid = self.uid.format(f"p{round_.first.id}")
+        return self._event(uid, round_.first.due_on, tally(self.names, chosen), touches, False)
 
     def deadline_event(self) -> PlanEvent:
         closing = [closing_report(list(rs.values())) for rs in self.reports]
         touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
         assert self.row.due_on is not None  # the query keeps dated activities only
         counted = tally(self.names, closing)
-        return self._event(self.uid.format("deadline"), self.row.due_on, counted, touches, None)
+        return self._event(self.uid.format("d"), self.row.due_on, counted, touches, True)
 
     def _event(
-        self, uid: str, day: date, counted: Tally, touches: tuple[int, datetime], label: str | None
+        self, uid: str, day: date, counted: Tally, touches: tuple[int, datetime], deadline: bool
     ) -> PlanEvent:
         row = self.row
         return PlanEvent(
@@ -241,7 +279,6 @@ class _Activity:
             self.lead_names,
             counted.not_reported,
             counted.pending,
-            row.timeframe_text,
-            label,
-            None if label else row.original_due_on,
+            deadline,
+            row.original_due_on if deadline else None,
         )

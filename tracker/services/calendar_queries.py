@@ -83,6 +83,9 @@ class Period(NamedTuple):
     id: int
     due_on: date
     label: str
+    # The span: a plan's feed makes periods with the same cut-off one report round.
+    starts_on: date
+    ends_on: date
 
 
 @dataclass
@@ -284,7 +287,7 @@ def _periods(rows: Iterable[Any]) -> dict[int, list[Period]]:
     result: dict[int, list[Period]] = defaultdict(list)
     for pid, plan_id, kind, year, index, starts, ends, due in rows:
         label = PeriodSpan(PeriodKind(kind), year, index, starts, ends, due).label
-        result[plan_id].append(Period(pid, due, label))
+        result[plan_id].append(Period(pid, due, label, starts, ends))
     return result
 
 
