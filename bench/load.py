@@ -69,6 +69,7 @@ class Gunicorn:
                         return self
             except OSError:
                 time.sleep(0.2)
+        self.__exit__()  # not left running behind the failed test (its workers neither)
         raise RuntimeError("gunicorn did not start")
 
     def __exit__(self, *exc: object) -> None:
