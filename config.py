@@ -19,6 +19,15 @@ def _optional_int(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
+def database_url(value: str) -> str:
+    """The URL as SQLAlchemy needs it: `postgres://` and `postgresql://` (as hosting
+    panels and libpq write them) are driven by psycopg 3, the driver we install."""
+    for scheme in ("postgres://", "postgresql://"):
+        if value.startswith(scheme):
+            return "postgresql+psycopg://" + value.removeprefix(scheme)
+    return value
+
+
 class Config:
     # Folder for the embedded SQLite database, uploads and backups.
     INSTANCE_DIR = Path(_env("TRACKER_INSTANCE_DIR", str(BASE_DIR / "instance")))
@@ -26,13 +35,17 @@ class Config:
     ATTACHMENTS_DIR = Path(_env("TRACKER_ATTACHMENTS_DIR", str(BASE_DIR / "attachments")))
     # Largest evidence file accepted, in bytes.
     MAX_ATTACHMENT_BYTES = int(_env("TRACKER_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
-    # Database URL; default is the embedded SQLite file instance/tracker.sqlite3.
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
+    # Database URL; default is the embedded SQLite file instance/tracker.sqlite3. For a
+    # province-wide deployment: postgresql://user:password@host:5432/dbname.
+    SQLALCHEMY_DATABASE_URI = database_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
+    )
     # Secret for sessions and CSRF tokens. Must be set in production.
     SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
     # Largest upload accepted, in bytes (annex files, evidence).
     MAX_CONTENT_LENGTH = int(_env("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
-    # Seconds a SQLite writer waits for the lock before the request answers 503.
+    # Seconds a writer waits for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout)
+    # before the request answers 503 with Retry-After, having written nothing.
     SQLITE_BUSY_TIMEOUT = float(_env("TRACKER_SQLITE_BUSY_TIMEOUT", "10"))
     # Send session cookies over HTTPS only (on in production).
     SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"

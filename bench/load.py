@@ -69,6 +69,7 @@ class Gunicorn:
                         return self
             except OSError:
                 time.sleep(0.2)
+        self.__exit__()  # not left running behind the failed test (its workers neither)
         raise RuntimeError("gunicorn did not start")
 
     def __exit__(self, *exc: object) -> None:
@@ -161,6 +162,7 @@ def report_targets(app: Flask, count: int) -> list[tuple[int, int]]:
             .order_by(Assignment.id)
         ).all()
         periods = db.session.scalars(select(ReportingPeriod.id).order_by(ReportingPeriod.id)).all()
+        db.session.remove()  # its connection back to the pool, which dispose() then closes
         db.engine.dispose()  # the server's processes open their own connections
     pairs = [(a, p) for p in periods for a in assignments]
     assert len(pairs) >= count, len(pairs)

@@ -1,19 +1,29 @@
-"""Fixtures: a fresh app on a temporary SQLite file for every test.
+"""Fixtures: a fresh app on a fresh database for every test.
 
 The schema comes from the real Alembic migrations, run once per session into a template
-database (one plain, one with `seeds/` loaded); each test gets its own copy of it.
+database (one plain, one with `seeds/` loaded, one with the demo progress too); each test
+gets its own copy of it. On SQLite (the default) a template is a file and a copy is a file
+copy. With TRACKER_TEST_DATABASE_URL set to a PostgreSQL database whose role may create
+databases (`python3 dev.py test` starts a private server for its second run), templates
+are databases and each test gets `CREATE DATABASE test_<n> TEMPLATE <template>`.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
+from config import database_url
 from tracker import create_app
 from tracker.extensions import db
 
@@ -21,12 +31,20 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_ANNEX = ROOT / "seeds" / "vinh-chau" / "plan-2023-annex.txt"
 COORDINATOR = ("noivu", "noivu2023")
 
+TEST_DATABASE_URL = database_url(os.environ.get("TRACKER_TEST_DATABASE_URL", ""))
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
-def _config(instance: Path) -> dict:
+
+def sqlite_only(why: str) -> pytest.MarkDecorator:
+    """Skip on PostgreSQL a test of something only SQLite has (`why` says what)."""
+    return pytest.mark.skipif(ON_POSTGRES, reason=f"SQLite only: {why}")
+
+
+def _config(instance: Path, database: str | None = None) -> dict:
     return {
         "TESTING": True,
         "INSTANCE_DIR": instance,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{instance / 'tracker.sqlite3'}",
         "SECRET_KEY": "test",
         "ATTACHMENTS_DIR": instance.parent / "attachments",
         # Forms are posted directly in client tests; CSRF is checked in test_security.py
@@ -35,9 +53,77 @@ def _config(instance: Path) -> dict:
     }
 
 
-def _template(tmp_path_factory, name: str, seeded: bool, demo: bool = False) -> Path:
+@dataclass(frozen=True)
+class Template:
+    """A database the migrations (and seeds) built once for the session."""
+
+    url: str
+
+
+class PostgresServer:
+    """Creates and drops databases through the maintenance database of the test URL."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url)
+        self.engine = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.numbers = itertools.count(1)
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        self.drop(name)
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
+        return self.url_of(name)
+
+    def drop(self, name: str) -> None:
+        """Drop `name`, ending first the connections a test left open (a killed worker's, a
+        server thread's). Only our own: the server stops its autovacuum there by itself,
+        and ending that one (or DROP … WITH (FORCE)) would need pg_signal_backend."""
+        with self.engine.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND usename = current_user"
+                    " AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """This run's PostgreSQL server (None on SQLite): makes and drops test databases."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    server = PostgresServer(TEST_DATABASE_URL)
+    yield server
+    server.engine.dispose()
+
+
+def copy_database(template: Template, instance: Path, postgres: PostgresServer | None) -> str:
+    """A fresh copy of `template` for one test; its URL."""
+    if postgres is None:
+        target = instance / "tracker.sqlite3"
+        shutil.copyfile(make_url(template.url).database, target)
+        return f"sqlite:///{target}"
+    source = make_url(template.url).database
+    return postgres.create(f"test_{next(postgres.numbers)}", template=source)
+
+
+def drop_database(url: str, postgres: PostgresServer | None) -> None:
+    if postgres is not None:
+        postgres.drop(make_url(url).database)
+
+
+def _template(tmp_path_factory, postgres, name: str, seeded: bool, demo: bool = False):
     instance = tmp_path_factory.mktemp(name)
-    app = create_app(_config(instance))
+    url = postgres.create(f"template_{name}") if postgres else None
+    app = create_app(_config(instance, url))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         if seeded:
@@ -47,29 +133,46 @@ def _template(tmp_path_factory, name: str, seeded: bool, demo: bool = False) -> 
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    return instance / "tracker.sqlite3"
+    yield Template(app.config["SQLALCHEMY_DATABASE_URI"])
+    if postgres:
+        postgres.drop(f"template_{name}")
 
 
 @pytest.fixture(scope="session")
-def empty_db(tmp_path_factory) -> Path:
-    return _template(tmp_path_factory, "empty-template", seeded=False)
+def empty_db(tmp_path_factory, postgres) -> Template:
+    yield from _template(tmp_path_factory, postgres, "empty", seeded=False)
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory) -> Path:
-    return _template(tmp_path_factory, "seeded-template", seeded=True)
+def seeded_db(tmp_path_factory, postgres) -> Template:
+    yield from _template(tmp_path_factory, postgres, "seeded", seeded=True)
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    return _template(tmp_path_factory, "demo-template", seeded=True, demo=True)
+def demo_db(tmp_path_factory, postgres) -> Template:
+    yield from _template(tmp_path_factory, postgres, "demo", seeded=True, demo=True)
 
 
-def _make_app(tmp_path: Path, template: Path, **settings):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(template, instance / "tracker.sqlite3")
-    app = create_app({**_config(instance), **settings})
+@pytest.fixture
+def fresh_database(tmp_path, postgres):
+    """`fresh_database(template)` → (instance folder, URL of a copy just for this test);
+    called again, another folder and copy."""
+    made: list[str] = []
+
+    def make(template: Template) -> tuple[Path, str]:
+        instance = tmp_path / ("instance" if not made else f"instance-{len(made) + 1}")
+        instance.mkdir()
+        made.append(copy_database(template, instance, postgres))
+        return instance, made[-1]
+
+    yield make
+    for url in made:
+        drop_database(url, postgres)
+
+
+def _make_app(fresh_database, template: Template, **settings):
+    instance, url = fresh_database(template)
+    app = create_app({**_config(instance, url), **settings})
     yield app
     with app.app_context():
         db.session.remove()
@@ -77,15 +180,15 @@ def _make_app(tmp_path: Path, template: Path, **settings):
 
 
 @pytest.fixture
-def app(tmp_path, seeded_db):
+def app(fresh_database, seeded_db):
     """An app with the Vĩnh Châu seeds (units, dimensions, plan 63/KH-UBND, coordinator)."""
-    yield from _make_app(tmp_path, seeded_db)
+    yield from _make_app(fresh_database, seeded_db)
 
 
 @pytest.fixture
-def demo_app(tmp_path, demo_db):
+def demo_app(fresh_database, demo_db):
     """The seeded app with the 2023 demo progress."""
-    yield from _make_app(tmp_path, demo_db)
+    yield from _make_app(fresh_database, demo_db)
 
 
 @pytest.fixture
@@ -98,10 +201,10 @@ def mail_server():
 
 
 @pytest.fixture
-def mail_app(tmp_path, seeded_db, mail_server):
+def mail_app(fresh_database, seeded_db, mail_server):
     """The seeded app sending e-mail to `mail_server`."""
     yield from _make_app(
-        tmp_path,
+        fresh_database,
         seeded_db,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=mail_server.port,
@@ -110,8 +213,8 @@ def mail_app(tmp_path, seeded_db, mail_server):
 
 
 @pytest.fixture
-def empty_app(tmp_path, empty_db):
-    yield from _make_app(tmp_path, empty_db)
+def empty_app(fresh_database, empty_db):
+    yield from _make_app(fresh_database, empty_db)
 
 
 @pytest.fixture
@@ -173,11 +276,9 @@ def make_user(app, username: str, unit_name: str | None, role: str = "officer") 
 
 
 @pytest.fixture
-def live_server(tmp_path, seeded_db):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
-    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True, "TESTING": False})
+def live_server(fresh_database, seeded_db):
+    instance, url = fresh_database(seeded_db)
+    app = create_app({**_config(instance, url), "WTF_CSRF_ENABLED": True, "TESTING": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -45,8 +45,8 @@ def test_mask_text_keeps_werkzeugs_date_and_masks_the_request_line():
 
 
 @pytest.fixture(params=["json", "text"])
-def logged_app(request, tmp_path, seeded_db):
-    for app in _make_app(tmp_path, seeded_db, LOG_FORMAT=request.param):
+def logged_app(request, fresh_database, seeded_db):
+    for app in _make_app(fresh_database, seeded_db, LOG_FORMAT=request.param):
         yield app, request.param
 
 

@@ -6,10 +6,13 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
-from tests.conftest import ROOT
+from config import database_url
+from tests.conftest import ROOT, _config
 from tracker import create_app
 from tracker.extensions import db
 
@@ -54,6 +57,20 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
+def test_migrations_go_down_to_nothing_and_up_again(empty_app):
+    """`flask db downgrade base` then `upgrade head`, on the database kind of this run."""
+    runner = empty_app.test_cli_runner()
+    down = runner.invoke(args=["db", "downgrade", "base"])
+    assert down.exit_code == 0, down.output
+    with empty_app.app_context():
+        assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+        db.engine.dispose()
+    up = runner.invoke(args=["db", "upgrade", "head"])
+    assert up.exit_code == 0, up.output
+    with empty_app.app_context(), db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+
+
 def test_migrations_have_one_head():
     versions = ROOT / "migrations" / "versions"
     revisions, downs = set(), set()
@@ -65,15 +82,9 @@ def test_migrations_have_one_head():
     assert len(revisions - downs) == 1
 
 
-def test_state_changing_requests_need_csrf(tmp_path, seeded_db):
-    import shutil
-
-    from tests.conftest import _config
-
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
-    app = create_app({**_config(instance), "WTF_CSRF_ENABLED": True})
+def test_state_changing_requests_need_csrf(fresh_database, seeded_db):
+    instance, url = fresh_database(seeded_db)
+    app = create_app({**_config(instance, url), "WTF_CSRF_ENABLED": True})
     client = app.test_client()
     response = client.post("/login", data={"username": "noivu", "password": "noivu2023"})
     assert response.status_code == 400
@@ -85,3 +96,16 @@ def test_state_changing_requests_need_csrf(tmp_path, seeded_db):
 def test_no_file_is_a_giant():
     for path in Path(ROOT / "tracker").rglob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://papi:pw@db:5432/papi", "postgresql+psycopg://papi:pw@db:5432/papi"),
+        ("postgres://papi:pw@db/papi", "postgresql+psycopg://papi:pw@db/papi"),
+        ("postgresql+psycopg://papi@db/papi", "postgresql+psycopg://papi@db/papi"),
+        ("sqlite:////srv/papi/tracker.sqlite3", "sqlite:////srv/papi/tracker.sqlite3"),
+    ],
+)
+def test_database_urls_are_driven_by_psycopg(given, used):
+    assert database_url(given) == used

@@ -24,6 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     configure_logging(app)  # first, so every request is timed, even one CSRF refuses
 
+    options = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT"]
+    )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -55,6 +56,32 @@ def _wants_write() -> bool:
     if not has_request_context():
         return True
     return request.method not in READ_METHODS
+
+
+# PostgreSQL errors that mean "another writer is in the way": lock_timeout passed,
+# deadlock, serialization failure. Answered like SQLite's "database is locked".
+BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
+    """Engine options for the database kind. On PostgreSQL a blocked writer gives up after
+    the same timeout as on SQLite (lock_timeout), and pooled connections are checked
+    before use, so a restarted server costs no failed request."""
+    if not url.startswith("postgresql"):
+        return {}
+    timeout_ms = int(busy_timeout_s * 1000)
+    return {
+        "pool_pre_ping": True,
+        "connect_args": {"options": f"-c lock_timeout={timeout_ms}"},
+    }
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means the database was busy (nothing was written)."""
+    if getattr(error, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 def configure_engine(engine: Engine, busy_timeout_s: float) -> None:

@@ -113,10 +113,20 @@ def test_no_lead_unit_is_said_plainly():
     assert description(lonely).startswith("Chủ trì: chưa có\n")
 
 
-names = st.lists(st.text(min_size=1, max_size=40), max_size=5).map(tuple)
+# Text as stored: clean() splits lines, so no CR is left in it. A CR ending one line of
+# the description would merge with the next line's break when the whole is escaped
+# (CRLF is one break) but not when each line is, as the feed does.
+stored_text = st.text(alphabet=st.characters(blacklist_characters="\r"))
+names = st.lists(stored_text.filter(bool).map(lambda t: t[:40]), max_size=5).map(tuple)
 
 
-@given(st.text(min_size=1, max_size=300), names, names, st.text(max_size=80), st.booleans())
+@given(
+    st.text(min_size=1, max_size=300),
+    names,
+    names,
+    stored_text.map(lambda t: t[:80]),
+    st.booleans(),
+)
 def test_event_lines_are_the_folded_escaped_summary_and_description(
     text, leads, waiting, url, deadline
 ):

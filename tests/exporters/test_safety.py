@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, insert, select, update
+from sqlalchemy.pool import NullPool
 
 from tests.conftest import make_user
 from tests.exporters.conftest import export_request, generate
@@ -52,7 +52,7 @@ def test_formulas_are_neutralised(app):
 def test_an_export_never_mixes_two_moments(app, monkeypatch):
     """A report accepted by another connection while the export is being read is in
     neither the figures nor the reports: the whole export is one snapshot."""
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
     with app.app_context():
         pending = db.session.scalar(
             select(ProgressReport.id).where(ProgressReport.state == "submitted")
@@ -60,14 +60,18 @@ def test_an_export_never_mixes_two_moments(app, monkeypatch):
     original = export_figures.accepted_reports
 
     def accept_meanwhile(*args, **kwargs):
-        other = sqlite3.connect(path, timeout=5)
-        other.execute(
-            "insert into report_event (report_id, at, state, status) values (?, ?, 'accepted', 'in_progress')",
-            (pending, datetime(2023, 12, 14, 3).isoformat(" ")),
-        )
-        other.execute("update progress_report set state='accepted' where id=?", (pending,))
-        other.commit()
-        other.close()
+        with other.begin() as connection:  # another connection, committed at once
+            connection.execute(
+                insert(ReportEvent).values(
+                    report_id=pending,
+                    at=datetime(2023, 12, 14, 3, tzinfo=UTC),
+                    state="accepted",
+                    status="in_progress",
+                )
+            )
+            connection.execute(
+                update(ProgressReport).where(ProgressReport.id == pending).values(state="accepted")
+            )
         return original(*args, **kwargs)
 
     monkeypatch.setattr(exports, "accepted_reports", accept_meanwhile)
@@ -80,6 +84,7 @@ def test_an_export_never_mixes_two_moments(app, monkeypatch):
         later = exports.build_report_data(export_request())
     assert pending in {r.id for r in later.reports}
     assert later.figures_json["summary"]["carried_out"]["fraction"] == "14/76"
+    other.dispose()
 
 
 def _state(app):

@@ -11,7 +11,14 @@ import pytest
 from flask import abort
 from sqlalchemy import func, select
 
-from tests.conftest import COORDINATOR, SEED_ANNEX, _make_app, audit_events, make_user
+from tests.conftest import (
+    COORDINATOR,
+    SEED_ANNEX,
+    _make_app,
+    audit_events,
+    make_user,
+    sqlite_only,
+)
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Change, ProgressReport, Unit, User
 
@@ -80,9 +87,9 @@ def test_a_refusal_is_kept_although_the_request_work_is_rolled_back(app, client)
 
 
 @pytest.fixture(params=[(0, "10.0.0.1"), (1, "203.0.113.9")], ids=["no-proxy", "one-proxy"])
-def proxied(request, tmp_path, seeded_db):
+def proxied(request, fresh_database, seeded_db):
     proxies, expected = request.param
-    for app in _make_app(tmp_path, seeded_db, TRUSTED_PROXIES=proxies):
+    for app in _make_app(fresh_database, seeded_db, TRUSTED_PROXIES=proxies):
         yield app, expected
 
 
@@ -191,11 +198,12 @@ def test_an_annex_import_and_what_it_removes(app, client, auth):
 
 
 @pytest.fixture
-def impatient_app(tmp_path, seeded_db):
+def impatient_app(fresh_database, seeded_db):
     """The seeded app whose writers give up on the SQLite lock after 0.2 s."""
-    yield from _make_app(tmp_path, seeded_db, SQLITE_BUSY_TIMEOUT=0.2)
+    yield from _make_app(fresh_database, seeded_db, SQLITE_BUSY_TIMEOUT=0.2)
 
 
+@sqlite_only("another writer holds SQLite's write lock past the busy timeout")
 def test_while_the_audit_log_cannot_be_written(impatient_app, frozen, caplog):
     app = impatient_app
     frozen(datetime(2023, 12, 15, 3, tzinfo=UTC))

@@ -2,8 +2,10 @@
 and evidence files, an older backup is migrated, and a bad bundle or a restore over live
 data changes nothing. The backup under write load: test_backup_under_load.py.
 
-The bundles are read back here with tarfile, hashlib and sqlite-utils, not with the code
-under test, so a fault in the bundle reader cannot hide a fault in the writer.
+The bundles are read back here with tarfile, hashlib and plain queries, not with the code
+under test, so a fault in the bundle reader cannot hide a fault in the writer. Each test
+runs on this run's database kind (a SQLite file, or a PostgreSQL database of its own);
+the SQLite integrity check only on SQLite.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import random
 import shutil
 import sqlite3
@@ -20,12 +21,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
+from sqlalchemy.pool import NullPool
 
-from tests.conftest import COORDINATOR, ROOT, _config
+from tests.conftest import COORDINATOR, ON_POSTGRES, ROOT, Template, _config, sqlite_only
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import ProgressReport, User
@@ -41,12 +42,26 @@ def cli(app, *args: str):
     return app.test_cli_runner().invoke(args=list(args))
 
 
-def instance(folder: Path, template: Path | None = None):
-    """An app on its own instance and attachments folders, optionally from a template DB."""
-    (folder / "instance").mkdir(parents=True)
-    if template is not None:
-        shutil.copyfile(template, folder / "instance" / "tracker.sqlite3")
-    return create_app(_config(folder / "instance"))
+@pytest.fixture
+def instance(postgres):
+    """`instance(folder, template=None)`: an app on its own instance and attachments
+    folders and its own database, empty or a copy of a template."""
+    made: list[str] = []
+
+    def make(folder: Path, template: Template | None = None):
+        (folder / "instance").mkdir(parents=True)
+        source = make_url(template.url).database if template else None
+        if postgres is None:
+            if source:
+                shutil.copyfile(source, folder / "instance" / "tracker.sqlite3")
+            return create_app(_config(folder / "instance"))
+        made.append(f"test_{next(postgres.numbers)}")
+        url = postgres.create(made[-1], template=source)
+        return create_app(_config(folder / "instance", url))
+
+    yield make
+    for name in made:
+        postgres.drop(name)
 
 
 def close(app) -> None:
@@ -69,11 +84,13 @@ def unpack(bundle: Path, folder: Path) -> dict:
     return manifest
 
 
-def table_counts(path: Path) -> dict[str, int]:
-    database = sqlite_utils.Database(path)
-    counts = {name: database[name].count for name in database.table_names()}
-    counts.pop("alembic_version", None)
-    database.close()
+def table_counts(app) -> dict[str, int]:
+    """Rows in each of the database's tables (the Alembic stamp left out)."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        counts = {n: conn.scalar(select(func.count()).select_from(table(n))) for n in names}
+    engine.dispose()
     return counts
 
 
@@ -113,19 +130,18 @@ def bundle(demo_app, tmp_path):
 # ---- restore ------------------------------------------------------------------------------
 
 
-def test_restore_into_a_fresh_instance_boots_with_the_same_data(bundle, tmp_path):
+def test_restore_into_a_fresh_instance_boots_with_the_same_data(bundle, tmp_path, instance):
     path, attachment_id, data = bundle
     fresh = instance(tmp_path / "fresh")
     result = cli(fresh, "restore", str(path))
     close(fresh)
     assert result.exit_code == 0, result.output
-    assert "Đã khôi phục CSDL SQLite" in result.output
+    assert "Đã khôi phục CSDL" in result.output
     assert "chép mới 1" in result.output
 
-    booted = create_app(_config(tmp_path / "fresh" / "instance"))
+    booted = create_app(dict(fresh.config))
     manifest = unpack(path, tmp_path / "out")
-    database = tmp_path / "fresh" / "instance" / "tracker.sqlite3"
-    assert table_counts(database) == manifest["database"]["counts"]
+    assert table_counts(booted) == manifest["database"]["counts"]
     client = booted.test_client()
     client.post("/login", data={"username": COORDINATOR[0], "password": COORDINATOR[1]})
     assert client.get("/plans/1/dashboard").status_code == 200
@@ -135,7 +151,7 @@ def test_restore_into_a_fresh_instance_boots_with_the_same_data(bundle, tmp_path
     close(booted)
 
 
-def test_an_older_backup_is_migrated_to_the_current_schema(tmp_path):
+def test_an_older_backup_is_migrated_to_the_current_schema(tmp_path, instance):
     scripts = ScriptDirectory(str(ROOT / "migrations"))
     head = scripts.get_current_head()
     older = scripts.get_revision(head).down_revision
@@ -150,28 +166,26 @@ def test_an_older_backup_is_migrated_to_the_current_schema(tmp_path):
     close(fresh)
     assert result.exit_code == 0, result.output
     assert f"Đã nâng cấp lược đồ từ {older} lên {head}" in result.output
-    with sqlite3.connect(tmp_path / "fresh" / "instance" / "tracker.sqlite3") as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+    with fresh.app_context():
+        assert db.session.scalars(text("SELECT version_num FROM alembic_version")).all() == [head]
+    close(fresh)
 
 
-def test_restore_over_plans_needs_force(bundle, tmp_path, seeded_db):
+def test_restore_over_plans_needs_force(bundle, tmp_path, seeded_db, instance):
     path, _, data = bundle
     target = instance(tmp_path / "target", template=seeded_db)
-    before = tree(tmp_path / "target")
+    before = tree(tmp_path / "target"), table_counts(target)
     refused = cli(target, "restore", str(path))
     assert refused.exit_code == 1
     assert "đã có 1 kế hoạch" in refused.output and "--force" in refused.output
-    assert tree(tmp_path / "target") == before
+    assert (tree(tmp_path / "target"), table_counts(target)) == before
 
     forced = cli(target, "restore", str(path), "--force")
     close(target)
     assert forced.exit_code == 0, forced.output
     assert "Đã thay CSDL cũ (1 kế hoạch)" in forced.output
     manifest = unpack(path, tmp_path / "out")
-    assert (
-        table_counts(tmp_path / "target" / "instance" / "tracker.sqlite3")
-        == (manifest["database"]["counts"])
-    )
+    assert table_counts(target) == manifest["database"]["counts"]
     stored = tmp_path / "target" / "attachments"
     assert [p.read_bytes() for p in stored.rglob("*") if p.is_file()] == [data]
 
@@ -186,12 +200,18 @@ def _repack_with_changed_database(data: bytes, work: Path) -> bytes:
     unpack_to = work / "repack"
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         tar.extractall(unpack_to, filter="data")
-    with sqlite3.connect(unpack_to / "database.sqlite3") as conn:
-        conn.execute("UPDATE plan SET title = 'Kế hoạch bị sửa'")
-    conn.close()
+    [database] = [p for p in unpack_to.glob("database.*")]  # .sqlite3 or .pgdump
+    if database.suffix == ".sqlite3":
+        with sqlite3.connect(database) as conn:
+            conn.execute("UPDATE plan SET title = 'Kế hoạch bị sửa'")
+        conn.close()
+    else:
+        dump = bytearray(database.read_bytes())
+        dump[len(dump) // 2] ^= 0xFF
+        database.write_bytes(bytes(dump))
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
-        for name in ["manifest.json", "database.sqlite3"]:
+        for name in ["manifest.json", database.name]:
             tar.add(unpack_to / name, arcname=name)
     return out.getvalue()
 
@@ -217,17 +237,20 @@ def _foreign_archive(_: bytes, work: Path) -> bytes:
     ],
     ids=["one-byte-changed", "truncated", "trailer-cut", "random", "repacked", "foreign"],
 )
-def test_a_bad_bundle_is_refused_and_changes_nothing(bundle, tmp_path, empty_db, spoil, message):
+def test_a_bad_bundle_is_refused_and_changes_nothing(
+    bundle, tmp_path, empty_db, instance, spoil, message
+):
     path, _, _ = bundle
     bad = tmp_path / "hong.tar.gz"
     bad.write_bytes(spoil(path.read_bytes(), tmp_path))
     target = instance(tmp_path / "target", template=empty_db)
-    before = tree(tmp_path / "target")
+    before = tree(tmp_path / "target"), table_counts(target)
     result = cli(target, "restore", str(bad))
     close(target)
     assert result.exit_code == 1
     assert "Không khôi phục:" in result.output and message in result.output
-    assert tree(tmp_path / "target") == before  # no database, file or leftover folder
+    # no database change, file or leftover folder
+    assert (tree(tmp_path / "target"), table_counts(target)) == before
 
 
 # ---- what the backup itself refuses or warns about -----------------------------------------
@@ -250,7 +273,8 @@ def _corrupt_an_index(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_backup_refuses_a_database_that_fails_integrity_check(tmp_path, seeded_db):
+@sqlite_only("SQLite's integrity_check on a file with a corrupt index")
+def test_backup_refuses_a_database_that_fails_integrity_check(tmp_path, seeded_db, instance):
     broken = instance(tmp_path / "broken", template=seeded_db)
     _corrupt_an_index(tmp_path / "broken" / "instance" / "tracker.sqlite3")
     result = cli(broken, "backup", "-o", str(tmp_path / "out" / "b.tar.gz"))
@@ -289,24 +313,18 @@ def test_postgresql_without_pg_dump_says_what_to_install(tmp_path, monkeypatch):
 
 # ---- PostgreSQL ---------------------------------------------------------------------------
 
-PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
-pg_only = pytest.mark.skipif(
-    not PG_URL.startswith("postgresql"),
-    reason="TRACKER_TEST_DATABASE_URL is not set to a PostgreSQL server",
-)
+pg_only = pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only: pg_dump and pg_restore")
 
 
 @pytest.fixture
-def pg_app(tmp_path):
-    """An app on the PostgreSQL test database, emptied first."""
+def pg_app(tmp_path, postgres):
+    """An app on an empty PostgreSQL database of its own."""
     (tmp_path / "instance").mkdir()
-    app = create_app({**_config(tmp_path / "instance"), "SQLALCHEMY_DATABASE_URI": PG_URL})
-    with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+    name = f"test_{next(postgres.numbers)}"
+    app = create_app(_config(tmp_path / "instance", postgres.create(name)))
     yield app
     close(app)
+    postgres.drop(name)
 
 
 @pg_only

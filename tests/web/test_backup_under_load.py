@@ -1,23 +1,26 @@
 """A backup taken while commune officers save reports and upload evidence through a
 threaded server is one consistent moment: everything acknowledged before it started is
 in it, nothing sent after it finished is, and every evidence file it refers to is packed.
+On SQLite the bundle's database file is read; on PostgreSQL its dump is restored with
+`pg_restore` into a database of its own and read there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
+import subprocess
 import threading
 import urllib.parse
 import urllib.request
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
+from sqlalchemy.pool import NullPool
 
 from tests.conftest import make_user
-from tests.web.test_backup import PNG, cli, table_counts, unpack
+from tests.web.test_backup import PNG, cli, unpack
 from tests.web.test_concurrency import COMMUNES, Session
 from tracker import clock
 from tracker.extensions import db
@@ -137,7 +140,38 @@ def commune_jobs(app) -> dict[str, list[tuple[int, str]]]:
     return jobs
 
 
-def test_backup_under_write_load_is_one_consistent_moment(live_server, tmp_path, monkeypatch):
+def copy_of(unpacked, postgres) -> tuple[str, str | None]:
+    """A URL to read the bundle's database at, and the PostgreSQL database made for it."""
+    if postgres is None:
+        return f"sqlite:///{unpacked / 'database.sqlite3'}", None
+    name = f"test_{next(postgres.numbers)}"
+    url = make_url(postgres.create(name))
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    dump = str(unpacked / "database.pgdump")
+    subprocess.run(["pg_restore", "--no-owner", "-d", libpq, dump], check=True)
+    return url.render_as_string(hide_password=False), name
+
+
+def read_copy(url: str) -> tuple[dict[str, int], set, set]:
+    """Row counts of every table, reports by assignment and evidence files by SHA-256."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
+        names = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        counts = {n: conn.scalar(select(func.count()).select_from(table(n))) for n in names}
+        reports = {
+            ("report", a)
+            for (a,) in conn.execute(text("SELECT assignment_id FROM progress_report"))
+        }
+        files = {("file", s) for (s,) in conn.execute(text("SELECT sha256 FROM attachment"))}
+    engine.dispose()
+    return counts, reports, files
+
+
+def test_backup_under_write_load_is_one_consistent_moment(
+    live_server, tmp_path, monkeypatch, postgres
+):
     base, app = live_server
     monkeypatch.setattr(clock, "frozen", datetime(2023, 5, 2, 3, tzinfo=UTC))
     load = Load()
@@ -162,17 +196,14 @@ def test_backup_under_write_load_is_one_consistent_moment(live_server, tmp_path,
             thread.join(60)
     assert not load.errors, load.errors
     assert result.exit_code == 0, result.output
-    assert "integrity_check: ok" in result.output
+    assert postgres or "integrity_check: ok" in result.output
 
     manifest = unpack(tmp_path / "tai.tar.gz", tmp_path / "out")
-    copy = tmp_path / "out" / "database.sqlite3"
-    with sqlite3.connect(copy) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        reports = {
-            ("report", a) for (a,) in conn.execute("SELECT assignment_id FROM progress_report")
-        }
-        files = {("file", s) for (s,) in conn.execute("SELECT sha256 FROM attachment")}
-    assert manifest["database"]["counts"] == table_counts(copy)
+    url, made = copy_of(tmp_path / "out", postgres)
+    counts, reports, files = read_copy(url)
+    if made:
+        postgres.drop(made)
+    assert manifest["database"]["counts"] == counts
     # Everything acknowledged before the backup started is in it ...
     assert set(acknowledged_before) <= reports | files
     # ... nothing sent after it finished is, and every file it refers to was packed.

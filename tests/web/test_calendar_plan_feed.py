@@ -6,7 +6,6 @@ grows; hostile activity text; the size of a ~1,000-event plan."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -256,7 +255,7 @@ def test_a_thousand_event_plan_feed_stays_small(app, client):
     assert len(body) <= 400 * 1024, f"{len(body) / 1024:.0f} KB for {len(found)} events"
 
 
-def test_a_kept_body_is_the_same_data_in_the_same_database(app, client, seeded_db, tmp_path):
+def test_a_kept_body_is_the_same_data_in_the_same_database(app, client, seeded_db, fresh_database):
     """Feeds keep their bodies until the data changes: a second leader's link gets the
     same bytes, a change makes new ones, another database never gets this one's."""
     first = feed(client, issue(app, "plan", 1)).data
@@ -276,18 +275,10 @@ def test_a_kept_body_is_the_same_data_in_the_same_database(app, client, seeded_d
     changed = feed(client, issue(app, "plan", 1)).data
     assert "SUMMARY:1.5 Tuyên truyền PAPI (sửa)" in unfolded(changed)
 
-    # The same seeded data in another file, changed without a trace in the history:
+    # The same seeded data in another database, changed without a trace in the history:
     # its own bytes, not the ones kept for the first database.
-    instance = tmp_path / "other"
-    instance.mkdir()
-    shutil.copyfile(seeded_db, instance / "tracker.sqlite3")
-    other = create_app(
-        {
-            **app.config,
-            "INSTANCE_DIR": instance,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
-        }
-    )
+    instance, url = fresh_database(seeded_db)
+    other = create_app({**app.config, "INSTANCE_DIR": instance, "SQLALCHEMY_DATABASE_URI": url})
     with other.app_context():
         db.session.execute(update(Activity).where(Activity.number == "1.1").values(number="1.1a"))
         db.session.commit()

@@ -1,72 +1,96 @@
 """Load and faults with real processes (issue 8; quality.md "Load", "Faults survived",
-"Nothing lost"): gunicorn with 4 workers on a copy of the seeded SQLite database,
-200 progress reports posted at once, workers killed mid-load, calendar feeds read
-during the writes, a writer blocked past the busy timeout, an exception after a flush."""
+"Nothing lost"): gunicorn with 4 workers on a copy of the seeded database (SQLite or
+PostgreSQL, as the run), 200 progress reports posted at once, workers killed mid-load,
+calendar feeds read during the writes, a writer blocked past SQLite's busy timeout, an
+exception after a flush."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Blueprint
-from sqlalchemy import func, select
+from flask import Blueprint, Flask
+from sqlalchemy import create_engine, func, make_url, select
+from sqlalchemy.pool import NullPool
 
 from bench.load import Client, Gunicorn, post_reports_at_once, report_paths, report_targets
-from tests.conftest import _config
+from tests.conftest import ON_POSTGRES, _config, sqlite_only
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Change, ProgressReport, Unit
 from tracker.models.reporting import ReportingPeriod
 from tracker.services import calendar_links
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("TRACKER_TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="SQLite only: these check SQLite's locking under gunicorn and its busy timeout",
-)
+
+@dataclass(frozen=True)
+class Instance:
+    """An instance folder and its own copy of the seeded database."""
+
+    folder: Path
+    url: str
+
+    def app(self, **settings) -> Flask:
+        return create_app({**_config(self.folder, self.url), **settings})
+
+    def gunicorn(self, workers: int) -> Gunicorn:
+        return Gunicorn(self.folder, workers=workers, DATABASE_URL=self.url)
+
+    @property
+    def sqlite_file(self) -> str | None:
+        return make_url(self.url).database if self.url.startswith("sqlite") else None
 
 
 @pytest.fixture
-def instance(tmp_path, seeded_db) -> Path:
-    folder = tmp_path / "instance"
-    folder.mkdir()
-    shutil.copyfile(seeded_db, folder / "tracker.sqlite3")
-    return folder
+def instance(fresh_database, seeded_db) -> Instance:
+    return Instance(*fresh_database(seeded_db))
 
 
-def targets(instance: Path, count: int) -> list[tuple[int, int]]:
-    return report_targets(create_app(_config(instance)), count)
+def targets(instance: Instance, count: int) -> list[tuple[int, int]]:
+    return report_targets(instance.app(), count)
 
 
-def stored(instance: Path) -> set[str]:
+def stored(instance: Instance) -> set[str]:
     """Report paths with a submitted report in the database, read by a fresh connection."""
-    con = sqlite3.connect(instance / "tracker.sqlite3")
-    rows = con.execute(
-        "select assignment_id, period_id from progress_report where state = 'submitted'"
-    ).fetchall()
+    engine = create_engine(instance.url, poolclass=NullPool)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(ProgressReport.assignment_id, ProgressReport.period_id).where(
+                ProgressReport.state == "submitted"
+            )
+        ).all()
+    engine.dispose()
+    return set(report_paths([tuple(r) for r in rows]))
+
+
+def intact(instance: Instance) -> bool:
+    """SQLite's integrity_check on the file; a PostgreSQL server keeps its own."""
+    if instance.sqlite_file is None:
+        return True
+    con = sqlite3.connect(instance.sqlite_file)
+    result = con.execute("pragma integrity_check").fetchone()
     con.close()
-    return set(report_paths(rows))
+    return result == ("ok",)
 
 
 def test_two_hundred_reports_at_once_on_four_workers(instance):
     paths = report_paths(targets(instance, 200))
-    with Gunicorn(instance, workers=4) as server:
+    with instance.gunicorn(4) as server:
         client = Client(server.base, "noivu", "noivu2023")
         outcomes = post_reports_at_once(client, paths)
     assert sorted(o.status for o in outcomes) == [302] * 200  # 0 errors
     assert stored(instance) == set(paths)  # 200/200 rows, every acknowledgement durable
-    con = sqlite3.connect(instance / "tracker.sqlite3")
-    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert intact(instance)
 
 
 def test_workers_killed_mid_load_lose_no_acknowledged_write(instance):
     paths = report_paths(targets(instance, 200))
-    with Gunicorn(instance, workers=4) as server:
+    with instance.gunicorn(4) as server:
         client = Client(server.base, "noivu", "noivu2023")
 
         def kill_two_workers() -> None:
@@ -78,16 +102,15 @@ def test_workers_killed_mid_load_lose_no_acknowledged_write(instance):
     acknowledged = {o.path for o in outcomes if o.acknowledged}
     assert acknowledged  # the load went on while workers died
     # Restarted on the same files: every acknowledged write is there.
-    with Gunicorn(instance, workers=2) as again:
+    with instance.gunicorn(2) as again:
         client = Client(again.base, "noivu", "noivu2023")
         assert client.get("/plans/1/dashboard") == 200
     assert acknowledged <= stored(instance)
-    con = sqlite3.connect(instance / "tracker.sqlite3")
-    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert intact(instance)
 
 
 def test_calendar_feeds_are_read_while_reports_are_written(instance):
-    app = create_app(_config(instance))
+    app = instance.app()
     with app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.name == "Phòng Nội vụ"))
         _, token = calendar_links.cli_link(unit, None, new=True)
@@ -95,7 +118,7 @@ def test_calendar_feeds_are_read_while_reports_are_written(instance):
         db.engine.dispose()
     paths = report_paths(targets(instance, 100))
     reads: list[int] = []
-    with Gunicorn(instance, workers=4) as server:
+    with instance.gunicorn(4) as server:
         client = Client(server.base, "noivu", "noivu2023")
         reader = Client(server.base, "noivu", "noivu2023")
 
@@ -137,12 +160,13 @@ def counts(app) -> tuple[int, int]:
         )
 
 
+@sqlite_only("another writer holds SQLite's write lock past the busy timeout")
 def test_a_writer_blocked_past_the_busy_timeout_answers_503_and_writes_nothing(instance):
-    app = create_app({**_config(instance), "SQLITE_BUSY_TIMEOUT": 0.3})
+    app = instance.app(SQLITE_BUSY_TIMEOUT=0.3)
     client = app.test_client()
     client.post("/login", data={"username": "noivu", "password": "noivu2023"})
     path, before = _one_report_path(app), counts(app)
-    blocker = sqlite3.connect(instance / "tracker.sqlite3", isolation_level=None)
+    blocker = sqlite3.connect(instance.sqlite_file, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
         response = client.post(
@@ -159,9 +183,35 @@ def test_a_writer_blocked_past_the_busy_timeout_answers_503_and_writes_nothing(i
         db.engine.dispose()
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only: its lock_timeout")
+def test_a_writer_blocked_on_postgres_answers_503_and_writes_nothing(instance):
+    """The same on PostgreSQL: another transaction holds the reports' table; the
+    request gives up after the lock timeout (lock_timeout) and says so."""
+    app = instance.app(SQLITE_BUSY_TIMEOUT=0.3)
+    client = app.test_client()
+    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    path, before = _one_report_path(app), counts(app)
+    blocker = create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect()
+    transaction = blocker.begin()
+    blocker.exec_driver_sql("LOCK TABLE progress_report IN EXCLUSIVE MODE")
+    try:
+        response = client.post(
+            path, data={"status": "in_progress", "result": "x", "action": "submit"}
+        )
+    finally:
+        transaction.rollback()
+        blocker.close()
+        blocker.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert counts(app) == before
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_an_exception_after_a_flush_commits_nothing(instance):
     """A request that has flushed a change and then fails leaves no trace of it."""
-    app = create_app({**_config(instance), "TESTING": False})
+    app = instance.app(TESTING=False)
     failing = Blueprint("failing", __name__)
 
     @failing.route("/test/flush-then-fail", methods=["POST"])

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import audit_events
+from tests.conftest import audit_events, sqlite_only
 from tests.exporters.conftest import generate
 from tracker.extensions import db
 from tracker.models import ProvinceFigure, ProvinceSnapshot
@@ -120,6 +120,17 @@ def tampered(source, tmp_path):
     return path
 
 
+def nul_in_text(source, tmp_path):
+    """A NUL in a district's name: PostgreSQL could not store it, SQLite would."""
+    path = tmp_path / "nul.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("update metadata set value = ? where key = 'district'", ("thị xã\x00Vĩnh Châu",))
+    con.commit()
+    con.close()
+    return path
+
+
 def truncated(source, tmp_path):
     path = tmp_path / "truncated.sqlite"
     path.write_bytes(source.read_bytes()[:3000])
@@ -139,6 +150,7 @@ def text_file(source, tmp_path):
         (truncated, "bị hỏng"),
         (foreign, "không phải bản chụp của PAPI Tracker"),
         (tampered, "không khớp"),
+        (nul_in_text, "có ký tự NUL"),
         (text_file, "không phải cơ sở dữ liệu SQLite"),
     ],
 )
@@ -154,6 +166,7 @@ def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):
     assert message in refused["detail"]["Lý do"]
 
 
+@sqlite_only("the app's own database is a file to offer as a snapshot only on SQLite")
 def test_the_app_database_is_not_a_snapshot(app, tmp_path):
     source = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     result = run(app, source)

@@ -188,10 +188,12 @@ def test_a_mail_server_down_for_good_ends_failed_and_visible(
 def test_eight_schedulers_ticking_at_once_send_each_reminder_once(mail_app, mail_server, people):
     moment = local(date(2023, 6, 12), 8)
     instance = mail_app.config["INSTANCE_DIR"]
+    database = mail_app.config["SQLALCHEMY_DATABASE_URI"]
     context = multiprocessing.get_context("spawn")
     workers = [
         context.Process(
-            target=tick_elsewhere, args=(str(instance), mail_server.port, moment.isoformat(), 20)
+            target=tick_elsewhere,
+            args=(str(instance), database, mail_server.port, moment.isoformat(), 20),
         )
         for _ in range(8)
     ]
@@ -216,7 +218,12 @@ def test_a_sender_killed_mid_send_never_sends_two_different_messages(
     context = multiprocessing.get_context("spawn")
     worker = context.Process(
         target=tick_elsewhere,
-        args=(str(mail_app.config["INSTANCE_DIR"]), mail_server.port, start.isoformat()),
+        args=(
+            str(mail_app.config["INSTANCE_DIR"]),
+            mail_app.config["SQLALCHEMY_DATABASE_URI"],
+            mail_server.port,
+            start.isoformat(),
+        ),
     )
 
     def kill() -> None:

@@ -100,7 +100,9 @@ def clear_failures(username: str) -> None:
 
 
 def users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+    """By role, then name in code-point order: sorted here, since ORDER BY on text follows
+    the database's collation and PostgreSQL's differs from server to server."""
+    return sorted(db.session.scalars(select(User)), key=lambda u: (u.role, u.username))
 
 
 ROLES = (COORDINATOR, OFFICER, LEADER)

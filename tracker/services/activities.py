@@ -112,6 +112,7 @@ def add_activity(
     text = one_line(text)
     if not text:
         raise EditError("Nội dung hoạt động không được để trống.")
+    _check_number(number)
     plan = group.plan
     last = max((a.position for a in group.activities), default=None)
     if last is None:
@@ -156,6 +157,7 @@ def edit_activity(
         raise EditError("Nội dung hoạt động không được để trống.")
     if group.plan_id != activity.plan_id:
         raise EditError("Nhóm nội dung không thuộc kế hoạch này.")
+    _check_number(number)
     before = history.activity_snapshot(activity)
     activity.group = group
     if one_line(number) != activity.number_raw:
@@ -166,6 +168,11 @@ def edit_activity(
         activity.timeframe = read_timeframe(timeframe_text, activity.plan.year)
     activity.dimensions = _dimensions(dimension_ids)
     return _record_update(activity, before, user, "Sửa bằng tay")
+
+
+def _check_number(number: str) -> None:
+    if len(one_line(number)) > Activity.number_raw.type.length:
+        raise EditError(f"Số thứ tự dài quá {Activity.number_raw.type.length} ký tự.")
 
 
 def _dimensions(ids: Sequence[int]) -> list[PapiDimension]:

@@ -17,7 +17,7 @@ from tracker.domain.text import one_line
 from tracker.domain.units import CatalogUnit, UnitCatalog, UnitKind
 from tracker.extensions import db
 from tracker.importers import BadFile, read_document
-from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, User
+from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, Unit, User
 from tracker.services import audit, history
 from tracker.services import catalog as catalog_service
 from tracker.services.activities import (
@@ -100,12 +100,40 @@ def preview_import(
     preview.catalog = _catalog_with_mappings(plan, preview.mappings)
     preview.resolved = resolve_annex(parsed, preview.catalog, plan.year)
     preview.problems = tuple(parse_problems) + preview.resolved.problems
+    written = [u.text for u in preview.resolved.unknown] + list(preview.mappings)
+    preview.problems += _too_long(preview.resolved, written)
     preview.diff = diff_annex(
         [stored_state(a) for a in plan.activities],
         [_incoming_state(item) for item in preview.resolved.activities],
     )
     preview.problems += _reports_that_would_be_lost(preview.diff)
     return preview
+
+
+def _too_long(resolved: ResolvedAnnex, unit_names: list[str]) -> tuple[Problem, ...]:
+    """A cell longer than its column holds is a misread cell: refused with its row, never
+    cut (and never left to the database, which refuses it on PostgreSQL only). Unit names
+    written in the file become a new unit's name or an alias of the unit chosen."""
+    label_max = ContentGroup.label.type.length
+    number_max = Activity.number_raw.type.length
+    name_max = Unit.name.type.length
+    problems = [
+        Problem(g.row, f"Số thứ tự nhóm «{g.label[:60]}…» dài quá {label_max} ký tự.", "error")
+        for g in resolved.parsed.groups
+        if len(g.label) > label_max
+    ]
+    problems += [
+        Problem(a.row, f"Số thứ tự «{a.number_raw[:60]}…» dài quá {number_max} ký tự.", "error")
+        for g in resolved.parsed.groups
+        for a in g.activities
+        if len(a.number_raw) > number_max
+    ]
+    problems += [
+        Problem(None, f"Tên đơn vị «{name[:60]}…» dài quá {name_max} ký tự.", "error")
+        for name in dict.fromkeys(unit_names)
+        if len(one_line(name)) > name_max
+    ]
+    return tuple(problems)
 
 
 def _reports_that_would_be_lost(diff: AnnexDiff) -> tuple[Problem, ...]:

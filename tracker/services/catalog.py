@@ -84,6 +84,8 @@ def create_unit(
     name = one_line(name)
     if not name:
         raise UnitError("Tên đơn vị không được để trống.")
+    if len(name) > Unit.name.type.length:
+        raise UnitError(f"Tên đơn vị dài quá {Unit.name.type.length} ký tự.")
     clash = db.session.scalar(
         select(Unit).where(Unit.locality_id == locality.id, Unit.name == name)
     )

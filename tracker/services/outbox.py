@@ -38,8 +38,12 @@ def queue(decisions: list[reminders.Decision], now: datetime) -> int:
     table = Notification.__table__
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["key"]), rows)
-    return max(result.rowcount or 0, 0)
+    # Count the rows written from RETURNING: the DB-API leaves the rowcount of a many-row
+    # insert undefined (psycopg answers -1, which read as "none new").
+    written = db.session.execute(
+        insert.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id), rows
+    )
+    return len(written.all())
 
 
 def cancel_stale(decisions: list[reminders.Decision]) -> int:

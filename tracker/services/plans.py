@@ -52,6 +52,8 @@ def create_plan(
         raise PlanError("Trích yếu kế hoạch không được để trống.")
     if not 2000 <= year <= 2100:
         raise PlanError("Năm kế hoạch không hợp lệ.")
+    if len(one_line(number)) > Plan.number.type.length:
+        raise PlanError(f"Số kế hoạch dài quá {Plan.number.type.length} ký tự.")
     plan = Plan(
         locality=locality,
         number=one_line(number),

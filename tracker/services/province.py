@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.domain.figures import CountRule, Figure, Outcome, Summary
+from tracker.domain.text import sort_key
 from tracker.exporters.snapshot import FORMAT, FORMAT_VERSION, TABLES
 from tracker.extensions import db
 from tracker.models import ProvinceFigure, ProvinceSnapshot
@@ -81,6 +82,9 @@ def _read(path: Path) -> SnapshotFile:
         ).fetchall()
     finally:
         connection.close()
+    if any("\x00" in str(v) for v in [*meta.values(), *(v for r in rows for v in r)]):
+        # No text we store may hold NUL (PostgreSQL refuses it); our exports never write it.
+        raise SnapshotError(f"{FOREIGN} (có ký tự NUL).")
     figures = _figures_json(meta["figures"])
     as_of = _date(meta["as_of"])
     _check_rows(rows, figures)
@@ -205,13 +209,12 @@ class ProvinceView:
 def province_view() -> ProvinceView:
     """Each imported district's snapshot (latest date first) and the sums over the
     latest snapshot of each district and plan."""
-    snapshots = list(
-        db.session.scalars(
-            select(ProvinceSnapshot).order_by(
-                ProvinceSnapshot.district, ProvinceSnapshot.as_of.desc()
-            )
-        )
+    # Districts in Vietnamese order, sorted here: an ORDER BY on text follows the
+    # database's collation (bytes on SQLite, the server's locale on PostgreSQL).
+    newest_first = select(ProvinceSnapshot).order_by(
+        ProvinceSnapshot.as_of.desc(), ProvinceSnapshot.id.desc()
     )
+    snapshots = sorted(db.session.scalars(newest_first), key=lambda s: sort_key(s.district))
     latest: dict[tuple[str, str], ProvinceSnapshot] = {}
     for s in snapshots:
         latest.setdefault((s.district, s.plan_number), s)

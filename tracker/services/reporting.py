@@ -111,7 +111,13 @@ def unit_work(unit: Unit, plan: Plan, period: ReportingPeriod | None, today: dat
 def _reports_by_assignment(ids: list[int]) -> dict[int, list[ProgressReport]]:
     found: dict[int, list[ProgressReport]] = {}
     if ids:
-        stmt = select(ProgressReport).where(ProgressReport.assignment_id.in_(ids))
+        # In the order they were written: _classify takes the last finished one. Without
+        # ORDER BY, PostgreSQL returns rows as stored, and an updated row moves.
+        stmt = (
+            select(ProgressReport)
+            .where(ProgressReport.assignment_id.in_(ids))
+            .order_by(ProgressReport.id)
+        )
         for report in db.session.scalars(stmt):
             found.setdefault(report.assignment_id, []).append(report)
     return found
@@ -330,7 +336,7 @@ def review_queue(plan: Plan) -> list[ProgressReport]:
         select(ProgressReport)
         .join(ReportingPeriod)
         .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state == SUBMITTED)
-        .order_by(ProgressReport.submitted_at)
+        .order_by(ProgressReport.submitted_at, ProgressReport.id)
     )
     return list(db.session.scalars(stmt))
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Request, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
+from tracker import database
 from tracker.clock import to_local
 from tracker.extensions import db
 from tracker.models.audit import DENIED
@@ -20,7 +23,26 @@ from tracker.web.audit.views import record_now
 log = logging.getLogger("tracker.audit")
 
 
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TextParameters(ImmutableMultiDict):
+    """Form fields and query arguments with NUL characters taken out: no text the app
+    stores may hold one (PostgreSQL refuses them, so a "%00" in a sign-in name would be
+    a 500 there; SQLite would keep it, invisible)."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        pairs = MultiDict(mapping).items(multi=True)
+        super().__init__([(_without_nul(k), _without_nul(v)) for k, v in pairs])
+
+
+class TrackerRequest(Request):
+    parameter_storage_class = TextParameters
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = TrackerRequest
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
     from tracker.web.audit.views import bp as audit_bp
@@ -132,7 +154,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_busy(exc):
-        if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
+        if not database.is_busy(exc.orig):
             raise exc
         response = _error(
             503,
