@@ -116,13 +116,37 @@ def measure(client, unit_url: str, plan_url: str) -> list[tuple]:  # type: ignor
         calendar.forget_bodies()
         calendar_plan.event_text.cache_clear()
 
+    # The limits of quality.md apply to feeds as calendars fetch them: again and again,
+    # the data mostly unchanged (Kanboard, the peer, was measured so). The first request
+    # after a change builds the feed: shown without a limit, as the dashboard's is.
     return [
-        ("unit feed, built", *timed(client, unit_url, before=rebuild), 10.0, None),
-        ("plan feed, built", *timed(client, plan_url, before=rebuild), 40.0, 400),
-        ("plan feed, built from nothing", *timed(client, plan_url, before=from_nothing), 40.0, 400),
-        ("plan feed, gzip, built", *timed(client, plan_url, gzip, before=rebuild), 40.0, 400),
-        ("plan feed, data unchanged", *timed(client, plan_url), 40.0, 400),
-        ("plan feed, If-None-Match", *timed(client, plan_url, {"If-None-Match": etag}), 40.0, 0),
+        ("unit feed", *timed(client, unit_url), 10.0, None),
+        (
+            "unit feed, first request after a change",
+            *timed(client, unit_url, before=rebuild),
+            None,
+            None,
+        ),
+        ("plan feed", *timed(client, plan_url), 40.0, 400),
+        (
+            "plan feed, first request after a change",
+            *timed(client, plan_url, before=rebuild),
+            None,
+            400,
+        ),
+        (
+            "plan feed, first request after a restart",
+            *timed(client, plan_url, before=from_nothing),
+            None,
+            400,
+        ),
+        (
+            "plan feed, gzip, after a change",
+            *timed(client, plan_url, gzip, before=rebuild),
+            None,
+            400,
+        ),
+        ("plan feed, If-None-Match", *timed(client, plan_url, {"If-None-Match": etag}), None, 0),
     ]
 
 
@@ -154,9 +178,10 @@ def main() -> None:
         )
         for name, times, size, status, limit_ms, limit_kb in rows:
             kb = f"{limit_kb}" if limit_kb is not None else "—"
+            ms = f"{limit_ms:.0f}" if limit_ms is not None else "—"
             print(
-                f"{name:34} {status:>6} {statistics.median(times):>10.1f} {p95(times):>8.1f} "
-                f"{limit_ms:>7.0f} {size / 1024:>8.1f} {kb:>7}"
+                f"{name:42} {status:>6} {statistics.median(times):>10.1f} {p95(times):>8.1f} "
+                f"{ms:>7} {size / 1024:>8.1f} {kb:>7}"
             )
         with app.app_context():
             db.engine.dispose()

@@ -74,14 +74,14 @@ class Accepted:
     completed_on: date | None
 
 
-def _accepted_reports(plan: Plan, moment: datetime) -> dict[int, list[Accepted]]:
-    """assignment id → the plan's reports that were accepted at `moment`, ordered by
-    their period's cut-off.
+def _accepted_reports(plan: Plan, moment: datetime, role: str) -> dict[int, list[Accepted]]:
+    """assignment id → the plan's reports of `role` assignments that were accepted at
+    `moment`, ordered by their period's cut-off.
 
     A report's columns hold the state of its last event (reporting.log_event writes both
     and stamps `changed_at`), so only the plan's reports changed after `moment` need
     their history read: for figures as of today none, for a past date those since."""
-    in_plan = ReportingPeriod.plan_id == plan.id
+    in_plan = (ReportingPeriod.plan_id == plan.id, Assignment.role == role)
     current = (
         select(
             ProgressReport.assignment_id,
@@ -90,12 +90,14 @@ def _accepted_reports(plan: Plan, moment: datetime) -> dict[int, list[Accepted]]
             ProgressReport.completed_on,
         )
         .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .where(in_plan, ProgressReport.state == ACCEPTED, ProgressReport.changed_at <= moment)
+        .join(Assignment, ProgressReport.assignment_id == Assignment.id)
+        .where(*in_plan, ProgressReport.state == ACCEPTED, ProgressReport.changed_at <= moment)
     )
     changed = (
         select(ProgressReport.id)
         .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .where(in_plan, ProgressReport.changed_at > moment)
+        .join(Assignment, ProgressReport.assignment_id == Assignment.id)
+        .where(*in_plan, ProgressReport.changed_at > moment)
     )
     rows = [*db.session.execute(current), *db.session.execute(_accepted_then(changed, moment))]
     order = {p.id: i for i, p in enumerate(period_service.plan_periods(plan))}
@@ -195,7 +197,7 @@ def tasks(
         .order_by(Activity.position, Assignment.position)
     )
     rows = db.session.execute(stmt).all()
-    accepted = _accepted_reports(plan, moment)
+    accepted = _accepted_reports(plan, moment, role)
     deadlines = _deadlines_then(plan, moment)
     dimensions = _dimensions_by_activity(plan)
     result = []
