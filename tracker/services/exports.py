@@ -17,11 +17,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker import database
 from tracker.clock import now_utc, today_local
-from tracker.domain.figures import OUTCOME_LABELS, CountRule, Outcome, combine, outcome
+from tracker.domain.figures import OUTCOME_LABELS, CountRule, Outcome, combine
 from tracker.exporters import EXPORTS, ExportFormat
 from tracker.exporters.data import (
     ActivityRow,
@@ -34,7 +33,7 @@ from tracker.exporters.data import (
     UnitRow,
 )
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Assignment, Plan, Unit
+from tracker.models import LEAD, Activity, Assignment, Plan
 from tracker.models.reporting import ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
@@ -222,16 +221,10 @@ def _groups(
     activities = db.session.scalars(
         select(Activity)
         .where(Activity.plan_id == plan.id)
-        .options(
-            selectinload(Activity.assignments).selectinload(Assignment.unit),
-            selectinload(Activity.assignments)
-            .selectinload(Assignment.via_group)
-            .selectinload(Unit.members),
-            selectinload(Activity.dimensions),
-        )
+        .options(*plan_service.MATRIX_LOADS)
         .order_by(Activity.position)
     ).all()
-    outcomes = {r.assignment_id: outcome(r.task, as_of) for r in lead}
+    outcomes = {r.assignment_id: r.outcome for r in lead}
     chosen = _chosen_reports(lead, reports, period)
     rule = CountRule(plan.count_rule)
     by_group: dict[int, list[ActivityRow]] = {}

@@ -131,6 +131,16 @@ def _filtered(plan: Plan, flt: MatrixFilter):  # type: ignore[no-untyped-def]
     return stmt
 
 
+# What a row of the annex matrix shows, loaded with its activities in a few queries.
+MATRIX_LOADS = (
+    selectinload(Activity.assignments).selectinload(Assignment.unit),
+    selectinload(Activity.assignments)
+    .selectinload(Assignment.via_group)
+    .selectinload(Unit.members),
+    selectinload(Activity.dimensions),
+)
+
+
 def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
     return db.session.scalar(select(func.count()).select_from(_filtered(plan, flt).subquery()))
 
@@ -142,13 +152,7 @@ def matrix(
     `limit`/`offset` take one page of activities (a group split by a page shows on both)."""
     stmt = (
         _filtered(plan, flt)
-        .options(
-            selectinload(Activity.assignments).selectinload(Assignment.unit),
-            selectinload(Activity.assignments)
-            .selectinload(Assignment.via_group)
-            .selectinload(Unit.members),
-            selectinload(Activity.dimensions),
-        )
+        .options(*MATRIX_LOADS)
         .order_by(Activity.position)
         .offset(offset)
         .limit(limit)
