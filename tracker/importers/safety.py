@@ -45,11 +45,18 @@ def sniff(data: bytes) -> str:
     return "other"
 
 
+_STRANGELY_PACKED = (
+    "Tệp {what} được nén theo cách không đọc được; hãy mở và lưu lại bằng Word/Excel."
+)
+
+
 def open_zip(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
     """Open an OOXML package after checking its declared sizes and entry count."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
+    except NotImplementedError as exc:  # a zip version or method zipfile does not know
+        raise BadFile(_STRANGELY_PACKED.format(what=what)) from exc
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise BadFile(f"Tệp {what} bị hỏng, không mở được. Hãy lưu lại tệp rồi thử lại.") from exc
     if len(entries) > limits.max_entries:
@@ -87,6 +94,14 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) 
     except KeyError as exc:
         raise BadFile(
             f"Tệp {what} thiếu thành phần {name}; tệp bị hỏng hoặc không đúng định dạng."
+        ) from exc
+    # NotImplementedError (an unknown compression method) is a RuntimeError (zipfile's
+    # answer to an encrypted member), so it is caught first.
+    except NotImplementedError as exc:
+        raise BadFile(_STRANGELY_PACKED.format(what=what)) from exc
+    except RuntimeError as exc:
+        raise BadFile(
+            f"Tệp {what} được đặt mật khẩu hoặc mã hóa; hãy lưu lại không có mật khẩu rồi thử lại."
         ) from exc
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise BadFile(f"Tệp {what} bị hỏng, không giải nén được.") from exc

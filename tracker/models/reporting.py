@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import now_utc
@@ -66,15 +66,27 @@ class ReportingPeriod(db.Model):
 class ProgressReport(db.Model):
     """What one unit reports on one assignment for one period."""
 
-    __table_args__ = (UniqueConstraint("assignment_id", "period_id"),)
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "period_id"),
+        # Everything the figures read of a plan's reports (summary._accepted_reports), so
+        # the report rows themselves, wide with their text, are never visited for it.
+        Index(
+            "ix_progress_report_figures",
+            "period_id",
+            "assignment_id",
+            "state",
+            "status",
+            "completed_on",
+            "changed_at",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(
         ForeignKey("assignment.id", ondelete="CASCADE"), index=True
     )
-    period_id: Mapped[int] = mapped_column(
-        ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True
-    )
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
     result: Mapped[str] = mapped_column(Text, default="")
     evidence_text: Mapped[str] = mapped_column(Text, default="")  # references as typed

@@ -95,6 +95,12 @@ def all_plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
 
 
+def activity_counts() -> dict[int, int]:
+    """Plan id → its number of activities, counted by the database (the plan list)."""
+    stmt = select(Activity.plan_id, func.count()).group_by(Activity.plan_id)
+    return dict(db.session.execute(stmt).all())
+
+
 @dataclass(frozen=True)
 class MatrixFilter:
     unit_id: int | None = None

@@ -63,13 +63,15 @@ def index():
     plans = plan_service.all_plans()
     if len(plans) == 1:
         return redirect(url_for("plans.overview", plan_id=plans[0].id))
-    return render_template("plans/list.html", plans=plans)
+    return render_template("plans/list.html", plans=plans, counts=plan_service.activity_counts())
 
 
 @bp.route("/plans")
 @login_required
 def list_plans():
-    return render_template("plans/list.html", plans=plan_service.all_plans())
+    return render_template(
+        "plans/list.html", plans=plan_service.all_plans(), counts=plan_service.activity_counts()
+    )
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
