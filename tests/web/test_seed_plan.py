@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import LEAD, SUPPORT, Activity, Plan, Unit
-from tracker.services.plans import find_plan
+from tracker.services.plans import UnitLabel, find_plan, page_labels, unit_labels
 
 
 @pytest.fixture
@@ -93,6 +93,19 @@ def test_every_activity_has_a_lead_and_dimensions(plan):
     for activity in plan.activities:
         assert names(activity, LEAD), activity.text
         assert activity.dimensions, activity.text
+
+
+def test_the_annex_page_reads_the_units_the_exports_read(plan):
+    """The annex page's plain-row labels (page_labels) and the loaded objects' labels
+    (unit_labels, the exports) agree on every activity: groups collapsed, vague marked."""
+    on_page = page_labels(plan.activities)
+    for activity in plan.activities:
+        for role in (LEAD, SUPPORT):
+            assert on_page.get((activity.id, role), []) == unit_labels(activity, role)
+    assert on_page[(by_number(plan, "1.5").id, LEAD)] == [
+        UnitLabel("UBND xã, phường", on_page[(by_number(plan, "1.5").id, LEAD)][0].unit_id, 10)
+    ]
+    assert any(label.is_vague for label in on_page[(by_number(plan, "6.2").id, SUPPORT)])
 
 
 def test_seeding_twice_changes_nothing(app):

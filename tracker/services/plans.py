@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from tracker.models import (
     PapiDimension,
     Plan,
     Unit,
+    UnitGroupMember,
     User,
     activity_dimension,
 )
@@ -145,6 +146,7 @@ MATRIX_LOADS = (
     .selectinload(Unit.members),
     selectinload(Activity.dimensions),
 )
+PAGE_LOADS = (selectinload(Activity.dimensions),)  # the annex page: units by page_labels
 
 
 def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
@@ -152,16 +154,17 @@ def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
 
 
 def matrix(
-    plan: Plan, flt: MatrixFilter, limit: int | None = None, offset: int = 0
+    plan: Plan,
+    flt: MatrixFilter,
+    limit: int | None = None,
+    offset: int = 0,
+    loads: tuple[Any, ...] = MATRIX_LOADS,
 ) -> list[tuple[ContentGroup, list[Activity]]]:
     """The plan's groups with their activities that pass the filter, in annex order;
-    `limit`/`offset` take one page of activities (a group split by a page shows on both)."""
+    `limit`/`offset` take one page of activities (a group split by a page shows on both).
+    The annex page loads only the dimensions and reads the units with `page_labels`."""
     stmt = (
-        _filtered(plan, flt)
-        .options(*MATRIX_LOADS)
-        .order_by(Activity.position)
-        .offset(offset)
-        .limit(limit)
+        _filtered(plan, flt).options(*loads).order_by(Activity.position).offset(offset).limit(limit)
     )
     activities = db.session.scalars(stmt).all()
     groups = {g.id: g for g in plan.groups}
@@ -236,21 +239,84 @@ class UnitLabel:
     is_vague: bool = False
 
 
-def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
-    """The activity's units in one role, a fully present group shown by its name once."""
-    rows = [a for a in activity.assignments if a.role == role]
-    labels: list[UnitLabel] = []
+class Placed(NamedTuple):
+    """One assignment as the unit columns show it."""
+
+    unit_id: int
+    name: str
+    kind: str
+    via_group_id: int | None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    members: frozenset[int]
+
+
+def labels(placed: list[Placed], groups: dict[int, Group]) -> list[UnitLabel]:
+    """Units of one activity in one role, a fully present group shown by its name once."""
+    result: list[UnitLabel] = []
     shown_groups: set[int] = set()
-    present = {a.unit_id for a in rows}
-    for a in rows:
-        group = a.via_group
-        if group is not None and {m.id for m in group.members} <= present:
-            if group.id not in shown_groups:
-                shown_groups.add(group.id)
-                labels.append(UnitLabel(group.name, group.id, len(group.members)))
+    present = {p.unit_id for p in placed}
+    for p in placed:
+        group = groups.get(p.via_group_id) if p.via_group_id else None
+        if group is not None and group.members <= present:
+            if p.via_group_id not in shown_groups:
+                shown_groups.add(p.via_group_id)
+                result.append(UnitLabel(group.name, p.via_group_id, len(group.members)))
             continue
-        labels.append(UnitLabel(a.unit.name, a.unit_id, 1, a.unit.kind == UnitKind.VAGUE))
-    return labels
+        result.append(UnitLabel(p.name, p.unit_id, 1, p.kind == UnitKind.VAGUE))
+    return result
+
+
+def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
+    """`labels` of an activity whose assignments are loaded (MATRIX_LOADS)."""
+    rows = [a for a in activity.assignments if a.role == role]
+    groups = {
+        a.via_group.id: Group(a.via_group.name, frozenset(m.id for m in a.via_group.members))
+        for a in rows
+        if a.via_group is not None
+    }
+    return labels(
+        [Placed(a.unit_id, a.unit.name, a.unit.kind, a.via_group_id) for a in rows], groups
+    )
+
+
+def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLabel]]:
+    """(activity id, role) → `labels`, for a page of the annex in two plain queries
+    instead of loading every assignment, unit and group as objects."""
+    stmt = (
+        select(
+            Assignment.activity_id,
+            Assignment.role,
+            Assignment.unit_id,
+            Unit.name,
+            Unit.kind,
+            Assignment.via_group_id,
+        )
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.activity_id.in_([a.id for a in activities]))
+        .order_by(Assignment.activity_id, Assignment.position)
+    )
+    placed: dict[tuple[int, str], list[Placed]] = {}
+    for activity_id, role, *rest in db.session.connection().execute(stmt):
+        placed.setdefault((activity_id, role), []).append(Placed(*rest))
+    group_ids = {p.via_group_id for found in placed.values() for p in found if p.via_group_id}
+    members: dict[int, set[int]] = {g: set() for g in group_ids}
+    names: dict[int, str] = {}
+    if group_ids:
+        member_rows = db.session.execute(
+            select(Unit.id, Unit.name, UnitGroupMember.member_id)
+            .outerjoin(UnitGroupMember, UnitGroupMember.group_id == Unit.id)
+            .where(Unit.id.in_(group_ids))
+        )
+        for group_id, name, member_id in member_rows:
+            names[group_id] = name
+            if member_id is not None:
+                members[group_id].add(member_id)
+    groups = {g: Group(names[g], frozenset(members[g])) for g in names}
+    return {key: labels(found, groups) for key, found in placed.items()}
 
 
 def dimensions() -> list[PapiDimension]:

@@ -133,7 +133,9 @@ def annex(plan_id: int):
     count = plan_service.matrix_count(plan, flt)
     pages = max(1, -(-count // PAGE_SIZE))
     page = min(max(_int_arg("page") or 1, 1), pages)
-    rows = plan_service.matrix(plan, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    offset = (page - 1) * PAGE_SIZE
+    rows = plan_service.matrix(plan, flt, PAGE_SIZE, offset, loads=plan_service.PAGE_LOADS)
+    labels = plan_service.page_labels([a for _, items in rows for a in items])
     return render_template(
         "plans/annex.html",
         plan=plan,
@@ -145,7 +147,7 @@ def annex(plan_id: int):
         units=plan_service.units_for_plan(plan),
         dimensions=plan_service.dimensions(),
         timeframe_labels=TIMEFRAME_LABELS,
-        unit_labels=plan_service.unit_labels,
+        unit_labels=lambda activity, role: labels.get((activity.id, role), []),
     )
 
 
