@@ -211,6 +211,41 @@ def test_cached_figures_follow_every_change(app, client, auth, monkeypatch):
     assert after["summary"]["done"]["numerator"] == before["summary"]["done"]["numerator"] + 1
 
 
+def _reporting_row(client, unit: str) -> str:
+    """The dashboard's reporting-table row of one unit, as text."""
+    page = client.get("/plans/1/dashboard?as_of=2023-12-31").get_data(as_text=True)
+    table = page[page.index('id="reporting-table"') :]
+    row = table[table.index(f">{unit}</a>") :]
+    return re.sub(r"<[^>]+>", " ", row[: row.index("</tr>")])
+
+
+def test_the_reporting_table_follows_a_new_report(app, client, auth, monkeypatch):
+    """The table is remembered between views; a submitted report shows at once."""
+    monkeypatch.setattr(clock, "frozen", None)
+    auth.login()
+    before = _reporting_row(client, "Phòng Nội vụ")
+    assert _reporting_row(client, "Phòng Nội vụ") == before
+    make_user(app, "noivu2", "Phòng Nội vụ")
+    client.post("/logout")
+    post_as(
+        client,
+        app,
+        datetime(2023, 9, 20, 3, tzinfo=UTC),
+        "noivu2",
+        "6.3",
+        "Phòng Nội vụ",
+        "done",
+        "Xong",
+        "2023-09-01",
+    )
+    clock.frozen = None
+    auth.login()
+    after = _reporting_row(client, "Phòng Nội vụ")
+    accepted = [int(n) for n in re.findall(r"(\d+)/\d+", before)]
+    assert [int(n) for n in re.findall(r"(\d+)/\d+", after)] != accepted
+    assert sum(int(n) for n in re.findall(r"(\d+)/\d+", after)) == sum(accepted) + 1
+
+
 def _last_events_disagree(app) -> list[int]:
     """Reports whose columns differ from their last event (the figures read the columns
     for reports unchanged since the "as of" moment)."""

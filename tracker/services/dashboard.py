@@ -14,8 +14,9 @@ from sqlite_utils.utils import rows_from_file
 
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
-from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
+from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED
 from tracker.services import periods as period_service
+from tracker.services.summary import remembered
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
 
@@ -36,11 +37,20 @@ class ReportCell:
         return "none"
 
 
-def reporting_table(
-    plan: Plan,
-) -> tuple[list[ReportingPeriod], list[tuple[Unit, list[ReportCell]]]]:
-    """Lead units × periods: how many of the unit's lead assignments have a report
-    accepted / waiting / returned in each period. Counted by the database."""
+@dataclass(frozen=True)
+class TableUnit:
+    id: int
+    name: str
+
+
+def reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
+    """Lead units × periods (their labels): how many of the unit's lead assignments have
+    a report accepted / waiting / returned in each period. Counted by the database, and
+    remembered while nothing in the plan changed."""
+    return remembered(plan, "reporting table", (), lambda: _reporting_table(plan))
+
+
+def _reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
     periods = period_service.plan_periods(plan)
     lead = (
         select(Assignment.id, Assignment.unit_id)
@@ -71,8 +81,8 @@ def reporting_table(
             )
             for period in periods
         ]
-        rows.append((unit, cells))
-    return periods, rows
+        rows.append((TableUnit(unit.id, unit.name), cells))
+    return [p.label for p in periods], rows
 
 
 @lru_cache(maxsize=1)

@@ -300,7 +300,7 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
         .order_by(Assignment.activity_id, Assignment.position)
     )
     placed: dict[tuple[int, str], list[Placed]] = {}
-    for activity_id, role, *rest in db.session.connection().execute(stmt):
+    for activity_id, role, *rest in db.session.connection().execute(stmt).all():
         placed.setdefault((activity_id, role), []).append(Placed(*rest))
     group_ids = {p.via_group_id for found in placed.values() for p in found if p.via_group_id}
     members: dict[int, set[int]] = {g: set() for g in group_ids}

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 
@@ -47,6 +47,8 @@ from tracker.models import (
 from tracker.models.reporting import ACCEPTED, ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services.plans import plan_json
+
+T = TypeVar("T")
 
 
 def end_of_day(day: date) -> datetime:
@@ -104,13 +106,13 @@ def _accepted_reports(plan: Plan, moment: datetime, role: str) -> dict[int, list
     connection = db.session.connection()  # Core rows: no ORM work on thousands of them
     for report_id, assignment_id, period_id, status, completed_on, is_later in connection.execute(
         stmt
-    ):
+    ).all():  # fetched at once: iterating a result fetches row by row, far slower
         if is_later:
             changed.append(report_id)
         else:
             rows.append((assignment_id, period_id, status, completed_on))
     for start in range(0, len(changed), CHUNK):  # none when figures are for today
-        rows += connection.execute(_accepted_then(changed[start : start + CHUNK], moment))
+        rows += connection.execute(_accepted_then(changed[start : start + CHUNK], moment)).all()
     order = {p.id: i for i, p in enumerate(period_service.plan_periods(plan))}
     rows.sort(key=lambda row: order[row[1]])
     found: dict[int, list[Accepted]] = defaultdict(list)
@@ -458,9 +460,10 @@ def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
     return sorted(found, key=lambda o: -o.days_late)
 
 
-# Figures for (plan, as_of, round, rule, data version): any write adds a Change or a
-# ReportEvent row, so a cached result is never stale. Per process, bounded.
-_CACHE: dict[tuple[Any, ...], tuple[dict[str, Any], list[Overdue]]] = {}
+# Results for (plan, what, arguments, data version): any write adds a Change or a
+# ReportEvent row, so a remembered result is never stale. Per process, bounded; values
+# are plain data, never ORM objects (they outlive the session that read them).
+_CACHE: dict[tuple[Any, ...], Any] = {}
 _CACHE_SIZE = 64
 
 
@@ -470,20 +473,23 @@ def data_version(plan: Plan) -> tuple[int, int]:
     return last_change or 0, last_event or 0
 
 
+def remembered(plan: Plan, what: str, arguments: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute(), reused while nothing in the plan changed."""
+    key = (str(db.engine.url), plan.id, what, arguments, data_version(plan))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compute()
+    return _CACHE[key]  # type: ignore[no-any-return]
+
+
 def cached_summary(plan: Plan, as_of: date) -> tuple[dict[str, Any], list[Overdue]]:
     """(compute_summary, the overdue list), reused while nothing in the plan changed."""
     period = period_for(plan, as_of)
-    key = (
-        str(db.engine.url),
-        plan.id,
-        as_of,
-        period.id if period else None,
-        plan.count_rule,
-        data_version(plan),
-    )
-    if key not in _CACHE:
+
+    def compute() -> tuple[dict[str, Any], list[Overdue]]:
         lead = tasks(plan, as_of, period)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = (compute_summary(plan, as_of, period, lead), overdue(lead, as_of))
-    return _CACHE[key]
+        return compute_summary(plan, as_of, period, lead), overdue(lead, as_of)
+
+    arguments = (as_of, period.id if period else None, plan.count_rule)
+    return remembered(plan, "summary", arguments, compute)
