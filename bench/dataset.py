@@ -319,8 +319,10 @@ def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type
             ProgressReport.reviewed_at,
         ).where(ProgressReport.period_id.in_([p.id for p in closed]))
     ).all()
+    plan_id = closed[0].plan_id
     for report_id, state, status, completed, submitted_at, reviewed_at in stored:
-        base = {"report_id": report_id, "status": status, "completed_on": completed}
+        base = {"report_id": report_id, "plan_id": plan_id, "status": status}
+        base["completed_on"] = completed
         events.append({**base, "state": "submitted", "at": submitted_at})
         if state == "accepted":
             events.append({**base, "state": "accepted", "at": reviewed_at})

@@ -64,6 +64,7 @@ def test_an_export_never_mixes_two_moments(app, monkeypatch):
             connection.execute(
                 insert(ReportEvent).values(
                     report_id=pending,
+                    plan_id=1,
                     at=datetime(2023, 12, 14, 3, tzinfo=UTC),
                     state="accepted",
                     status="in_progress",

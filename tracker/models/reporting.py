@@ -133,10 +133,15 @@ class ReportEvent(db.Model):
     """Append-only log of a report's state and status, so figures can be recomputed for
     any past date ("tính đến ngày 15/9/2023") from what was true then."""
 
+    # The plan's last event tells whether its figures changed (summary.data_version),
+    # without counting another plan's writes, nor joining to find this plan's events.
+    __table_args__ = (Index("ix_report_event_plan_version", "plan_id", "id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
         ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
     )
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     state: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))

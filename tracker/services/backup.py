@@ -44,7 +44,6 @@ from tracker.services.backup_database import (
     copy_sqlite,
     count_plans,
     database_kind,
-    drop_leftover_tables,
     dump_postgres,
     install_sqlite,
     read_postgres,
@@ -243,11 +242,7 @@ def _prepare_sqlite(staged: Path, manifest: dict[str, Any], migrate: Migrate) ->
 def _restore_postgres(
     url: str, dump: Path, manifest: dict[str, Any], migrate: Migrate
 ) -> DatabaseCopy:
-    backed_up = set(manifest["database"]["counts"]) | {"alembic_version"}
-    # Before pg_restore, whose DROP TABLE would fail on their foreign keys. Not in its
-    # transaction: a pg_restore that then fails leaves the older tables as they were.
-    drop_leftover_tables(url, backed_up, set(db.metadata.tables))
-    restore_postgres(url, dump)
+    restore_postgres(url, dump, set(db.metadata.tables) | {"alembic_version"})
     _check_counts(read_postgres(url).counts, manifest)
     migrate(url)
     return read_postgres(url)

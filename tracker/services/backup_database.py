@@ -221,31 +221,30 @@ def _read_postgres(conn: Connection) -> tuple[str | None, dict[str, int], frozen
     return revision, counts, shas
 
 
-def restore_postgres(url: str, dump: Path) -> None:
-    """pg_restore in one transaction: a dump that fails half-way leaves the database as it was."""
-    pg_restore = _pg_tool("pg_restore")
+def restore_postgres(url: str, dump: Path, ours: set[str]) -> None:
+    """Replace our tables with the dump's in one transaction: a dump that fails half-way
+    leaves the database as it was. Every table of ours is dropped first, in the same
+    transaction: pg_restore --clean drops only what the dump holds, so restoring an older
+    backup over a newer schema would meet the newer tables and foreign keys, which stop
+    its drops. Tables that are not ours are left alone, unless the dump holds them."""
+    pg_restore, psql = _pg_tool("pg_restore"), _pg_tool("psql")
     dsn, env = _libpq(url)
+    drops = dump.with_name("drop-ours.sql")
+    drops.write_text(
+        "".join(f'DROP TABLE IF EXISTS "{table}" CASCADE;\n' for table in sorted(ours)),
+        encoding="utf-8",
+    )
+    script = dump.with_name("restore.sql")  # pg_restore writes the dump as SQL, offline
     _run(
         [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-         "--single-transaction", "--exit-on-error", "-d", dsn, str(dump)],
+         "-f", str(script), str(dump)],
         env,
     )  # fmt: skip
-
-
-def drop_leftover_tables(url: str, backed_up: set[str], ours: set[str]) -> list[str]:
-    """Drop our tables that the backup does not have. pg_restore --clean drops only what
-    the dump holds: restoring an older backup over a newer schema would keep the newer
-    tables, whose foreign keys stop the drops, and the migrations could not create them
-    again. Tables that are not ours are left alone."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            leftovers = sorted((set(inspect(conn).get_table_names()) & ours) - backed_up)
-            for table in leftovers:
-                conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-    finally:
-        engine.dispose()
-    return leftovers
+    _run(
+        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", dsn,
+         "-f", str(drops), "-f", str(script)],
+        env,
+    )  # fmt: skip
 
 
 def read_postgres(url: str) -> DatabaseCopy:

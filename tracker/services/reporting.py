@@ -281,6 +281,7 @@ def log_event(report: ProgressReport, at: datetime | None = None) -> None:
     db.session.add(
         ReportEvent(
             report=report,
+            plan_id=report.period.plan_id,
             state=report.state,
             status=report.status,
             completed_on=report.completed_on,

@@ -460,16 +460,19 @@ def overdue(rows: list[TaskRow], as_of: date) -> list[Overdue]:
     return sorted(found, key=lambda o: -o.days_late)
 
 
-# Results for (plan, what, arguments, data version): any write adds a Change or a
-# ReportEvent row, so a remembered result is never stale. Per process, bounded; values
-# are plain data, never ORM objects (they outlive the session that read them).
+# Results for (plan, what, arguments, data version): any write to a plan adds a Change or
+# a ReportEvent row of that plan, so a remembered result is never stale. Per process,
+# bounded; values are plain data, never ORM objects (they outlive their session).
 _CACHE: dict[tuple[Any, ...], Any] = {}
 _CACHE_SIZE = 64
 
 
 def data_version(plan: Plan) -> tuple[int, int]:
+    """The plan's last annex change and last report event: two index lookups."""
     last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id == plan.id))
-    last_event = db.session.scalar(select(func.max(ReportEvent.id)))
+    last_event = db.session.scalar(
+        select(func.max(ReportEvent.id)).where(ReportEvent.plan_id == plan.id)
+    )
     return last_change or 0, last_event or 0
 
 
