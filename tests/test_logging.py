@@ -114,3 +114,21 @@ def test_werkzeug_access_log_is_masked(live_server, caplog):
     assert not any("/healthz" in m for m in access)
     for secret in (token, TOKEN64, "k=v", COORDINATOR[1]):
         assert secret not in caplog.text
+
+
+def test_sql_errors_never_show_their_parameters(app):
+    """What a 500 logs of a failed statement: the SQL, never the values bound to it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        with pytest.raises(DBAPIError) as caught:
+            db.session.execute(
+                text("SELECT * FROM no_such_table WHERE token_hash = :secret"),
+                {"secret": "hash-of-a-token-0123456789"},
+            )
+        db.session.rollback()
+    assert "no_such_table" in str(caught.value)
+    assert "hash-of-a-token-0123456789" not in str(caught.value)

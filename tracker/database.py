@@ -64,13 +64,15 @@ BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
 def engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
-    """Engine options for the database kind. On PostgreSQL a blocked writer gives up after
-    the same timeout as on SQLite (lock_timeout), and pooled connections are checked
-    before use, so a restarted server costs no failed request."""
+    """Engine options for the database kind. SQL errors never carry their parameters
+    (a password hash or a token hash would reach the error log). On PostgreSQL a blocked
+    writer gives up after the same timeout as on SQLite (lock_timeout), and pooled
+    connections are checked before use, so a restarted server costs no failed request."""
     if not url.startswith("postgresql"):
-        return {}
+        return {"hide_parameters": True}
     timeout_ms = int(busy_timeout_s * 1000)
     return {
+        "hide_parameters": True,
         "pool_pre_ping": True,
         "connect_args": {"options": f"-c lock_timeout={timeout_ms}"},
     }
