@@ -481,7 +481,7 @@ def remembered(plan: Plan, what: str, arguments: tuple[Any, ...], compute: Calla
     key = (str(db.engine.url), plan.id, what, arguments, data_version(plan))
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+            _CACHE.pop(next(iter(_CACHE)), None)  # another thread may have taken it
         _CACHE[key] = compute()
     return _CACHE[key]  # type: ignore[no-any-return]
 
