@@ -41,7 +41,7 @@ from bench.load import (  # noqa: E402
 )
 from tracker import clock, create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import Assignment, ReportingPeriod  # noqa: E402
+from tracker.models import Assignment, ProgressReport  # noqa: E402
 from tracker.services import outbox, summary  # noqa: E402
 
 MEGABYTE = 1024 * 1024
@@ -108,9 +108,12 @@ def province(folder: Path, runs: int) -> list[Row]:
     start = time.perf_counter()
     with app.app_context():
         plan_ids = make_province()
-        sizes = [db.session.query(t).count() for t in (Assignment, ReportingPeriod)]
+        sizes = [db.session.query(t).count() for t in (Assignment, ProgressReport)]
     seconds = time.perf_counter() - start
-    built = f"built in {seconds:.0f} s: {len(plan_ids)} plans, {sizes[0]:,} assignments"
+    built = (
+        f"built in {seconds:.0f} s: {len(plan_ids)} plans, {sizes[0]:,} assignments, "
+        f"{sizes[1]:,} reports"
+    )
     built = built.replace(",", ".")
     client, plan_id = signed_in(app), plan_ids[len(plan_ids) // 2]
     url = f"/api/plans/{plan_id}/summary?as_of=2023-12-20"

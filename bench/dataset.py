@@ -127,11 +127,12 @@ class Shape:
     kinds: frozenset[PeriodKind] = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
 
 
-# A province as quality.md sizes it: ~27 assignments an activity, ~4 reports each.
+# A province as quality.md sizes it: ~27 assignments an activity, ~4 reports each (one a
+# quarter; the fourth quarter's report is the year's, one period per cut-off).
 PROVINCE = Shape(
     commune_lead=0.75,
     commune_support=0.95,
-    reported=0.8,
+    reported=1.0,
     kinds=frozenset({PeriodKind.QUARTER, PeriodKind.YEAR}),
 )
 

@@ -55,13 +55,26 @@ def test_labels_and_codes():
 
 
 def test_seed_plan_collects_six_months_and_year():
+    """The year's report is the second half's: one period per cut-off, the longer."""
     codes = [p.code for p in periods_of_year(2023, {K.HALF, K.YEAR})]
-    assert codes == ["2023-H1", "2023-H2", "2023-Y"]
+    assert codes == ["2023-H1", "2023-Y"]
+    assert [p.code for p in periods_of_year(2023, {K.HALF})] == ["2023-H1", "2023-H2"]
+
+
+def test_one_period_per_cut_off_the_longest():
+    every = periods_of_year(2024, set(K))
+    assert [p.code for p in every] == ["2024-Q1", "2024-H1", "2024-M9", "2024-Y"]
+    assert [p.ends_on for p in every] == [
+        date(2024, 3, 14),
+        date(2024, 6, 14),
+        date(2024, 9, 14),
+        date(2024, 12, 14),
+    ]
 
 
 def test_current_period():
     periods = periods_of_year(2023, {K.HALF, K.YEAR})
     assert current_period(periods, date(2023, 5, 1)).code == "2023-H1"
     assert current_period(periods, date(2023, 6, 15)).code == "2023-H1"  # due that day
-    assert current_period(periods, date(2023, 6, 16)).code == "2023-H2"
+    assert current_period(periods, date(2023, 6, 16)).code == "2023-Y"
     assert current_period(periods, date(2024, 2, 1)).code == "2023-Y"

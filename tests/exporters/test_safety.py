@@ -134,14 +134,14 @@ def test_cli_writes_each_format(app, tmp_path):
 def test_export_page_and_downloads(app, client, auth, frozen):
     frozen(datetime(2023, 12, 20, 3, tzinfo=UTC))
     auth.login()
-    page = client.get("/plans/1/exports?period=2023-H2&as_of=2023-12-15")
+    page = client.get("/plans/1/exports?period=2023-Y&as_of=2023-12-15")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Đã triển khai thực hiện hoàn thành 01/76 nhiệm vụ, đạt 1,32% kế hoạch" in html
     assert "/plans/1/exports/download?" in html
     nav = client.get("/plans/1").get_data(as_text=True)
     assert "Xuất báo cáo" in nav
-    response = client.get("/plans/1/exports/download?format=docx&period=2023-H2&as_of=2023-12-15")
+    response = client.get("/plans/1/exports/download?format=docx&period=2023-Y&as_of=2023-12-15")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     assert "bao-cao-63-KH-UBND-2023-12-15.docx" in response.headers["Content-Disposition"]

@@ -82,7 +82,7 @@ def test_a_commune_sees_its_group_once_and_no_personal_addresses(app, client):
     body = feed(client, issue(app, "user", _user_id(app, "vinhhai"), owner="vinhhai")).data
     cal = read(body)
     one_five = [e for e in events(cal).values() if " 1.5 " in e.summary.value]
-    assert len(one_five) == 3  # three reporting periods
+    assert len(one_five) == 2  # two reporting periods: the first half, the year
     assert "Đơn vị chủ trì: UBND xã, phường (10)" in one_five[0].description.value
     text = body.decode()
     assert "mailto:" not in text.lower() and "ATTENDEE" not in text and "ORGANIZER" not in text
@@ -280,7 +280,6 @@ def test_activity_text_cannot_inject_properties(app, client, text):
 
 _period_titles = {
     "Báo cáo 6 tháng đầu năm 2023",
-    "Báo cáo 6 tháng cuối năm 2023",
     "Báo cáo Năm 2023",
 }
 
@@ -296,12 +295,12 @@ def test_officer_downloads_an_activity_with_only_their_own_statuses(demo, frozen
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="hoat-dong-1.5.ics"'
     found = events(read(response.data))
-    assert len(found) == 33  # ten communes and one supporting centre, three periods
+    assert len(found) == 22  # ten communes and one supporting centre, two periods
     mine = [e for e in found.values() if "· Phường 1]" in e.summary.value]
     others = [e for e in found.values() if "· Phường 2]" in e.summary.value]
     assert any("✓" in e.summary.value for e in mine)
     # Phường 2 has reports of its own in the demo; they are private to it.
-    assert len(others) == 3
+    assert len(others) == 2
     assert all(e.summary.value.rsplit("— ", 1)[1] in _period_titles for e in others)
     page = client.get(f"/activities/{activity_id}").get_data(as_text=True)
     assert f"/activities/{activity_id}/calendar.ics" in page

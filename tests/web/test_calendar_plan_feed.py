@@ -49,18 +49,17 @@ def test_one_event_per_activity_and_due_date(app, client):
     found = events(cal)
     expected = expected_plan_events(app, 1)
     assert {uid: e.dtstart.value for uid, e in found.items()} == expected
-    # The second half and the year both end 14/12/2023: one round, one event each
-    # ongoing activity on 15/12, under the shorter period.
+    # The year's report (also the second half's) is due 15/12/2023: one event each
+    # ongoing activity on that day.
     with app.app_context():
         ongoing = db.session.scalar(
             select(db.func.count()).where(Activity.timeframe_kind == "ongoing")
         )
-        *_, second, year = periods.plan_periods(db.session.get(Plan, 1))
-        second_id, year_id = second.id, year.id
+        _, year = periods.plan_periods(db.session.get(Plan, 1))
+        year_id = year.id
     on_the_day = [uid for uid, e in found.items() if e.dtstart.value == date(2023, 12, 15)]
     assert len(on_the_day) == ongoing > 0
-    assert all(uid.endswith(f"-p{second_id}@{HOST}") for uid in on_the_day)
-    assert not any(f"-p{year_id}@" in uid for uid in found)
+    assert all(uid.endswith(f"-p{year_id}@{HOST}") for uid in on_the_day)
     assert all("valarm" not in e.contents for e in found.values())
     assert all(e.description.value.startswith("Chủ trì: ") for e in found.values())
     assert not any("Thời gian:" in e.description.value for e in found.values())
@@ -92,7 +91,7 @@ def test_counts_are_the_lead_units_that_reported(demo_app, frozen):
     assert checked >= 10  # the demo's reports are in the feed
     with demo_app.app_context():
         ids = dict(db.session.execute(select(Activity.number, Activity.id)).all())
-        first, second, _ = periods.plan_periods(db.session.get(Plan, 1))
+        first, second = periods.plan_periods(db.session.get(Plan, 1))  # H1, the year
         rounds = first.id, second.id
     one_five = {p: found[f"a{ids['1.5']}-p{p}@{HOST}"] for p in rounds}
     assert [e.summary.value for e in one_five.values()] == [
@@ -141,27 +140,18 @@ def test_a_moved_report_date_and_a_report_raise_their_events_only(app, client, f
     token = issue(app, "plan", 1)
     with app.app_context():
         one_five = db.session.scalar(select(Activity.id).where(Activity.number == "1.5"))
-        first, second, year = (
-            p.id
-            for p in periods.plan_periods(db.session.get(Plan, 1))  # by cut-off: H1, H2, year
-        )
-    uid = {p: f"a{one_five}-p{p}@{HOST}" for p in (first, second)}  # H2 and year: one round
+        first, year = (p.id for p in periods.plan_periods(db.session.get(Plan, 1)))
+    uid = {p: f"a{one_five}-p{p}@{HOST}" for p in (first, year)}
     start = events(read(feed(client, token).data))
 
-    # The round is due when its shorter period is: the year's date moves no event.
     frozen(datetime(2030, 6, 1, 3, tzinfo=UTC))
     with app.app_context():
-        periods.set_period_due(db.session.get(ReportingPeriod, year), date(2023, 12, 20), None)
-        db.session.commit()
-    later = events(read(feed(client, token).data))[uid[second]]
-    assert later.dtstart.value == start[uid[second]].dtstart.value == date(2023, 12, 15)
-    assert later.sequence.value == start[uid[second]].sequence.value
-    with app.app_context():
-        periods.set_period_due(db.session.get(ReportingPeriod, second), date(2023, 12, 18), None)
+        periods.set_period_due(db.session.get(ReportingPeriod, year), date(2023, 12, 18), None)
         db.session.commit()
     moved = events(read(feed(client, token).data))
-    assert moved[uid[second]].dtstart.value == date(2023, 12, 18)
-    assert int(moved[uid[second]].sequence.value) > int(start[uid[second]].sequence.value)
+    assert start[uid[year]].dtstart.value == date(2023, 12, 15)
+    assert moved[uid[year]].dtstart.value == date(2023, 12, 18)
+    assert int(moved[uid[year]].sequence.value) > int(start[uid[year]].sequence.value)
     assert moved[uid[first]].sequence.value == start[uid[first]].sequence.value
 
     frozen(datetime(2030, 6, 2, 3, tzinfo=UTC))
@@ -177,13 +167,12 @@ def test_a_moved_report_date_and_a_report_raise_their_events_only(app, client, f
     reported = events(read(feed(client, token).data))
     assert int(reported[uid[first]].sequence.value) > int(moved[uid[first]].sequence.value)
     assert reported[uid[first]].summary.value.endswith(" — 01/10 đã báo cáo")
-    assert reported[uid[second]].sequence.value == moved[uid[second]].sequence.value
+    assert reported[uid[year]].sequence.value == moved[uid[year]].sequence.value
 
-    # A report under the year is a report for its round.
     client.post(f"/assignments/{assignment_id}/periods/{year}/report", data=sent)
     for_year = events(read(feed(client, token).data))
-    assert int(for_year[uid[second]].sequence.value) > int(reported[uid[second]].sequence.value)
-    assert for_year[uid[second]].summary.value.endswith(" — 01/10 đã báo cáo")
+    assert int(for_year[uid[year]].sequence.value) > int(reported[uid[year]].sequence.value)
+    assert for_year[uid[year]].summary.value.endswith(" — 01/10 đã báo cáo")
     assert for_year[uid[first]].sequence.value == reported[uid[first]].sequence.value
 
 

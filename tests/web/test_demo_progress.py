@@ -13,7 +13,7 @@ def app(demo_app):
     return demo_app
 
 
-# Counted by hand from the CSV, for 15/12/2023 (second-half round, cut-off 14/12):
+# Counted by hand from the CSV, for 15/12/2023 (the year's round, cut-off 14/12):
 # accepted by then — ongoing: Phòng Nội vụ 1.1, 1.2, 6.1; Phòng Tư pháp 1.3; VP 6.6;
 # seven communes on 1.5 (Vĩnh Hải only submitted, Vĩnh Tân returned) = 12;
 # dated and done: 6.3 = 1; not carried out: 6.4 = 1. Lead tasks in the plan: 76.
@@ -59,3 +59,31 @@ def test_demo_reports_are_visible_to_their_unit(app, client, auth):
     auth.login()
     queue = client.get("/plans/1/reviews").get_data(as_text=True)
     assert "xã Vĩnh Hải" in queue  # submitted, waiting for review
+
+
+def test_after_the_year_the_work_page_asks_for_no_report_already_accepted(
+    app, client, auth, frozen
+):
+    """The year's report is the second half's: the one round a unit reports for after
+    15/12, so what Phòng Tư pháp reported for it shows as accepted, not owed again."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Unit
+
+    frozen(datetime(2024, 1, 10, 3, tzinfo=UTC))
+    with app.app_context():
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.name == "Phòng Tư pháp"))
+    auth.login()
+    page = client.get(f"/work?plan=1&unit={unit_id}").get_data(as_text=True)
+    assert "<option value" in page and "selected>Năm 2023</option>" in page
+    assert "6 tháng cuối năm" not in page
+    accepted = page[page.index('id="accepted"') :]
+    assert 'data-activity="1.3"' in accepted
+    assert (
+        'id="overdue"' not in page
+        or 'data-activity="1.3"'
+        not in page[page.index('id="overdue"') : page.index('id="accepted"')]
+    )

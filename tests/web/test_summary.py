@@ -91,9 +91,9 @@ def summary(app, as_of: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_as_of_december_the_second_half_counts_and_the_first_does_not(app, history):
+def test_as_of_december_the_year_counts_and_the_first_half_does_not(app, history):
     data = summary(app, "2023-12-15")
-    assert data["period"]["code"] == "2023-H2"
+    assert data["period"]["code"] == "2023-Y"
     assert data["summary"]["counts"]["ongoing_reported"]["numerator"] == 0
 
 

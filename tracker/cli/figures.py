@@ -61,7 +61,7 @@ def summary_command(plan_ref, as_of, as_json):
 @click.argument("fmt", metavar="{docx,xlsx,pdf,csv,form,snapshot}")
 @click.option("--plan", "plan_ref", required=True, help="Kế hoạch: mã số, số hiệu hoặc năm.")
 @click.option(
-    "--period", "period_ref", default="", help="Kỳ báo cáo, vd 2023-H2 (mặc định: kỳ vừa chốt)."
+    "--period", "period_ref", default="", help="Kỳ báo cáo, vd 2023-Y (mặc định: kỳ vừa chốt)."
 )
 @click.option("--as-of", "as_of", default="", help="Tính đến ngày YYYY-MM-DD (mặc định: hôm nay).")
 @click.option(

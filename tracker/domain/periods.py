@@ -106,14 +106,19 @@ def make_period(kind: PeriodKind, year: int, index: int = 1, due_on: date | None
 
 
 def periods_of_year(year: int, kinds: set[PeriodKind]) -> list[Period]:
-    """Every period of the given kinds in a year, ordered by cut-off, shorter first."""
-    found = [
-        make_period(kind, year, index)
-        for kind in PeriodKind
-        if kind in kinds
-        for index in range(1, PER_YEAR[kind] + 1)
-    ]
-    return sorted(found, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
+    """The periods of the given kinds in a year, ordered by cut-off, one per cut-off:
+    where two end together the longer stands for both, as one report covers them (the
+    year's report is the second half's, "quý II và 6 tháng đầu năm" is one report)."""
+    longest: dict[date, Period] = {}
+    for kind in PeriodKind:
+        if kind not in kinds:
+            continue
+        for index in range(1, PER_YEAR[kind] + 1):
+            period = make_period(kind, year, index)
+            kept = longest.get(period.ends_on)
+            if kept is None or period.starts_on < kept.starts_on:
+                longest[period.ends_on] = period
+    return sorted(longest.values(), key=lambda p: p.ends_on)
 
 
 def current_period(periods: list[Period], today: date) -> Period | None:

@@ -165,7 +165,7 @@ class UnitRow:
 @dataclass(frozen=True)
 class PeriodRow:
     id: int
-    code: str  # "2023-H2"
+    code: str  # "2023-Y"
     label: str
     kind: str
     starts_on: date

@@ -1,8 +1,9 @@
 """A plan's feed (domain.calendar_plan): each dated or ongoing activity with its lead
 units and their reports, one event per deadline or report round.
 
-A round is the periods with the same cut-off (the second half and the year both end
-14/12): a unit sends one report for it, under the shorter period, as the reminders
+A round is the periods with the same cut-off (new plans have one period per cut-off;
+one made before may hold the second half and the year, both ending 14/12): a unit sends
+one report for it, under the shorter period, as the reminders
 (services.reminders._rounds) and the figures (services.summary.period_for) treat it. Its
 event takes the shorter period's id and due date; a report for any of its periods counts.
 

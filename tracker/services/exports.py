@@ -56,7 +56,7 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class ExportRequest:
     plan: str | int  # id, number ("63/KH-UBND") or year
-    period: str = ""  # code ("2023-H2") or id; "" → the round the "as of" date speaks for
+    period: str = ""  # code ("2023-Y") or id; "" → the round the "as of" date speaks for
     as_of: date | None = None  # None → today
     recipient: str | None = None  # None → Sở Nội vụ of the province; "" → no "Kính gửi"
     document_number: str = ""

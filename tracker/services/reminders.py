@@ -141,9 +141,10 @@ def open_items(plan: Plan) -> list[Item]:
 
 
 def _rounds(plan: Plan) -> dict[int, ReportingPeriod]:
-    """Period id → the report round it belongs to. Periods with the same cut-off (the
-    second half and the year both end 14/12) are one round: a unit sends one report
-    for it, under the shorter period, as the work page and the figures do."""
+    """Period id → the report round it belongs to. Periods with the same cut-off are one
+    round (new plans have one period per cut-off; one made before may hold the second
+    half and the year, both ending 14/12): a unit sends one report for it, under the
+    shorter period, as the work page and the figures do."""
     periods = period_service.plan_periods(plan)  # by cut-off, the shorter first
     first: dict[date, ReportingPeriod] = {}
     for period in periods:
