@@ -22,6 +22,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
@@ -39,11 +40,15 @@ def read_only() -> Iterator[None]:
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """Transactions begun inside take the write lock up front, whatever the method."""
+def writing(session: Session | scoped_session[Session]) -> Iterator[None]:
+    """A write apart from the request's work: the session's transaction is rolled back,
+    the block runs in one that takes the write lock up front (whatever the method), and
+    it is committed when the block ends."""
+    session.rollback()
     token = _WRITING.set(True)
     try:
         yield
+        session.commit()
     finally:
         _WRITING.reset(token)
 
@@ -68,14 +73,12 @@ def engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
     (a password hash or a token hash would reach the error log). On PostgreSQL a blocked
     writer gives up after the same timeout as on SQLite (lock_timeout), and pooled
     connections are checked before use, so a restarted server costs no failed request."""
-    if not url.startswith("postgresql"):
-        return {"hide_parameters": True}
-    timeout_ms = int(busy_timeout_s * 1000)
-    return {
-        "hide_parameters": True,
-        "pool_pre_ping": True,
-        "connect_args": {"options": f"-c lock_timeout={timeout_ms}"},
-    }
+    options: dict[str, Any] = {"hide_parameters": True}
+    if url.startswith("postgresql"):
+        timeout_ms = int(busy_timeout_s * 1000)
+        options["pool_pre_ping"] = True
+        options["connect_args"] = {"options": f"-c lock_timeout={timeout_ms}"}
+    return options
 
 
 def is_busy(error: BaseException) -> bool:

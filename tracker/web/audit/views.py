@@ -20,10 +20,8 @@ def record_now(action: str, **fields: Any) -> None:
     """Roll the request's work back, then write one audit event and commit it alone: a
     refused request keeps nothing but its audit row. The write lock is taken up front,
     since in a GET request a read that turns into a write can fail under load."""
-    db.session.rollback()
-    with database.writing():
+    with database.writing(db.session):
         audit.record(action, **fields)
-        db.session.commit()
 
 
 @bp.route("/audit")

@@ -231,10 +231,8 @@ def feed(token: str):
     response.vary.add("Accept-Encoding")
     if calendar_links.needs_use_stamp(row):
         token_id = row.id
-        db.session.rollback()
-        with database.writing():
+        with database.writing(db.session):
             calendar_links.stamp_use(token_id)
-            db.session.commit()
     return _feed_headers(response, "private, no-cache")
 
 
@@ -252,10 +250,8 @@ def _wrong_token(address: str) -> Response:
             int(calendar_links.WRONG_TOKEN_WINDOW.total_seconds())
         )
         return _feed_headers(response, "no-store")
-    db.session.rollback()
-    with database.writing():
+    with database.writing(db.session):
         calendar_links.record_wrong_token(address)
-        db.session.commit()
     response = Response("Không tìm thấy lịch.\n", 404, mimetype="text/plain")
     return _feed_headers(response, "no-store")
 

@@ -63,15 +63,17 @@ def index():
     plans = plan_service.all_plans()
     if len(plans) == 1:
         return redirect(url_for("plans.overview", plan_id=plans[0].id))
-    return render_template("plans/list.html", plans=plans, counts=plan_service.activity_counts())
+    return _plan_list(plans)
 
 
 @bp.route("/plans")
 @login_required
 def list_plans():
-    return render_template(
-        "plans/list.html", plans=plan_service.all_plans(), counts=plan_service.activity_counts()
-    )
+    return _plan_list(plan_service.all_plans())
+
+
+def _plan_list(plans: list[Plan]) -> str:
+    return render_template("plans/list.html", plans=plans, counts=plan_service.activity_counts())
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
