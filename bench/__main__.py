@@ -42,7 +42,7 @@ from bench.load import (  # noqa: E402
 from tracker import clock, create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Assignment, ProgressReport  # noqa: E402
-from tracker.services import outbox, summary  # noqa: E402
+from tracker.services import figures, outbox  # noqa: E402
 
 MEGABYTE = 1024 * 1024
 SECTIONS = ("district", "feeds", "province", "files", "load")
@@ -73,7 +73,7 @@ def district(folder: Path, runs: int) -> list[Row]:
             None,
             MEGABYTE,
             max(5, runs // 5),
-            before=summary._CACHE.clear,
+            before=figures._CACHE.clear,
         ),
     ]
 
@@ -125,7 +125,7 @@ def province(folder: Path, runs: int) -> list[Row]:
             100,
             None,
             runs,
-            before=summary._CACHE.clear,
+            before=figures._CACHE.clear,
         ),
         page_row(client, "Summary API, province-scale database, cached", url, None, None, runs),
         page_row(
@@ -135,7 +135,7 @@ def province(folder: Path, runs: int) -> list[Row]:
             None,
             None,
             max(5, runs // 5),
-            before=summary._CACHE.clear,
+            before=figures._CACHE.clear,
         ),
     ]
     rows[0].note = built

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bench.dataset import make_district, make_plan, plan_of
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ProgressReport, ReportEvent
-from tracker.services.summary import compute_summary
+from tracker.services.figures import plan_figures
 
 
 def test_a_generated_plan_is_counted_by_the_figures(app, client, auth):
@@ -22,9 +22,12 @@ def test_a_generated_plan_is_counted_by_the_figures(app, client, auth):
             .join(Activity)
             .where(Activity.plan_id == plan_id, Assignment.role == "lead")
         )
-        figures = compute_summary(plan_of(plan_id), date(2023, 12, 31))
-        assert figures["summary"]["total"] == leads > 40
-        assert figures["summary"]["carried_out"]["numerator"] > 0
+        plan = plan_of(plan_id)
+        figures = plan_figures(plan, date(2023, 12, 31))
+        assert figures.cumulative.total == 40  # the plan's activities, each once
+        assert figures.cumulative.carried_out.numerator > 0
+        plan.count_rule = "each"
+        assert plan_figures(plan, date(2023, 12, 31)).cumulative.total == leads > 40
         reports = db.session.scalar(select(func.count()).select_from(ProgressReport))
         events = db.session.scalar(select(func.count()).select_from(ReportEvent))
         assert reports > 0 and events > reports

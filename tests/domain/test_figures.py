@@ -1,8 +1,9 @@
-"""Completion figures and their Vietnamese formatting (issue 4)."""
+"""Completion figures (issue 12: carried out, lũy kế, the plan's items) and their
+Vietnamese formatting."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,16 +11,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker.domain import figure_text
 from tracker.domain.figures import (
+    CARRIED_OUT,
+    NO_RESULT,
+    AcceptedReport,
+    ActivityFacts,
     CountRule,
+    Lead,
     Outcome,
-    Task,
+    PeriodSpan,
+    PlanFacts,
+    Tally,
     combine,
-    outcome,
-    provincial_form,
-    summarise,
+    deadline_in_force,
+    task_outcome,
 )
 from tracker.domain.numbers import count, fraction, percent, percent_value
+from tracker.domain.plan_figures import compute
 
 AS_OF = date(2023, 12, 15)
 
@@ -87,170 +96,321 @@ def test_shares_add_up(parts):
     assert abs(sum(shares) - 100) <= Decimal("0.005") * len(parts)
 
 
-def task(**kw) -> Task:
-    return Task(**{"activity_id": 1, "unit_id": 1, "ongoing": False, **kw})
+# Periods of a plan with halves and year (one period per cut-off: the year's report is
+# the second half's).
+H1 = PeriodSpan(1, date(2022, 12, 15), date(2023, 6, 14), date(2023, 6, 15))
+Y = PeriodSpan(2, date(2022, 12, 15), date(2023, 12, 14), date(2023, 12, 15))
+PERIODS = (H1, Y)
+
+
+def activity(id_: int = 1, ongoing: bool = True, leads: int = 1, **kw) -> ActivityFacts:
+    lead = tuple(Lead(id_ * 100 + u, u) for u in range(1, leads + 1))
+    return ActivityFacts(id=id_, group_id=kw.pop("group_id", 1), ongoing=ongoing, leads=lead, **kw)
+
+
+_ids = iter(range(1, 10**6))
+
+
+def report(assignment: int, period: PeriodSpan, status: str, done: date | None = None):
+    return AcceptedReport(next(_ids), assignment, period.id, status, done)
+
+
+def figures(activities, reports, as_of=date(2023, 12, 20), rule=CountRule.ALL, **kw):
+    return compute(
+        PlanFacts(as_of, tuple(activities), PERIODS, tuple(reports), rule, "nhiệm vụ", **kw)
+    )
 
 
 @pytest.mark.parametrize(
-    "kw,expected",
+    ("ongoing", "due", "first", "reports", "expected"),
     [
+        # dated: done on time / late against the FIRST deadline (an extension does not
+        # make late work on time)
+        (False, date(2023, 12, 31), None, [("done", date(2023, 11, 1))], Outcome.DONE_ON_TIME),
+        (False, date(2023, 6, 30), None, [("done", date(2023, 7, 5))], Outcome.DONE_LATE),
         (
-            {"status": "done", "due_on": date(2023, 12, 31), "done_on": date(2023, 11, 1)},
-            Outcome.DONE_ON_TIME,
-        ),
-        (
-            {"status": "done", "due_on": date(2023, 6, 30), "done_on": date(2023, 7, 5)},
+            False,
+            date(2023, 12, 31),
+            date(2023, 6, 30),
+            [("done", date(2023, 7, 5))],
             Outcome.DONE_LATE,
-        ),
-        # extended from 30/6 to 31/12, finished 5/7: still late against the first deadline
-        (
-            {
-                "status": "done",
-                "due_on": date(2023, 12, 31),
-                "original_due_on": date(2023, 6, 30),
-                "done_on": date(2023, 7, 5),
-            },
-            Outcome.DONE_LATE,
-        ),
-        ({"status": "in_progress", "due_on": date(2023, 12, 31)}, Outcome.IN_PROGRESS),
-        ({"status": "in_progress", "due_on": date(2023, 11, 30)}, Outcome.OVERDUE),
-        ({"due_on": date(2023, 11, 30)}, Outcome.OVERDUE),
-        ({"due_on": date(2023, 12, 15)}, Outcome.NOT_STARTED),  # due today: not late yet
-        ({}, Outcome.NOT_STARTED),
-        ({"status": "not_done"}, Outcome.NOT_CARRIED_OUT),
-        (
-            {"ongoing": True, "status": "in_progress", "reported_this_period": True},
-            Outcome.ONGOING_REPORTED,
-        ),
-        (
-            {"ongoing": True, "status": "done", "reported_this_period": True},
-            Outcome.ONGOING_REPORTED,
-        ),
-        ({"ongoing": True, "status": "in_progress"}, Outcome.ONGOING_NOT_REPORTED),
-        ({"ongoing": True, "status": "not_done"}, Outcome.NOT_CARRIED_OUT),
+        ),  # fmt: skip
+        (False, date(2023, 12, 31), None, [("in_progress", None)], Outcome.IN_PROGRESS),
+        (False, date(2023, 11, 30), None, [("in_progress", None)], Outcome.LATE_IN_PROGRESS),
+        (False, date(2023, 11, 30), None, [], Outcome.OVERDUE),
+        (False, date(2023, 11, 30), None, [("not_started", None)], Outcome.OVERDUE),
+        (False, date(2023, 12, 15), None, [], Outcome.NOT_REPORTED),  # due today: not late yet
+        (False, None, None, [], Outcome.NOT_REPORTED),
+        (False, date(2024, 3, 1), None, [("not_started", None)], Outcome.NOT_STARTED),
+        (False, None, None, [("not_done", None)], Outcome.NOT_CARRIED_OUT),
+        # ongoing ("Thường xuyên"): carried out once reported under way in a counted round
+        (True, None, None, [("in_progress", None)], Outcome.ONGOING),
+        (True, None, None, [("in_progress", None), ("not_started", None)], Outcome.ONGOING),
+        (True, None, None, [("done", date(2023, 5, 10))], Outcome.DONE_ON_TIME),
+        (True, None, None, [], Outcome.NOT_REPORTED),
+        (True, None, None, [("not_started", None)], Outcome.NOT_STARTED),
+        (True, None, None, [("not_done", None)], Outcome.NOT_CARRIED_OUT),
     ],
 )
-def test_outcome(kw, expected):
-    assert outcome(task(**kw), AS_OF) == expected
+def test_task_outcome(ongoing, due, first, reports, expected):
+    facts = ActivityFacts(1, 1, ongoing, due_on=due, original_due_on=first)
+    found = [AcceptedReport(i, 1, 1, status, day) for i, (status, day) in enumerate(reports)]
+    assert task_outcome(facts, found, date(2023, 12, 15)) == expected
 
 
-def test_seed_000_example():
-    """28 tasks; 27 carried out (96,43%); 05 fully done (18,52% of 27); 22 ongoing
-    (81,48% of 27); 01 not carried out (3,57% of 28)."""
-    tasks = (
-        [
-            task(activity_id=i, status="done", due_on=date(2023, 12, 31), done_on=date(2023, 10, 1))
-            for i in range(5)
-        ]
-        + [
-            task(activity_id=10 + i, ongoing=True, status="in_progress", reported_this_period=True)
-            for i in range(22)
-        ]
-        + [task(activity_id=99, status="not_done")]
-    )
-    summary = summarise(tasks, AS_OF)
-    assert (summary.total, summary.carried_out.numerator) == (28, 27)
-    assert summary.breakdown() == (
-        "Tổng số 28 nhiệm vụ, đã tổ chức thực hiện được 27 nhiệm vụ, đạt 96,43%; trong đó có "
-        "05 nhiệm vụ, chiếm 18,52% đã hoàn thành 100%; 22 nhiệm vụ đã thực hiện hoàn thành và "
-        "thực hiện thường xuyên, chiếm 81,48%; có 01 nhiệm vụ đơn vị không tổ chức thực hiện, "
-        "chiếm 3,57%."
+def tally(**counts: int) -> Tally:
+    return Tally.from_counts({Outcome(k): n for k, n in counts.items()})
+
+
+def test_seed_000_in_its_own_words():
+    """Seed 000: "28 nhiệm vụ … thực hiện được 27 nhiệm vụ, đạt 96,43%; trong đó có 05
+    nhiệm vụ, chiếm 18,52% đã hoàn thành 100%; 22 nhiệm vụ đã thực hiện hoàn thành và
+    thực hiện thường xuyên, chiếm 81,48%; có 01 nhiệm vụ đơn vị không tổ chức thực hiện,
+    chiếm 3,57%" — the parts are shares of what was carried out, the rest of the plan."""
+    t = tally(done_on_time=5, ongoing=22, not_carried_out=1)
+    assert figure_text.summary(t, "nhiệm vụ") == (
+        "Đã và đang triển khai thực hiện được 27/28 nhiệm vụ, đạt 96,43% kế hoạch; trong đó "
+        "05/27 nhiệm vụ đã hoàn thành 100%, chiếm 18,52%; 22/27 nhiệm vụ đang thực hiện, "
+        "thực hiện thường xuyên, chiếm 81,48%. Còn 01/28 nhiệm vụ không thực hiện, chiếm 3,57%."
     )
 
 
-def test_seed_002_headline():
-    tasks = [
-        task(activity_id=i, status="done", due_on=date(2024, 6, 30), done_on=date(2024, 3, 1))
-        for i in range(7)
+def test_seed_000_headline_and_seed_001_share():
+    assert figure_text.headline(tally(ongoing=30, not_reported=1), "phần việc") == (
+        "Đã và đang triển khai thực hiện được 30/31 phần việc, đạt 96,77% kế hoạch"
+    )
+    assert tally(done_on_time=7, not_reported=29).carried_out.percent == "19,44%"
+
+
+def test_nothing_carried_out_yet():
+    t = tally(not_reported=3)
+    assert figure_text.parts(t, "chỉ tiêu") == ""
+    assert figure_text.summary(t, "chỉ tiêu") == (
+        "Đã và đang triển khai thực hiện được 00/03 chỉ tiêu, đạt 0% kế hoạch. "
+        "Còn 03/03 chỉ tiêu chưa có kết quả thực hiện, chiếm 100%."
+    )
+
+
+def test_an_ongoing_activity_reported_in_the_first_half_counts_in_the_year():
+    """Lũy kế: the year's figures keep what was carried out in the first half; the
+    round's own figure ("trong kỳ") is kept beside it."""
+    first_half_only = activity(1)
+    both = activity(2)
+    reports = [
+        report(101, H1, "in_progress"),
+        report(201, H1, "in_progress"),
+        report(201, Y, "in_progress"),
     ]
-    tasks += [task(activity_id=100 + i, due_on=date(2024, 12, 31)) for i in range(12)]
-    summary = summarise(tasks, date(2024, 6, 15), noun="chỉ tiêu")
-    assert (
-        summary.headline()
-        == "Đã triển khai thực hiện hoàn thành 07/19 chỉ tiêu, đạt 36,84% kế hoạch"
+    found = figures([first_half_only, both], reports)
+    assert found.round_ids == (Y.id,) and found.earlier_round_ids == ((H1.id,),)
+    assert found.cumulative.carried_out.fraction == "02/02"
+    assert found.in_round.fraction == "01/02"
+    assert [a.in_round for a in found.activities] == [False, True]
+
+
+def test_work_counts_for_the_round_in_which_it_was_done():
+    """A conference held on 10/5 and reported in December counts for the first half too
+    (once accepted), so the June figures recomputed later agree with the December ones."""
+    conference = activity(1)
+    reports = [report(101, Y, "done", date(2023, 5, 10))]
+    june = figures([conference], reports, round_ids=(H1.id,))
+    assert june.cumulative.done.fraction == "01/01"
+    assert june.in_round.fraction == "01/01"
+    december = figures([conference], reports)
+    assert december.cumulative.done.fraction == "01/01"
+    assert december.in_round.fraction == "00/01"  # done in the first half, not this round
+
+
+def test_reports_of_later_rounds_do_not_count_for_an_earlier_one():
+    found = figures([activity(1)], [report(101, Y, "in_progress")], round_ids=(H1.id,))
+    assert found.cumulative.carried_out.fraction == "00/01"
+    assert found.activities[0].outcome is Outcome.NOT_REPORTED
+
+
+def test_the_round_as_of_a_date():
+    assert figures([activity(1)], [], as_of=date(2023, 6, 20)).round_ids == (H1.id,)
+    assert figures([activity(1)], [], as_of=date(2023, 12, 14)).round_ids == (Y.id,)
+    assert figures([activity(1)], [], as_of=date(2023, 5, 1)).round_ids == (H1.id,)
+
+
+def ten_communes(carried: int):
+    group = 900
+    facts = ActivityFacts(
+        1, 1, True, leads=tuple(Lead(100 + u, u, via_group_id=group) for u in range(10))
+    )
+    reports = [report(100 + u, Y, "in_progress") for u in range(carried)]
+    return facts, reports
+
+
+@pytest.mark.parametrize(
+    ("rule", "total", "carried", "outcome"),
+    [
+        (CountRule.ALL, 1, 0, Outcome.PARTIAL),
+        (CountRule.ANY, 1, 1, Outcome.ONGOING),
+        (CountRule.EACH, 10, 7, Outcome.PARTIAL),  # the activity shows the ALL view
+    ],
+)
+def test_rules_for_an_activity_led_by_ten_communes(rule, total, carried, outcome):
+    facts, reports = ten_communes(7)
+    found = figures([facts], reports, rule=rule)
+    assert (found.cumulative.total, found.cumulative.carried_out.numerator) == (total, carried)
+    only = found.activities[0]
+    assert only.outcome is outcome
+    (progress,) = only.progress
+    assert progress.figure.fraction == "07/10" and progress.group_id == 900
+    assert figure_text.progress(progress.figure, "UBND xã, phường", ["Phường 1"]) == (
+        "07/10 xã, phường (Phường 1)"
     )
 
 
-def test_count_rules_for_ten_communes():
-    communes = [
-        task(
-            activity_id=1,
-            unit_id=u,
-            status="done",
-            due_on=date(2023, 12, 31),
-            done_on=date(2023, 9, 1),
+def test_all_communes_carried_out():
+    facts, reports = ten_communes(10)
+    assert figures([facts], reports).activities[0].outcome is Outcome.ONGOING
+
+
+def test_vague_units_are_in_no_denominator():
+    """ "Các cơ quan khác thực hiện tự kiểm tra" can never report: Phòng Nội vụ sees it as
+    unresolved; it counts nowhere, nor does an activity led by it alone."""
+    mixed = ActivityFacts(1, 1, True, leads=(Lead(101, 1), Lead(102, 99, vague=True)))
+    vague_only = ActivityFacts(2, 1, True, leads=(Lead(201, 99, vague=True),))
+    for rule in CountRule:
+        found = figures([mixed, vague_only], [report(101, Y, "in_progress")], rule=rule)
+        assert found.cumulative.total == 1
+        assert found.cumulative.carried_out.fraction == "01/01"
+        assert found.unresolved == ((1, 99), (2, 99))
+        assert found.activities[1].outcome is None
+        assert dict(found.by_unit).keys() == {1}
+
+
+def test_an_activity_done_in_its_text_is_counted_done():
+    """The June 2023 report said the conference was "Hoàn thành ngày 10/5/2023" and
+    counted it 00/01: whatever a counted report says, the figures say too."""
+    found = figures([activity(1)], [report(101, H1, "done", date(2023, 5, 10))], round_ids=(1,))
+    assert found.cumulative.done.fraction == "01/01"
+    assert found.counted_reports == found.round_reports
+
+
+def test_an_activity_counts_under_every_dimension_it_serves():
+    found = figures(
+        [activity(1, dimension_ids=(1, 2)), activity(2, dimension_ids=(2,))],
+        [report(101, Y, "in_progress")],
+    )
+    by = {k: t.carried_out.fraction for k, t in found.by_dimension}
+    assert by == {1: "01/01", 2: "01/02"}
+    assert sum(t.total for _, t in found.by_dimension) > found.cumulative.total
+
+
+def test_overdue_tasks_with_days_late():
+    late = activity(1, ongoing=False, due_on=date(2023, 11, 30))
+    working = activity(2, ongoing=False, due_on=date(2023, 12, 1))
+    found = figures([late, working], [report(201, Y, "in_progress")])
+    assert [(o.activity_id, o.days_late, o.outcome) for o in found.overdue] == [
+        (1, 20, Outcome.OVERDUE),
+        (2, 19, Outcome.LATE_IN_PROGRESS),
+    ]
+    assert found.cumulative.late.fraction == "02/02"
+    assert found.form.late == 2 and found.form.carried_out == 1
+
+
+def test_supporting_units_are_counted_apart():
+    facts = ActivityFacts(1, 1, True, leads=(Lead(101, 1),), supports=(102, 103))
+    found = figures([facts], [report(102, Y, "in_progress")])
+    assert found.support.fraction == "01/02"
+    assert found.cumulative.total == 1 and found.cumulative.carried_out.numerator == 0
+
+
+def test_deadline_in_force():
+    moved = [
+        (datetime(2023, 9, 1, tzinfo=UTC), date(2023, 6, 30)),
+        (datetime(2023, 10, 1, tzinfo=UTC), date(2023, 9, 30)),
+    ]
+    assert deadline_in_force(date(2023, 12, 31), moved) == date(2023, 6, 30)
+    assert deadline_in_force(date(2023, 12, 31), moved[1:]) == date(2023, 9, 30)
+    assert deadline_in_force(date(2023, 12, 31), []) == date(2023, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "rule", "ongoing", "expected"),
+    [
+        ([Outcome.DONE_ON_TIME, Outcome.DONE_LATE], CountRule.ALL, False, Outcome.DONE_LATE),
+        ([Outcome.DONE_ON_TIME, Outcome.IN_PROGRESS], CountRule.ALL, False, Outcome.IN_PROGRESS),
+        ([Outcome.DONE_ON_TIME, Outcome.ONGOING], CountRule.ALL, True, Outcome.ONGOING),
+        ([Outcome.DONE_ON_TIME, Outcome.OVERDUE], CountRule.ALL, False, Outcome.PARTIAL),
+        ([Outcome.NOT_CARRIED_OUT], CountRule.ALL, False, Outcome.NOT_CARRIED_OUT),
+        (
+            [Outcome.NOT_CARRIED_OUT, Outcome.NOT_REPORTED],
+            CountRule.ALL,
+            True,
+            Outcome.NOT_REPORTED,
+        ),  # fmt: skip
+        ([Outcome.OVERDUE, Outcome.NOT_STARTED], CountRule.ALL, False, Outcome.OVERDUE),
+        ([Outcome.DONE_ON_TIME, Outcome.OVERDUE], CountRule.ANY, False, Outcome.DONE_ON_TIME),
+        (
+            [Outcome.NOT_CARRIED_OUT, Outcome.NOT_REPORTED],
+            CountRule.ANY,
+            True,
+            Outcome.NOT_REPORTED,
+        ),  # fmt: skip
+    ],
+)
+def test_combine(outcomes, rule, ongoing, expected):
+    assert combine(outcomes, rule, ongoing) == expected
+
+
+statuses = st.sampled_from(["done", "in_progress", "not_started", "not_done"])
+
+
+@st.composite
+def plans(draw):
+    activities = []
+    for i in range(1, draw(st.integers(0, 6)) + 1):
+        leads = tuple(
+            Lead(
+                i * 100 + u,
+                u,
+                via_group_id=draw(st.sampled_from([None, 7])),
+                vague=draw(st.booleans()),
+            )
+            for u in range(1, draw(st.integers(0, 4)) + 1)
         )
-        for u in range(7)
-    ]
-    communes += [task(activity_id=1, unit_id=u, due_on=date(2023, 12, 31)) for u in range(7, 10)]
-    each = summarise(communes, AS_OF, CountRule.EACH)
-    assert each.done.fraction == "07/10"
-    every = summarise(communes, AS_OF, CountRule.ALL)
-    assert (every.total, every.done.numerator) == (1, 0)
-    assert every.counts == {Outcome.IN_PROGRESS: 1}
-
-
-@pytest.mark.parametrize(
-    "outcomes,expected",
-    [
-        ([Outcome.DONE_ON_TIME, Outcome.DONE_LATE], Outcome.DONE_LATE),
-        ([Outcome.DONE_ON_TIME, Outcome.OVERDUE], Outcome.OVERDUE),
-        ([Outcome.NOT_CARRIED_OUT], Outcome.NOT_CARRIED_OUT),
-        ([Outcome.NOT_STARTED, Outcome.NOT_STARTED], Outcome.NOT_STARTED),
-        ([Outcome.ONGOING_REPORTED, Outcome.ONGOING_REPORTED], Outcome.ONGOING_REPORTED),
-        ([Outcome.ONGOING_REPORTED, Outcome.ONGOING_NOT_REPORTED], Outcome.ONGOING_NOT_REPORTED),
-    ],
-)
-def test_combine(outcomes, expected):
-    assert combine(outcomes) == expected
-
-
-def test_provincial_form_rows():
-    tasks = [
-        task(status="done", due_on=date(2023, 6, 30), done_on=date(2023, 6, 1)),
-        task(status="done", due_on=date(2023, 6, 30), done_on=date(2023, 7, 1)),
-        task(due_on=date(2023, 9, 30)),
-        task(due_on=date(2023, 12, 31)),
-    ]
-    form = provincial_form(summarise(tasks, AS_OF), assigned=4)
-    assert (
-        form.in_plan,
-        form.done,
-        form.assigned,
-        form.done_on_time,
-        form.done_late,
-        form.overdue,
-    ) == (4, 2, 4, 1, 1, 1)
+        due = draw(st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2023, 12, 31))))
+        activities.append(
+            ActivityFacts(
+                i,
+                draw(st.integers(1, 3)),
+                draw(st.booleans()),
+                due_on=due,
+                dimension_ids=tuple(sorted(draw(st.sets(st.integers(1, 8), max_size=3)))),
+                leads=leads,
+            )  # fmt: skip
+        )
+    assignments = [lead.assignment_id for a in activities for lead in a.leads]
+    reports = []
+    if assignments:
+        for n, assignment in enumerate(draw(st.lists(st.sampled_from(assignments), max_size=12))):
+            period = draw(st.sampled_from(PERIODS))
+            done = draw(st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2023, 12, 31))))
+            reports.append(AcceptedReport(n, assignment, period.id, draw(statuses), done))
+    return activities, reports
 
 
 @given(
-    st.lists(
-        st.builds(
-            Task,
-            activity_id=st.integers(1, 5),
-            unit_id=st.integers(1, 3),
-            ongoing=st.booleans(),
-            due_on=st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2024, 12, 31))),
-            original_due_on=st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2024, 12, 31))),
-            status=st.sampled_from([None, "done", "not_done", "in_progress", "not_started"]),
-            done_on=st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2024, 12, 31))),
-            reported_this_period=st.booleans(),
-        ),
-        max_size=30,
-    ),
+    plans(),
     st.sampled_from(list(CountRule)),
+    st.dates(date(2023, 1, 1), date(2024, 3, 1)),
 )
-def test_counts_add_up_to_the_total(tasks, rule):
-    summary = summarise(tasks, AS_OF, rule)
-    expected = len(tasks) if rule is CountRule.EACH else len({t.activity_id for t in tasks})
-    assert summary.total == expected
-    assert (
-        summary.carried_out.numerator
-        + summary.n(
-            Outcome.OVERDUE,
-            Outcome.NOT_STARTED,
-            Outcome.ONGOING_NOT_REPORTED,
-            Outcome.NOT_CARRIED_OUT,
-        )
-        == summary.total
-    )
+def test_every_item_is_counted_once(plan, rule, as_of):
+    activities, reports = plan
+    found = figures(activities, reports, as_of=as_of, rule=rule)
+    t = found.cumulative
+    named = [lead for a in activities for lead in a.leads if not lead.vague]
+    if rule is CountRule.EACH:
+        assert t.total == len(named)
+    else:
+        assert t.total == sum(1 for a in activities if any(not x.vague for x in a.leads))
+    assert t.carried_out.numerator + t.no_result.numerator + t.not_carried_out.numerator == t.total
+    assert found.in_round.numerator <= t.carried_out.numerator
+    assert t.n(*CARRIED_OUT) + t.n(*NO_RESULT) + t.n(Outcome.NOT_CARRIED_OUT) == t.total
+    for _, by_group in found.by_group:
+        assert by_group.total <= t.total
+    assert sum(g.total for _, g in found.by_group) == t.total

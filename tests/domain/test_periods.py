@@ -78,3 +78,19 @@ def test_current_period():
     assert current_period(periods, date(2023, 6, 15)).code == "2023-H1"  # due that day
     assert current_period(periods, date(2023, 6, 16)).code == "2023-Y"
     assert current_period(periods, date(2024, 2, 1)).code == "2023-Y"
+
+
+def test_report_rounds_join_periods_with_the_same_cut_off():
+    """One rule for reminders, feeds, work pages and figures: periods ending together
+    are one round, the shorter first (a plan made before one period per cut-off holds
+    both the second half and the year)."""
+    from tracker.domain.periods import report_rounds, round_as_of
+
+    halves = [make_period(PeriodKind.HALF, 2023, i) for i in (1, 2)]
+    year = make_period(PeriodKind.YEAR, 2023)
+    rounds = report_rounds([year, *halves])
+    assert [[p.code for p in r] for r in rounds] == [["2023-H1"], ["2023-H2", "2023-Y"]]
+    assert round_as_of([year, *halves], date(2023, 9, 1))[0].code == "2023-H1"
+    assert round_as_of([year, *halves], date(2023, 12, 14))[0].code == "2023-H2"
+    assert round_as_of([year, *halves], date(2023, 3, 1))[0].code == "2023-H1"
+    assert round_as_of([], date(2023, 3, 1)) is None

@@ -28,7 +28,7 @@ def snapshot_file(app, tmp_path):
     return path
 
 
-def other_district(source, tmp_path, name="huyện Cù Lao Dung", done=3):
+def other_district(source, tmp_path, name="huyện Cù Lao Dung", done=4):
     """The same file as if another district had sent it, with `done` tasks done on time."""
     path = tmp_path / f"{name}.sqlite"
     path.write_bytes(source.read_bytes())
@@ -39,15 +39,16 @@ def other_district(source, tmp_path, name="huyện Cù Lao Dung", done=3):
     figures = json.loads(
         con.execute("select value from metadata where key='figures'").fetchone()[0]
     )
+    before = figures["summary"]["counts"]["done_on_time"]["numerator"]
     figures["summary"]["counts"]["done_on_time"]["numerator"] = done
-    figures["summary"]["counts"]["not_started"]["numerator"] -= done - 1
+    figures["summary"]["counts"]["not_reported"]["numerator"] -= done - before
     con.execute("update metadata set value=? where key='figures'", (json.dumps(figures),))
     con.execute(
         "update figures set numerator=? where scope='plan' and measure='done_on_time'", (done,)
     )
     con.execute(
-        "update figures set numerator=numerator-? where scope='plan' and measure='not_started'",
-        (done - 1,),
+        "update figures set numerator=numerator-? where scope='plan' and measure='not_reported'",
+        (done - before,),
     )
     con.commit()
     con.close()
@@ -77,18 +78,19 @@ def test_import_replace_and_combine(app, client, auth, snapshot_file, tmp_path):
     with app.app_context():
         snapshot = db.session.scalar(select(ProvinceSnapshot))
         assert snapshot.as_of == date(2023, 12, 15)
-        assert (
-            snapshot.headline
-            == "Đã triển khai thực hiện hoàn thành 01/76 nhiệm vụ, đạt 1,32% kế hoạch"
+        assert snapshot.headline == (
+            "Đã và đang triển khai thực hiện được 07/23 nhiệm vụ, đạt 30,43% kế hoạch"
         )
     assert run(app, other_district(snapshot_file, tmp_path)).exit_code == 0
     auth.login()
     page = client.get("/province").get_data(as_text=True)
     assert "thị xã Vĩnh Châu" in page and "huyện Cù Lao Dung" in page
-    assert "Đã triển khai thực hiện hoàn thành 03/76 nhiệm vụ" in page
-    # combined: (1 + 3) done of 76 + 76 tasks
+    # the other district: 2 more done, so 09 carried out of 23
+    assert "Đã và đang triển khai thực hiện được 09/23 nhiệm vụ" in page
+    # combined: 7 + 9 carried out of 23 + 23 activities
     assert (
-        "Cộng chung: Đã triển khai thực hiện hoàn thành 04/152 nhiệm vụ, đạt 2,63% kế hoạch" in page
+        "Cộng chung:</b> Đã và đang triển khai thực hiện được 16/46 nhiệm vụ, đạt 34,78% kế hoạch"
+        in page
     )
 
 
@@ -131,6 +133,17 @@ def nul_in_text(source, tmp_path):
     return path
 
 
+def older_format(source, tmp_path):
+    """A snapshot of the figures before issue 12 (format 1): the district re-exports it."""
+    path = tmp_path / "older.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("update metadata set value = '1' where key = 'format_version'")
+    con.commit()
+    con.close()
+    return path
+
+
 def truncated(source, tmp_path):
     path = tmp_path / "truncated.sqlite"
     path.write_bytes(source.read_bytes()[:3000])
@@ -152,6 +165,7 @@ def text_file(source, tmp_path):
         (tampered, "không khớp"),
         (nul_in_text, "có ký tự NUL"),
         (text_file, "không phải cơ sở dữ liệu SQLite"),
+        (older_format, "định dạng cũ (phiên bản 1)"),
     ],
 )
 def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):

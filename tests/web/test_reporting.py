@@ -386,14 +386,18 @@ def test_leader_reads_reports_but_cannot_review(app, client, officer):
 
 def test_count_rule_is_chosen_per_plan(app, client, auth):
     auth.login()
-    client.post("/plans/1/periods", data={"kinds": ["half", "year"], "count_rule": "all"})
+    page = client.get("/plans/1/dashboard?as_of=2023-12-15").get_data(as_text=True)
+    assert "được tính là đã triển khai khi mọi đơn vị chủ trì đã triển khai" in page
+    assert "/23 nhiệm vụ" in page  # the default: the plan's activities
+    client.post("/plans/1/periods", data={"kinds": ["half", "year"], "count_rule": "each"})
     with app.app_context():
         from tracker.services.plans import find_plan
 
-        assert find_plan("1").count_rule == "all"
+        assert find_plan("1").count_rule == "each"
     page = client.get("/plans/1/dashboard?as_of=2023-12-15").get_data(as_text=True)
-    assert "một hoạt động chỉ tính hoàn thành khi mọi đơn vị chủ trì hoàn thành" in page
-    assert "/23 nhiệm vụ" in page
+    assert "mỗi đơn vị chủ trì của một hoạt động (mỗi xã, phường) tính là một phần việc" in page
+    # 76 lead assignments, less the one vague unit ("Các cơ quan khác thực hiện tự kiểm tra")
+    assert "/75 nhiệm vụ" in page
     bad = client.post(
         "/plans/1/periods", data={"kinds": ["year"], "count_rule": "bogus"}, follow_redirects=True
     )

@@ -11,6 +11,9 @@ from flask.cli import with_appcontext
 
 from tracker.cli.common import fail
 from tracker.clock import today_local
+from tracker.domain import figure_text
+from tracker.domain.documents import upper_first
+from tracker.domain.figures import RULE_LABELS
 from tracker.exporters.pdf import ConversionError
 from tracker.extensions import db
 from tracker.models.audit import FAILED
@@ -18,18 +21,22 @@ from tracker.services import (
     audit,
 )
 from tracker.services import exports as export_service
+from tracker.services import figures as figure_service
+from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import province as province_service
-from tracker.services.summary import compute_summary
 
 
 @click.command("summary")
 @with_appcontext
 @click.option("--plan", "plan_ref", required=True, help="Kế hoạch: mã số, số hiệu hoặc năm.")
 @click.option("--as-of", "as_of", default="", help="Tính đến ngày YYYY-MM-DD (mặc định: hôm nay).")
+@click.option(
+    "--period", "period_ref", default="", help="Kỳ báo cáo, vd 2023-H1 (mặc định: đến nay)."
+)
 @click.option("--json", "as_json", is_flag=True, help="In mọi số liệu dưới dạng JSON.")
-def summary_command(plan_ref, as_of, as_json):
-    """Số liệu hoàn thành của kế hoạch tính đến một ngày."""
+def summary_command(plan_ref, as_of, period_ref, as_json):
+    """Số liệu thực hiện của kế hoạch tính đến một ngày (lũy kế năm)."""
 
     plan = plan_service.find_plan(plan_ref)
     if plan is None:
@@ -38,22 +45,33 @@ def summary_command(plan_ref, as_of, as_json):
         day = date.fromisoformat(as_of) if as_of else today_local()
     except ValueError:
         fail(f"--as-of «{as_of}» không phải ngày dạng YYYY-MM-DD.")
-    data = compute_summary(plan, day)
+    period = period_service.find_period(plan, period_ref) if period_ref else None
+    if period_ref and period is None:
+        fail(f"Kế hoạch không có kỳ báo cáo «{period_ref}».")
+    figures = figure_service.figures_for(plan, day, period, to_date=period is None)
+    names = figure_service.names(plan)
     db.session.rollback()
     if as_json:
+        data = figure_service.figures_json(plan, figures, names)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    summary = data["summary"]
+    round_label = names.round_label(figures.round_ids)
     click.echo(f"{plan.reference} — tính đến ngày {day.day}/{day.month}/{day.year}")
-    click.echo(summary["headline"] + ".")
-    click.echo(summary["breakdown"])
-    click.echo(f"Cách tính: {data['rule']['text']}.")
-    for group in data["by_group"]:
-        done, carried = group["done"], group["carried_out"]
+    if round_label:
+        click.echo(f"Lũy kế đến kỳ {round_label}.")
+    click.echo(figure_text.summary(figures.cumulative, figures.noun))
+    if round_label:
+        click.echo(figure_text.in_round(figures.in_round, round_label, figures.noun))
+    click.echo(f"Cách tính: {RULE_LABELS[figures.rule]}.")
+    for group_id, tally in sorted(figures.by_group, key=lambda gt: names.groups[gt[0]][2]):
+        label, title, _ = names.groups[group_id]
         click.echo(
-            f"  Nhóm {group['label']}: thực hiện {carried['fraction']} ({carried['percent']}), "
-            f"hoàn thành {done['fraction']} — {group['title'][:50]}"
+            f"  Nhóm {label}: đã và đang triển khai {tally.carried_out.fraction} "
+            f"({tally.carried_out.percent}), hoàn thành {tally.done.fraction} — {title}"
         )
+    for activity in figures.activities:
+        if text := names.progress(activity):
+            click.echo(f"  {upper_first(names.activities[activity.activity_id].short)}: {text}")
 
 
 @click.command("export")

@@ -6,11 +6,15 @@ Nghị định 30/2020/NĐ-CP, Phụ lục I, and the district reports in shared
 - Dates cited in the text follow the same rule: "11/4/2023", "12/01/2023", "08/3/2023".
 - The issuing body is written in capitals on two lines: "ỦY BAN NHÂN DÂN" over
   "THỊ XÃ VĨNH CHÂU".
-- An unnumbered draft leaves the number for the clerk: "Số: …/BC-UBND".
+- An unnumbered draft leaves the number for the clerk: "Số: …/BC-UBND", and the day it
+  is signed: "Vĩnh Châu, ngày      tháng 12 năm 2023" (seeds 000–002).
+- A report's subject (trích yếu) names the period it reports on: "… 6 tháng đầu năm
+  2023", "… năm 2023"; quotes are “ ”.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,9 +25,16 @@ NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 REPORT_TYPE = "BÁO CÁO"
 REPORT_CODE = "BC-UBND"
 BLANK_NUMBER = "…"
-# "Thay mặt" the committee, signed by a vice-chairman on the chairman's behalf (seed 001).
-SIGNATURE = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+# "Thay mặt" the committee: signed by the chairman (seeds 000, 002) or by a vice-chairman
+# on the chairman's behalf (seed 001).
+SIGNATURES = {
+    "chairman": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    "deputy": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+}
+SIGNATURE = SIGNATURES["deputy"]
 COMMITTEE = "Ủy ban nhân dân"
+# The day a clerk writes in by hand once the report is signed.
+BLANK_DAY = "\u00a0" * 6
 
 
 def day_part(day: date) -> str:
@@ -44,6 +55,11 @@ def cited_date(day: date) -> str:
 def dated_line(place: str, day: date) -> str:
     """ "Vĩnh Châu, ngày 15 tháng 12 năm 2023"."""
     return f"{place}, ngày {day_part(day)} tháng {month_part(day)} năm {day.year}"
+
+
+def blank_dated_line(place: str, day: date) -> str:
+    """ "Vĩnh Châu, ngày      tháng 12 năm 2023": the day left for the clerk."""
+    return f"{place}, ngày {BLANK_DAY} tháng {month_part(day)} năm {day.year}"
 
 
 def number_line(number: str, code: str = REPORT_CODE) -> str:
@@ -67,6 +83,37 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
+def activity_reference(number: str, text: str) -> str:
+    """How a report refers to an activity inside a sentence: "hoạt động 1.5"; an
+    unnumbered one by its name in quotes — its first sentence when the text goes on
+    ("hoạt động “Đối thoại với Nhân dân”"), never a cut word."""
+    if number:
+        return f"hoạt động {number}"
+    name = text.strip().rstrip(".")
+    first, dot, rest = name.partition(". ")
+    if dot and rest and len(first.split()) >= 2:
+        name = first
+    return f"hoạt động “{name}”"
+
+
+def activity_list(references: list[tuple[str, str]]) -> str:
+    """Several activities named in one breath: "các hoạt động 1.4, 3.1, 3.2"; unnumbered
+    ones follow by name. `references`: (number, text) in plan order."""
+    numbers = [n for n, _ in references if n]
+    named = [activity_reference("", t) for n, t in references if not n]
+    parts = []
+    if len(numbers) == 1:
+        parts.append(f"hoạt động {numbers[0]}")
+    elif numbers:
+        parts.append("các hoạt động " + ", ".join(numbers))
+    return "; ".join(parts + named)
+
+
+def upper_first(text: str) -> str:
+    """A line starts with a capital: "xã Hòa Đông: …" → "Xã Hòa Đông: …"."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 @dataclass(frozen=True)
 class PlanRef:
     number: str  # "63/KH-UBND"
@@ -86,19 +133,34 @@ class PlanRef:
         return f"{self.citation()} về {lower_first(self.title)}" if self.title else self.citation()
 
 
-def report_subject(plan: PlanRef, as_of: date) -> str:
-    """ "Kết quả thực hiện Kế hoạch số 63/KH-UBND ngày 11/4/2023 … (tính đến ngày 15/12/2023)"."""
-    return f"Kết quả thực hiện {plan.about()} (tính đến ngày {cited_date(as_of)})"
+_TRAILING_YEAR = re.compile(r"\s+(?:năm|Năm)\s+\d{4}\s*\.?$")
 
 
-def annex_note(number: str, day: date, issuer: str) -> str:
-    """ "(Kèm theo Báo cáo số …/BC-UBND ngày 15/12/2023 của Ủy ban nhân dân thị xã Vĩnh Châu)"."""
+def report_subject(plan: PlanRef, period: str, as_of: date) -> str:
+    """The trích yếu, naming the period (seeds 000–002): "Kết quả triển khai thực hiện
+    nhiệm vụ, giải pháp … thị xã Vĩnh Châu 6 tháng đầu năm 2023" — the plan's title with
+    its year replaced by the period (`period`: "6 tháng đầu năm 2023", "năm 2023"); a plan
+    without a title is named by its number; without a period, the "as of" date."""
+    if plan.title:
+        what = "Kết quả " + lower_first(_TRAILING_YEAR.sub("", plan.title.strip()))
+    else:
+        what = f"Kết quả thực hiện {plan.citation()}"
+    if period:
+        return f"{what} {period}"
+    return f"{what} (tính đến ngày {cited_date(as_of)})"
+
+
+def level_word(locality: str) -> str:
+    """ "thị xã Vĩnh Châu" → "thị xã"; "huyện Cù Lao Dung" → "huyện": the words before
+    the place's name, as "CT, các PCT UBND thị xã" writes it."""
+    words = locality.split()
+    lead = [w for w in words[:2] if w[:1].islower()]
+    return " ".join(lead) or locality
+
+
+def annex_note(number: str, day: date, issuer: str, blank_day: bool = False) -> str:
+    """ "(Kèm theo Báo cáo số …/BC-UBND ngày 15/12/2023 của Ủy ban nhân dân thị xã Vĩnh Châu)";
+    with `blank_day` the day is left for the clerk: "ngày      /12/2023"."""
     reference = number_line(number).removeprefix("Số: ")
-    return f"(Kèm theo Báo cáo số {reference} ngày {cited_date(day)} của {issuer})"
-
-
-def form_count(n: int) -> str:
-    """A count in the provincial form as seed 001 writes it: "07", "36", and zero as "0"."""
-    if n == 0:
-        return "0"
-    return f"{n:02d}" if n < 10 else f"{n:,}".replace(",", ".")
+    when = f"{BLANK_DAY}/{month_part(day)}/{day.year}" if blank_day else cited_date(day)
+    return f"(Kèm theo Báo cáo số {reference} ngày {when} của {issuer})"

@@ -1,122 +1,193 @@
-"""Completion figures: what each lead assignment's state is on a date, and the counts,
-shares and sentences the district reports upward.
+"""Completion figures: what each activity of a plan has come to on a date, and the counts
+the district reports upward — one computation that every page and document reads.
 
-A *task* is one lead assignment (đơn vị chủ trì × hoạt động) as it stood on the "as of"
-date: only reports Phòng Nội vụ accepted by then count. Supporting units are counted
-apart and never in the plan's figures.
+The question a report answers (seeds 000–002; domain.md "Completion figures"): how many
+of the plan's items have been **carried out** ("đã và đang triển khai thực hiện được
+30/31 phần việc, đạt 96,77%"), with its parts — done ("đã hoàn thành 100%") and under way
+("đang thực hiện, thực hiện thường xuyên") — and, apart, what has no result yet and what
+will not be carried out ("không thực hiện", with a reason).
 
-Outcomes of a task on a date:
-- DONE_ON_TIME / DONE_LATE: a dated task accepted as done; late when it was completed
-  after its *first* deadline (an extension does not make late work on time);
-- ONGOING_REPORTED: an ongoing ("Thường xuyên") task with an accepted report for the
-  current period that says it is being carried out or done;
-- ONGOING_NOT_REPORTED: an ongoing task without such a report yet;
-- IN_PROGRESS: a dated task in progress within its deadline;
-- OVERDUE: a dated task past its deadline in force and not done;
-- NOT_STARTED: a dated task within its deadline with nothing done, or undated;
-- NOT_CARRIED_OUT: accepted as "không thực hiện" (with a reason).
+Inputs are plain facts (`PlanFacts`): the plan's activities with their lead units and
+the deadline in force on the "as of" date, the plan's reporting periods, and the reports
+Phòng Nội vụ had accepted by the end of that day. Nothing else counts: drafts, reports
+waiting for review and returned ones are the unit's business.
 
-Counting rule when an activity has several lead assignments (or a group of communes):
-- EACH: every lead assignment is one task (10 communes = 10 tasks);
-- ALL: an activity is one task, done only when every lead assignment is done.
+**Cumulative (lũy kế).** Figures speak for one report round (`periods.round_as_of`) and
+count everything accepted for that round and the earlier rounds of its year: the year's
+report keeps what was done in the first half. Work counts for the round in which it was
+done: a report's round is its period's, or an earlier round of the same year when its
+completion date falls there (a December report of a conference held on 10/5 counts for
+the first half too). The round's own figure ("trong kỳ") is kept beside it.
+
+**A lead task** is one lead assignment (đơn vị chủ trì × hoạt động). Its outcome:
+- DONE_ON_TIME / DONE_LATE: a counted report says done; late when completed after the
+  *first* deadline (an extension does not make late work on time). An ongoing activity
+  has no deadline, so its done work is on time;
+- ONGOING: an ongoing activity ("Thường xuyên", "Hằng năm") reported carried out
+  (in progress) in a counted round;
+- IN_PROGRESS / LATE_IN_PROGRESS: a dated activity reported in progress, within or past
+  the deadline in force;
+- OVERDUE: a dated activity past its deadline with nothing carried out;
+- NOT_STARTED: the unit reported it not started;
+- NOT_REPORTED: no counted report (and not overdue);
+- NOT_CARRIED_OUT: the latest counted report says "không thực hiện".
+Supporting units are never in these counts; they are tallied apart.
+
+**Unit of count** (`CountRule`, chosen per plan): by default the plan's activities, each
+once. An activity led by several units or a group of communes counts under the plan's
+rule — ALL: carried out (done) when every lead unit carried it out (finished); short of
+that it is PARTIAL, "triển khai một phần" — ANY: as its best lead unit — EACH: every lead
+unit is an item of its own (a "phần việc": 10 communes are 10 items). Whatever the rule,
+the detail "07/10 xã, phường" is kept per activity.
+
+**Vague units** ("Các ngành có liên quan") can never report: they are in no denominator
+and no list; `PlanFigures.unresolved` shows them to Phòng Nội vụ until it names a unit.
+An activity led only by vague units is counted nowhere until then.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from tracker.domain.numbers import count, fraction, percent
+from tracker.domain.numbers import fraction, percent
+
+DONE_STATUS, IN_PROGRESS_STATUS, NOT_STARTED_STATUS, NOT_DONE_STATUS = (
+    "done",
+    "in_progress",
+    "not_started",
+    "not_done",
+)
 
 
 class Outcome(StrEnum):
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
-    ONGOING_REPORTED = "ongoing_reported"
-    ONGOING_NOT_REPORTED = "ongoing_not_reported"
+    ONGOING = "ongoing"
     IN_PROGRESS = "in_progress"
+    LATE_IN_PROGRESS = "late_in_progress"
+    PARTIAL = "partial"
     OVERDUE = "overdue"
     NOT_STARTED = "not_started"
+    NOT_REPORTED = "not_reported"
     NOT_CARRIED_OUT = "not_carried_out"
 
 
 OUTCOME_LABELS = {
-    Outcome.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    Outcome.DONE_ON_TIME: "Đã hoàn thành",
     Outcome.DONE_LATE: "Hoàn thành trễ hạn",
-    Outcome.ONGOING_REPORTED: "Thường xuyên — đã báo cáo kỳ này",
-    Outcome.ONGOING_NOT_REPORTED: "Thường xuyên — chưa báo cáo kỳ này",
+    Outcome.ONGOING: "Thực hiện thường xuyên",
     Outcome.IN_PROGRESS: "Đang thực hiện, trong hạn",
-    Outcome.OVERDUE: "Quá hạn, chưa hoàn thành",
+    Outcome.LATE_IN_PROGRESS: "Đang thực hiện, đã quá hạn",
+    Outcome.PARTIAL: "Triển khai một phần",
+    Outcome.OVERDUE: "Quá hạn, chưa triển khai",
     Outcome.NOT_STARTED: "Chưa triển khai",
+    Outcome.NOT_REPORTED: "Chưa có báo cáo",
     Outcome.NOT_CARRIED_OUT: "Không thực hiện",
 }
+# In the report upward, whether a unit has reported stays internal: "no result yet".
+REPORT_LABELS = OUTCOME_LABELS | {Outcome.NOT_REPORTED: "Chưa có kết quả"}
 DONE = frozenset({Outcome.DONE_ON_TIME, Outcome.DONE_LATE})
-CARRIED_OUT = DONE | {Outcome.ONGOING_REPORTED, Outcome.IN_PROGRESS}
+UNDER_WAY = frozenset({Outcome.ONGOING, Outcome.IN_PROGRESS, Outcome.LATE_IN_PROGRESS})
+CARRIED_OUT = DONE | UNDER_WAY  # "đã và đang triển khai thực hiện"
+NO_RESULT = frozenset({Outcome.PARTIAL, Outcome.OVERDUE, Outcome.NOT_STARTED, Outcome.NOT_REPORTED})
+LATE = frozenset({Outcome.LATE_IN_PROGRESS, Outcome.OVERDUE})  # quá hạn, chưa hoàn thành
+# Best first: the ANY rule takes the first of these its lead units reached.
+RANK = (
+    Outcome.DONE_ON_TIME,
+    Outcome.DONE_LATE,
+    Outcome.ONGOING,
+    Outcome.IN_PROGRESS,
+    Outcome.LATE_IN_PROGRESS,
+    Outcome.PARTIAL,
+    Outcome.NOT_STARTED,
+    Outcome.NOT_REPORTED,
+    Outcome.OVERDUE,
+    Outcome.NOT_CARRIED_OUT,
+)
 
 
 class CountRule(StrEnum):
-    EACH = "each"
     ALL = "all"
+    ANY = "any"
+    EACH = "each"
 
 
 RULE_LABELS = {
-    CountRule.EACH: "mỗi đơn vị chủ trì (mỗi xã, phường) tính là một phần việc",
-    CountRule.ALL: "một hoạt động chỉ tính hoàn thành khi mọi đơn vị chủ trì hoàn thành",
+    CountRule.ALL: (
+        "mỗi hoạt động tính một lần; hoạt động có nhiều đơn vị chủ trì (hoặc giao các xã, "
+        "phường) được tính là đã triển khai khi mọi đơn vị chủ trì đã triển khai"
+    ),
+    CountRule.ANY: (
+        "mỗi hoạt động tính một lần; hoạt động có nhiều đơn vị chủ trì (hoặc giao các xã, "
+        "phường) được tính theo đơn vị có kết quả tốt nhất"
+    ),
+    CountRule.EACH: "mỗi đơn vị chủ trì của một hoạt động (mỗi xã, phường) tính là một phần việc",
 }
 
 
+# ---- inputs -------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class Task:
-    """One lead assignment as of a date. `status` is the accepted report's status
-    ("done", "not_done", "in_progress", "not_started") or None when none is accepted."""
+class Lead:
+    """A lead assignment; `via_group_id` when it came from a group ("UBND xã, phường")."""
 
-    activity_id: int
+    assignment_id: int
     unit_id: int
+    via_group_id: int | None = None
+    vague: bool = False  # "Các ngành có liên quan": never counted
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    id: int
+    group_id: int
     ongoing: bool
-    due_on: date | None = None
-    original_due_on: date | None = None
-    status: str | None = None
-    done_on: date | None = None
-    reported_this_period: bool = False
+    due_on: date | None = None  # the deadline in force on the "as of" date
+    original_due_on: date | None = None  # the first deadline, when it was moved
+    dimension_ids: tuple[int, ...] = ()
+    leads: tuple[Lead, ...] = ()
+    supports: tuple[int, ...] = ()  # supporting assignments of named units
 
 
-def outcome(task: Task, as_of: date) -> Outcome:
-    """The task's outcome on `as_of` (the end of that day)."""
-    if task.status == "not_done":
-        return Outcome.NOT_CARRIED_OUT
-    if task.ongoing:
-        if task.reported_this_period and task.status in ("done", "in_progress"):
-            return Outcome.ONGOING_REPORTED
-        return Outcome.ONGOING_NOT_REPORTED
-    if task.status == "done":
-        first = task.original_due_on or task.due_on
-        late = first is not None and task.done_on is not None and task.done_on > first
-        return Outcome.DONE_LATE if late else Outcome.DONE_ON_TIME
-    if task.due_on is not None and task.due_on < as_of:
-        return Outcome.OVERDUE
-    if task.status == "in_progress":
-        return Outcome.IN_PROGRESS
-    return Outcome.NOT_STARTED
+@dataclass(frozen=True)
+class PeriodSpan:
+    id: int
+    starts_on: date
+    ends_on: date  # cut-off, inclusive
+    due_on: date
 
 
-def combine(outcomes: Sequence[Outcome]) -> Outcome:
-    """One activity's outcome under the ALL rule, from its lead assignments' outcomes."""
-    kinds = set(outcomes)
-    if kinds <= DONE:
-        return Outcome.DONE_LATE if Outcome.DONE_LATE in kinds else Outcome.DONE_ON_TIME
-    if kinds == {Outcome.NOT_CARRIED_OUT}:
-        return Outcome.NOT_CARRIED_OUT
-    for worst in (Outcome.OVERDUE, Outcome.ONGOING_NOT_REPORTED):
-        if worst in kinds:
-            return worst
-    if kinds <= {Outcome.ONGOING_REPORTED} | DONE:
-        return Outcome.ONGOING_REPORTED
-    if kinds & (CARRIED_OUT | {Outcome.IN_PROGRESS}):
-        return Outcome.IN_PROGRESS
-    return Outcome.NOT_STARTED
+@dataclass(frozen=True)
+class AcceptedReport:
+    """A report whose state was "accepted" at the end of the "as of" day."""
+
+    id: int
+    assignment_id: int
+    period_id: int
+    status: str  # done / in_progress / not_started / not_done
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    as_of: date
+    activities: tuple[ActivityFacts, ...]  # in plan order
+    periods: tuple[PeriodSpan, ...]
+    reports: tuple[AcceptedReport, ...]
+    rule: CountRule = CountRule.ALL
+    noun: str = "nhiệm vụ"
+    # The round to speak for: a period of it; None: the last closed round (round_as_of),
+    # or with `to_date` the round under way (round_to_date: everything so far).
+    round_ids: tuple[int, ...] | None = None
+    to_date: bool = False
+
+
+# ---- outputs ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -134,116 +205,118 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """Counts by outcome over a set of tasks, with the rule used to count them."""
+class Tally:
+    """Items counted by outcome. `counts` holds every Outcome, zeros included."""
 
-    counts: dict[Outcome, int]
-    rule: CountRule
-    noun: str
+    counts: tuple[tuple[Outcome, int], ...]
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> Tally:
+        return cls.from_counts(Counter(outcomes))
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[Outcome, int]) -> Tally:
+        return cls(tuple((o, counts.get(o, 0)) for o in Outcome))
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for _, n in self.counts)
 
     def n(self, *outcomes: Outcome) -> int:
-        return sum(self.counts.get(o, 0) for o in outcomes)
+        wanted = set(outcomes)
+        return sum(n for o, n in self.counts if o in wanted)
 
-    @property
-    def done(self) -> Figure:
-        return Figure(self.n(*DONE), self.total)
+    def figure(self, outcomes: Iterable[Outcome]) -> Figure:
+        return Figure(self.n(*outcomes), self.total)
 
     @property
     def carried_out(self) -> Figure:
-        return Figure(self.n(*CARRIED_OUT), self.total)
+        return self.figure(CARRIED_OUT)
+
+    @property
+    def done(self) -> Figure:
+        return self.figure(DONE)
+
+    @property
+    def under_way(self) -> Figure:
+        return self.figure(UNDER_WAY)
+
+    @property
+    def no_result(self) -> Figure:
+        return self.figure(NO_RESULT)
 
     @property
     def not_carried_out(self) -> Figure:
-        return Figure(self.n(Outcome.NOT_CARRIED_OUT), self.total)
+        return self.figure({Outcome.NOT_CARRIED_OUT})
 
-    def headline(self) -> str:
-        """Seed 002: "Đã triển khai thực hiện hoàn thành 07/19 chỉ tiêu, đạt 36,84% kế hoạch"."""
-        done = self.done
-        return (
-            f"Đã triển khai thực hiện hoàn thành {done.fraction} {self.noun}, "
-            f"đạt {done.percent} kế hoạch"
+    @property
+    def late(self) -> Figure:
+        return self.figure(LATE)
+
+
+# ---- the rules ----------------------------------------------------------------------------
+
+
+def deadline_in_force(
+    current: date | None, moved_after: Sequence[tuple[datetime, date | None]]
+) -> date | None:
+    """The deadline in force at a moment, from the deadline now and the moves made after
+    that moment as (when, deadline before the move): the first such move's "before", or
+    the current deadline when nothing moved since."""
+    if not moved_after:
+        return current
+    return min(moved_after, key=lambda move: move[0])[1]
+
+
+def task_outcome(
+    activity: ActivityFacts, reports: Sequence[AcceptedReport], as_of: date
+) -> Outcome:
+    """A lead task's outcome from the reports that count for it, oldest round first."""
+    done = [r for r in reports if r.status == DONE_STATUS]
+    if done:
+        first_deadline = activity.original_due_on or activity.due_on
+        finished = done[0].completed_on
+        late = (
+            not activity.ongoing
+            and first_deadline is not None
+            and finished is not None
+            and finished > first_deadline
         )
+        return Outcome.DONE_LATE if late else Outcome.DONE_ON_TIME
+    latest = reports[-1] if reports else None
+    worked = any(r.status == IN_PROGRESS_STATUS for r in reports)
+    if activity.ongoing:
+        if worked:
+            return Outcome.ONGOING
+        if latest is None:
+            return Outcome.NOT_REPORTED
+        return Outcome.NOT_CARRIED_OUT if latest.status == NOT_DONE_STATUS else Outcome.NOT_STARTED
+    if latest is not None and latest.status == NOT_DONE_STATUS:
+        return Outcome.NOT_CARRIED_OUT
+    past_due = activity.due_on is not None and activity.due_on < as_of
+    if latest is not None and latest.status == IN_PROGRESS_STATUS:
+        return Outcome.LATE_IN_PROGRESS if past_due else Outcome.IN_PROGRESS
+    if past_due:
+        return Outcome.OVERDUE
+    return Outcome.NOT_STARTED if latest is not None else Outcome.NOT_REPORTED
 
-    def breakdown(self) -> str:
-        """Seed 000: "… thực hiện được 27 nhiệm vụ, đạt 96,43%; trong đó có 05 nhiệm vụ,
-        chiếm 18,52% đã hoàn thành 100%; 22 nhiệm vụ … thường xuyên, chiếm 81,48%; có 01
-        nhiệm vụ … không tổ chức thực hiện, chiếm 3,57%". Shares of the carried-out tasks
-        use their count as denominator; the not-carried-out share uses the total."""
-        carried = self.carried_out
-        done = self.n(*DONE)
-        ongoing = self.n(Outcome.ONGOING_REPORTED)
-        parts = [
-            f"Tổng số {count(self.total)} {self.noun}, đã tổ chức thực hiện được "
-            f"{count(carried.numerator)} {self.noun}, đạt {carried.percent}"
-        ]
-        details = []
-        if done:
-            details.append(
-                f"có {count(done)} {self.noun}, chiếm {percent(done, carried.numerator)} "
-                "đã hoàn thành 100%"
-            )
+
+def combine(outcomes: Sequence[Outcome], rule: CountRule, ongoing: bool) -> Outcome:
+    """One activity's outcome from its named lead units' outcomes (rule ALL or ANY)."""
+    kinds = set(outcomes)
+    if rule is CountRule.ANY:
+        return next(o for o in RANK if o in kinds)
+    if kinds <= DONE:
+        return Outcome.DONE_LATE if Outcome.DONE_LATE in kinds else Outcome.DONE_ON_TIME
+    if kinds <= CARRIED_OUT:
         if ongoing:
-            details.append(
-                f"{count(ongoing)} {self.noun} đã thực hiện hoàn thành và thực hiện thường "
-                f"xuyên, chiếm {percent(ongoing, carried.numerator)}"
-            )
-        if details:
-            parts[0] += "; trong đó " + "; ".join(details)
-        missing = self.n(Outcome.NOT_CARRIED_OUT)
-        if missing:
-            parts.append(
-                f"có {count(missing)} {self.noun} đơn vị không tổ chức thực hiện, "
-                f"chiếm {percent(missing, self.total)}"
-            )
-        return "; ".join(parts) + "."
-
-
-def summarise(
-    tasks: Iterable[Task], as_of: date, rule: CountRule = CountRule.EACH, noun: str = "nhiệm vụ"
-) -> Summary:
-    """Count tasks by outcome on `as_of` under `rule`."""
-    return tally(((t.activity_id, outcome(t, as_of)) for t in tasks), rule, noun)
-
-
-def tally(
-    outcomes: Iterable[tuple[int, Outcome]],
-    rule: CountRule = CountRule.EACH,
-    noun: str = "nhiệm vụ",
-) -> Summary:
-    """Count (activity id, outcome) pairs under `rule` — for callers that split one set of
-    tasks many ways and compute each task's outcome once."""
-    if rule is CountRule.EACH:
-        counts = Counter(o for _, o in outcomes)
-    else:
-        by_activity: dict[int, list[Outcome]] = {}
-        for activity_id, o in outcomes:
-            by_activity.setdefault(activity_id, []).append(o)
-        counts = Counter(combine(o) for o in by_activity.values())
-    return Summary(dict(counts), rule, noun)
-
-
-@dataclass(frozen=True)
-class ProvincialForm:
-    """The task rows of the provincial statistics form "Biểu mẫu 1" (seed 001)."""
-
-    in_plan: int  # nhiệm vụ trong kế hoạch
-    done: int  # đã hoàn thành
-    assigned: int  # nhiệm vụ được giao (có đơn vị chủ trì)
-    done_on_time: int
-    done_late: int
-    overdue: int  # quá hạn chưa hoàn thành
-
-
-def provincial_form(summary: Summary, assigned: int) -> ProvincialForm:
-    return ProvincialForm(
-        in_plan=summary.total,
-        done=summary.n(*DONE),
-        assigned=assigned,
-        done_on_time=summary.n(Outcome.DONE_ON_TIME),
-        done_late=summary.n(Outcome.DONE_LATE),
-        overdue=summary.n(Outcome.OVERDUE),
-    )
+            return Outcome.ONGOING
+        return Outcome.LATE_IN_PROGRESS if LATE & kinds else Outcome.IN_PROGRESS
+    if kinds & CARRIED_OUT:
+        return Outcome.PARTIAL
+    if kinds == {Outcome.NOT_CARRIED_OUT}:
+        return Outcome.NOT_CARRIED_OUT
+    for worst in (Outcome.OVERDUE, Outcome.NOT_STARTED, Outcome.NOT_REPORTED):
+        if worst in kinds:
+            return worst
+    return Outcome.NOT_CARRIED_OUT  # unreachable: every outcome is in a set above

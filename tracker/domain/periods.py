@@ -12,9 +12,11 @@ it. A plan may set its own due dates.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class PeriodKind(StrEnum):
@@ -129,3 +131,55 @@ def current_period(periods: list[Period], today: date) -> Period | None:
         if today <= period.due_on:
             return period
     return ordered[-1] if ordered else None
+
+
+class Span(Protocol):
+    """Anything with a period's dates: a Period, a ReportingPeriod row, a plain tuple."""
+
+    @property
+    def starts_on(self) -> date: ...
+
+    @property
+    def ends_on(self) -> date: ...
+
+    @property
+    def due_on(self) -> date: ...
+
+
+S = TypeVar("S", bound=Span)
+
+
+def report_rounds(periods: Iterable[S]) -> list[tuple[S, ...]]:
+    """The report rounds (đợt báo cáo) of a plan's periods, in cut-off order.
+
+    Periods with the same cut-off are one round: a unit sends one report for them. New
+    plans have one period per cut-off (periods_of_year); a plan made before may hold the
+    second half and the year, both ending 14/12. Within a round the shorter period comes
+    first: it names the round (its calendar event, its due date, the report a unit is
+    asked for). Reminders, the calendar, the work pages and the figures all use this."""
+    by_end: dict[date, list[S]] = {}
+    for period in sorted(periods, key=lambda p: (p.ends_on, -p.starts_on.toordinal())):
+        by_end.setdefault(period.ends_on, []).append(period)
+    return [tuple(same) for same in by_end.values()]
+
+
+def round_as_of(periods: Iterable[S], as_of: date) -> tuple[S, ...] | None:
+    """The round that figures "as of" a date speak for: the last whose cut-off has passed
+    by then (as of 15/9/2023 with halves and year: the first six months), or, before any
+    has closed, the round being reported (the first whose report is not yet due).
+    None for a plan without periods."""
+    rounds = report_rounds(periods)
+    closed = [r for r in rounds if r[0].ends_on <= as_of]
+    if closed:
+        return closed[-1]
+    open_ = [r for r in rounds if as_of <= r[0].due_on]
+    return open_[0] if open_ else (rounds[-1] if rounds else None)
+
+
+def round_to_date(periods: Iterable[S], as_of: date) -> tuple[S, ...] | None:
+    """The round that figures "to date" speak for: the first whose cut-off is on or after
+    `as_of` (the round under way), or the last. Counted with the rounds before it, it
+    holds everything accepted in the year so far — what a dashboard shows between two
+    reports. None for a plan without periods."""
+    rounds = report_rounds(periods)
+    return next((r for r in rounds if r[0].ends_on >= as_of), rounds[-1] if rounds else None)

@@ -36,8 +36,8 @@ FIGURE_HEADER = (
     "Mã",
     "Tên",
     "Tổng số",
-    "Đã thực hiện",
-    "Tỷ lệ thực hiện",
+    "Đã và đang triển khai",
+    "Tỷ lệ triển khai",
     "Đã hoàn thành",
     "Tỷ lệ hoàn thành",
 )
@@ -140,7 +140,8 @@ def _printable(sheet: Worksheet, title_rows: str) -> None:
 def _summary_sheet(sheet: Worksheet, data: ReportData) -> None:
     _title(sheet, data, f"SỐ LIỆU THỰC HIỆN KẾ HOẠCH SỐ {data.plan_number}")
     row = 5
-    for text in (data.headline + ".", data.breakdown, *data.commune_groups):
+    lines = [data.summary, *([data.in_round] if data.in_round else []), *data.progress]
+    for text in lines:
         _put(sheet, row, [text])
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         sheet.row_dimensions[row].height = 45 if len(text) > 120 else 18
@@ -156,10 +157,10 @@ def _summary_sheet(sheet: Worksheet, data: ReportData) -> None:
     row = _figure_block(sheet, row + 2, "Theo đơn vị chủ trì", data.by_unit)
     row += 2
     _put(sheet, row, ["Biểu mẫu 1"], True)
-    _put(sheet, row + 1, ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu"], True)
+    _put(sheet, row + 1, ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"], True)
     for offset, form in enumerate(data.form, start=2):
         value: Cell = form.value if form.value is not None else form.text
-        _put(sheet, row + offset, [form.number, form.label, form.unit, value])
+        _put(sheet, row + offset, [form.number, form.label, form.unit, value, form.note])
     for column, width in zip("ABCDEFG", (30, 40, 12, 14, 14, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)

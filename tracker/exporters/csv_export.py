@@ -48,19 +48,17 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str | int]]) -> bytes:
 
 
 def generate_assignments_csv(data: ReportData) -> bytes:
-    period = data.period
+    in_round = data.figures.round_reports
     rows = []
     for group in data.groups:
         for activity in group.activities:
             for a in activity.assignments:
                 report = a.report
-                in_round = (
-                    report is not None and period is not None and report.period_id == period.id
-                )
                 if a.role == "support":
-                    status = "Đã báo cáo phối hợp trong kỳ" if in_round else "Chưa báo cáo trong kỳ"
+                    reported = report is not None and report.id in in_round
+                    status = "Đã báo cáo phối hợp trong kỳ" if reported else "Chưa báo cáo trong kỳ"
                 else:
-                    status = a.outcome_label
+                    status = a.outcome_label or "Chưa xác định đơn vị (không tính)"
                 rows.append(
                     (
                         a.id,
@@ -86,10 +84,7 @@ def generate_assignments_csv(data: ReportData) -> bytes:
 
 
 def generate_form_csv(data: ReportData) -> bytes:
-    """ "Biểu mẫu 1", the task rows; the note says what the row counts."""
-    notes = {
-        "2.": f"{data.plan_figure.done_fraction}, tính đến ngày {cited_date(data.as_of)}",
-        "2.1.": f"Cách tính: {data.rule}",
-    }
-    rows = [(f.number, f.label, f.unit, f.text, notes.get(f.number, "")) for f in data.form]
+    """ "Biểu mẫu 1": the rows the plan fills (lũy kế, in the plan's unit of count) and,
+    blank with a note, those the officer fills by hand."""
+    rows = [(f.number, f.label, f.unit, f.text, f.note) for f in data.form]
     return _csv(FORM_HEADER, rows)

@@ -1,6 +1,7 @@
 """What every export is made from: one `ReportData`, built by
 `tracker.services.exports` from the database in a single read transaction, so every
-file speaks for the same moment. Plain frozen dataclasses — no ORM objects."""
+file speaks for the same moment. Plain frozen dataclasses — no ORM objects. Every
+figure in it comes from one `PlanFigures` (tracker.domain.figures)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,40 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tracker.domain.documents import activity_reference, upper_first
+from tracker.domain.figures import Tally
+from tracker.domain.plan_figures import PlanFigures
+
 
 @dataclass(frozen=True)
 class FigureLine:
     """One row of figures (a PAPI dimension, a content group, a unit, or the plan):
-    `done` and `carried` over `total` tasks, under the plan's rule."""
+    what was carried out, and of it what is done, over `total` items of the plan's rule."""
 
     key: str  # "1", "6", a unit's name
     label: str
     total: int
-    done: int
     carried: int
-    done_fraction: str  # "01/76"
-    done_percent: str  # "1,32%"
-    carried_fraction: str
-    carried_percent: str
+    done: int
+    carried_fraction: str  # "07/23"
+    carried_percent: str  # "30,43%"
+    done_fraction: str
+    done_percent: str
+
+    @classmethod
+    def of(cls, key: str, label: str, tally: Tally) -> FigureLine:
+        carried, done = tally.carried_out, tally.done
+        return cls(
+            key,
+            label,
+            tally.total,
+            carried.numerator,
+            done.numerator,
+            carried.fraction,
+            carried.percent,
+            done.fraction,
+            done.percent,
+        )
 
 
 @dataclass(frozen=True)
@@ -37,13 +57,14 @@ class OutcomeCount:
 
 @dataclass(frozen=True)
 class FormRow:
-    """A row of "Biểu mẫu 1" (seed 001): STT, indicator, unit of count, value."""
+    """A row of "Biểu mẫu 1" (seed 001): STT, indicator, unit of count, value, note."""
 
     number: str  # "2.1."
     label: str
     unit: str
-    value: int | None  # None for a heading row
-    text: str  # as the form writes it: "07", "0", "1,32%"
+    value: int | None  # None for a heading row or a row left for manual entry
+    text: str  # as the form writes it: "07", "30,43%"; "" when left for manual entry
+    note: str = ""  # Ghi chú: "Nhập tay: …" for a row the plan holds no data for
 
 
 @dataclass(frozen=True)
@@ -94,9 +115,14 @@ class AssignmentRow:
     unit: str
     role: str  # "lead" / "support"
     via_group: str  # "UBND xã, phường" or ""
-    outcome: str  # an Outcome value for lead rows; "" for support
+    outcome: str  # an Outcome value for a named lead unit; "" otherwise
     outcome_label: str
-    report: ReportRow | None  # the accepted report the figures used (support: this period's)
+    reports: tuple[ReportRow, ...] = ()  # the reports counted (lũy kế), oldest round first
+
+    @property
+    def report(self) -> ReportRow | None:
+        """The latest report counted: what the unit says now."""
+        return self.reports[-1] if self.reports else None
 
 
 @dataclass(frozen=True)
@@ -114,8 +140,10 @@ class ActivityRow:
     timeframe_kind: str
     due_on: date | None
     dimensions: tuple[int, ...]
-    status: str  # the activity's outcome label under the plan's rule
-    progress: str  # "07/10 xã, phường" or "02/02 đơn vị chủ trì"; "" for one lead unit
+    outcome: str  # the activity's Outcome value under the plan's rule; "" when unresolved
+    status: str  # its label
+    in_round: bool  # carried out in the round itself
+    progress: str  # "07/10 xã, phường (Phường 1, …)"; "" for one lead unit
     assignments: tuple[AssignmentRow, ...] = ()
 
     @property
@@ -124,13 +152,29 @@ class ActivityRow:
         return f"{self.number}. {self.text}" if self.number else self.text
 
     @property
+    def name(self) -> str:
+        """ "Hoạt động 1.1. Chuyển giao tài liệu…": the full name, never cut."""
+        return f"Hoạt động {self.heading}" if self.number else self.text
+
+    @property
+    def short(self) -> str:
+        """ "hoạt động 1.1"; an unnumbered one by its name (documents.activity_reference)."""
+        return activity_reference(self.number, self.text)
+
+    @property
     def lead_reports(self) -> tuple[ReportRow, ...]:
-        return tuple(a.report for a in self.assignments if a.role == "lead" and a.report)
+        return tuple(r for a in self.assignments if a.role == "lead" for r in a.reports)
 
     def _prefix(self, report: ReportRow) -> str:
-        """Name the unit when several lead the activity, so lines can be told apart."""
-        several = len(self.lead_units) > 1 or len(self.lead_reports) > 1
-        return f"{report.unit}: " if several else ""
+        """Name the unit when several lead the activity, and the period when the figures
+        gather several rounds, so lines can be told apart."""
+        several = len(self.lead_units) > 1 or len({r.unit for r in self.lead_reports}) > 1
+        rounds = len({r.period_id for r in self.lead_reports}) > 1
+        if several and rounds:
+            return f"{upper_first(report.unit)}, {report.period_label.lower()}: "
+        if several:
+            return f"{upper_first(report.unit)}: "
+        return f"{report.period_label}: " if rounds else ""
 
     def result_lines(self) -> list[str]:
         """What the lead units reported, a line each; "không thực hiện" with its reason."""
@@ -183,8 +227,17 @@ class OverdueRow:
 
 
 @dataclass(frozen=True)
+class DueRow:
+    """A dated activity not finished whose deadline falls before the next cut-off."""
+
+    activity_id: int
+    name: str  # "Hoạt động 6.3. Kiểm tra…"
+    due_on: date
+
+
+@dataclass(frozen=True)
 class ReportData:
-    # Who reports, on what, as of when.
+    # Who reports, on what, to whom, as of when.
     locality: str  # "thị xã Vĩnh Châu"
     place_name: str  # "Vĩnh Châu"
     issuing_body: str  # "Ủy ban nhân dân thị xã Vĩnh Châu"
@@ -194,39 +247,51 @@ class ReportData:
     plan_issued_on: date | None
     plan_title: str
     plan_year: int
+    plan_basis: str  # what the plan implements, cited in the opening; "" for none
     noun: str
     as_of: date
-    period: PeriodRow | None
-    rule: str  # the counting rule in words
-    recipient: str  # "Sở Nội vụ tỉnh Sóc Trăng"; "" leaves "Kính gửi" out
+    period: PeriodRow | None  # the round's longest period: it names the report
+    round_label: str  # "6 tháng đầu năm 2023"; "" for a plan without periods
+    cutoff: date | None  # the round's cut-off (ngày chốt số liệu)
+    rule: str  # the counting rule in words (internal pages and sheets, never the report)
+    recipient: str  # "Kính gửi"; "" leaves it out
     document_number: str  # "" for a draft: "Số: …/BC-UBND"
+    signed_on: date | None  # None leaves the day blank: "ngày    tháng 12 năm 2023"
+    signer_name: str
+    signer_role: str  # "chairman" / "deputy"
     generated_at: datetime  # a stamp for file metadata; tests pass a fixed one
     tracker_version: str
-    # Figures, exactly as compute_summary gives them.
-    headline: str
-    breakdown: str
+    # Figures: one computation, named.
+    figures: PlanFigures
+    summary: str  # the headline with its parts and what remains, one paragraph
+    in_round: str  # the round's own figure; "" when the round is the year's first
     plan_figure: FigureLine
     outcomes: tuple[OutcomeCount, ...]
     by_dimension: tuple[FigureLine, ...]
     by_group: tuple[FigureLine, ...]
     by_unit: tuple[FigureLine, ...]
-    commune_groups: tuple[str, ...]  # "Hoạt động 1.5: 07/10 xã, phường"
+    progress: tuple[str, ...]  # "Hoạt động 1.5: 07/10 xã, phường (…)"
     form: tuple[FormRow, ...]
     overdue: tuple[OverdueRow, ...]
-    figures_json: dict[str, Any] = field(default_factory=dict)
+    due_next: tuple[DueRow, ...] = ()
+    next_round: PeriodRow | None = None
+    figures_json: dict[str, Any] = field(default_factory=dict)  # for files that carry JSON
     # The plan and its progress.
     groups: tuple[GroupRow, ...] = ()
     units: tuple[UnitRow, ...] = ()
     periods: tuple[PeriodRow, ...] = ()
-    reports: tuple[ReportRow, ...] = ()
+    reports: tuple[ReportRow, ...] = ()  # every report accepted by the "as of" date
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:
         return tuple(a for g in self.groups for a in g.activities)
 
     @property
-    def period_reports(self) -> tuple[ReportRow, ...]:
-        """Reports of the chosen period accepted by the "as of" date."""
-        if self.period is None:
-            return ()
-        return tuple(r for r in self.reports if r.period_id == self.period.id)
+    def counted_reports(self) -> tuple[ReportRow, ...]:
+        """The reports the figures counted (the year up to the round), every role."""
+        return tuple(r for r in self.reports if r.id in self.figures.counted_reports)
+
+    @property
+    def round_reports(self) -> tuple[ReportRow, ...]:
+        """The reports of the round itself."""
+        return tuple(r for r in self.reports if r.id in self.figures.round_reports)

@@ -34,6 +34,22 @@ _AFTER_PBDR = (
 )
 
 
+# What follows w:pgNumType inside w:sectPr (ECMA-376 order).
+_AFTER_PGNUMTYPE = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
+
+
 def set_fonts(document: Document) -> None:
     """Times New Roman 14 pt for the Normal style and for tables."""
     for name in ("Normal", "Table Grid"):
@@ -94,9 +110,19 @@ def run(
     r.font.size, r.font.bold, r.font.italic = Pt(size), bold, italic
 
 
-def body(document: Document, text: str = "", *, bold: bool = False) -> Paragraph:
+def body(
+    document: Document, text: str = "", *, bold: bool = False, italic: bool = False
+) -> Paragraph:
     """Body text: 14 pt, justified, first line indented 1 cm, 6 pt between paragraphs."""
-    p = para(document, text, bold=bold, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, before=6)
+    p = para(
+        document,
+        text,
+        bold=bold,
+        italic=italic,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        indent=True,
+        before=6,
+    )
     p.paragraph_format.line_spacing = 1.1
     return p
 
@@ -184,3 +210,44 @@ def fill(
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(1)
         if line:
             run(paragraph, line, size=size, bold=bold, italic=italic)
+
+
+def page_numbers(section: Section, restart: bool = False) -> None:
+    """Page numbers top centre from the section's second page (NĐ 30/2020, Phụ lục I:
+    "số trang … đặt canh giữa theo chiều ngang trong phần lề trên"; the first page has
+    none); `restart` numbers the section from 1 (an annex numbered on its own)."""
+    section.different_first_page_header_footer = True
+    section.header.is_linked_to_previous = False
+    section.first_page_header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(paragraph, "PAGE", size=13)
+    if restart:
+        numbering = OxmlElement("w:pgNumType")
+        numbering.set(qn("w:start"), "1")
+        section._sectPr.insert_element_before(numbering, *_AFTER_PGNUMTYPE)
+
+
+def _field(paragraph: Paragraph, code: str, size: float) -> None:
+    """A simple field (PAGE) that Word and LibreOffice compute when they lay out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    r = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    height = OxmlElement("w:sz")
+    height.set(qn("w:val"), str(int(size * 2)))
+    props.append(height)
+    r.append(props)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    r.append(text)
+    field.append(r)
+    paragraph._p.append(field)
+
+
+def highlight(paragraph: Paragraph) -> None:
+    """Yellow highlight on every run: text the officer must check before signing."""
+    for r in paragraph.runs:
+        mark = OxmlElement("w:highlight")
+        mark.set(qn("w:val"), "yellow")
+        r._r.get_or_add_rPr().append(mark)

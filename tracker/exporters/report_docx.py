@@ -1,7 +1,8 @@
 """The progress report the district sends upward, as a Word file laid out after
-Nghị định 30/2020/NĐ-CP: header table, "BÁO CÁO" and subject, "Kính gửi", sections
-I–IV, "Nơi nhận" and the signature block, then a landscape PHỤ LỤC with the annex
-matrix and each activity's status, result and evidence for the period."""
+Nghị định 30/2020/NĐ-CP: header table, "BÁO CÁO" and the subject, "Kính gửi", the
+opening, sections I–IV (report_text), "Nơi nhận" and the signature block with the
+signer's name, page numbers top centre from page 2; then a landscape PHỤ LỤC, numbered
+on its own, with the annex matrix and each activity's status, result and evidence."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from tracker.domain.documents import (
     NATIONAL_MOTTO,
     NATIONAL_TITLE,
     REPORT_TYPE,
-    SIGNATURE,
+    SIGNATURES,
     annex_note,
+    blank_dated_line,
     body_lines,
-    cited_date,
     dated_line,
     number_line,
 )
+from tracker.domain.figures import REPORT_LABELS, Outcome
 from tracker.exporters import report_text as words
 from tracker.exporters.data import ActivityRow, FigureLine, ReportData
 from tracker.exporters.docx_parts import (
@@ -33,8 +35,10 @@ from tracker.exporters.docx_parts import (
     body,
     fill,
     grid_table,
+    highlight,
     landscape_section,
     layout_table,
+    page_numbers,
     para,
     rule,
     set_fonts,
@@ -61,6 +65,7 @@ def generate_docx(data: ReportData) -> bytes:
     document = new_document()
     set_fonts(document)
     a4(document.sections[0])
+    page_numbers(document.sections[0])
     _core_properties(document, data)
     _header(document, data)
     _title(document, data)
@@ -93,7 +98,14 @@ def _header(document: Document, data: ReportData) -> None:
     rule(right, 58, HEADER_MM[1])
     number, place = table.rows[1].cells
     fill(number, [number_line(data.document_number)], size=13, align=CENTER)
-    fill(place, [dated_line(data.place_name, data.as_of)], size=13, italic=True, align=CENTER)
+    fill(place, [_dated(data)], size=13, italic=True, align=CENTER)
+
+
+def _dated(data: ReportData) -> str:
+    """The signing date, or its day left blank for the clerk (a draft)."""
+    if data.signed_on is not None:
+        return dated_line(data.place_name, data.signed_on)
+    return blank_dated_line(data.place_name, data.as_of)
 
 
 def _title(document: Document, data: ReportData) -> None:
@@ -106,33 +118,38 @@ def _title(document: Document, data: ReportData) -> None:
 
 def _sections(document: Document, data: ReportData) -> None:
     heading = iter(words.HEADINGS)
-    body(document, next(heading), bold=True)
-    for line in words.basis(data):
+    for line in words.opening(data):
         body(document, line)
     body(document, next(heading), bold=True)
     body(document, "1. Kết quả chung", bold=True)
     for line in words.overall(data):
         body(document, line)
-    body(document, "2. Kết quả theo chỉ số nội dung PAPI", bold=True)
-    _figure_table(document, data, "Chỉ số nội dung", data.by_dimension)
-    body(document, "3. Kết quả theo nhóm nội dung của Phụ lục", bold=True)
-    _figure_table(document, data, "Nội dung", data.by_group)
-    body(document, "4. Kết quả thực hiện của các cơ quan, đơn vị", bold=True)
-    sections = words.unit_sections(data)
-    if not sections:
-        body(document, "Trong kỳ chưa có báo cáo nào của cơ quan, đơn vị được chấp nhận.")
-    for unit, lines in sections:
-        body(document, f"{unit}:", bold=True)
-        for line in lines:
-            body(document, line)
-    body(document, next(heading), bold=True)
-    for title, lines in words.late_and_missing(data):
+    if data.by_dimension:
+        body(document, words.dimension_lead(data))
+        _figure_table(document, data, "Chỉ số nội dung", data.by_dimension)
+    body(document, "2. Kết quả thực hiện theo từng nội dung của Kế hoạch", bold=True)
+    for title, lines in words.group_sections(data):
         body(document, title, bold=True)
         for line in lines:
             body(document, line)
     body(document, next(heading), bold=True)
-    for line in words.proposals(data):
+    highlight(body(document, words.DRAFT_NOTE, italic=True))
+    body(document, "1. Ưu điểm", bold=True)
+    for line in words.strengths(data):
         body(document, line)
+    body(document, "2. Tồn tại, hạn chế và nguyên nhân", bold=True)
+    for line in words.weaknesses(data):
+        paragraph = body(document, line)
+        if line == words.CAUSES:
+            highlight(paragraph)
+    body(document, next(heading), bold=True)
+    for line in words.directions(data):
+        body(document, line)
+    proposals = words.proposals(data)
+    if proposals:
+        body(document, next(heading), bold=True)
+        for line in proposals:
+            body(document, line)
     body(document, words.closing(data))
 
 
@@ -140,7 +157,15 @@ def _figure_table(
     document: Document, data: ReportData, what: str, rows: Sequence[FigureLine]
 ) -> None:
     noun = data.noun
-    header = ("STT", what, f"Số {noun}", "Đã thực hiện", "Tỷ lệ", "Đã hoàn thành", "Tỷ lệ")
+    header = (
+        "STT",
+        what,
+        f"Số {noun}",
+        "Đã và đang triển khai",
+        "Tỷ lệ",
+        "Đã hoàn thành",
+        "Tỷ lệ",
+    )
     table = grid_table(document, FIGURE_MM, header)
     for row in rows:
         cells = add_row(table, FIGURE_MM)
@@ -160,29 +185,35 @@ def _figure_table(
 
 def _signature(document: Document, data: ReportData) -> None:
     """ "Nơi nhận" bottom left (12 pt bold italic, list 11 pt); the signer's block bottom
-    right, left blank for the signature and the name."""
+    right: the title, room for the signature, then the signer's name (a dotted line for
+    the clerk when the plan names nobody)."""
     para(document, size=6)
     table = layout_table(document, 1, (80.0, 85.0))
     left, right = table.rows[0].cells
     fill(left, ["Nơi nhận:"], size=12, bold=True, italic=True, align=LEFT)
     for line in words.recipients(data):
         para(left, line, size=11, align=LEFT)
-    fill(right, list(SIGNATURE), size=14, bold=True, align=CENTER)
+    title = SIGNATURES.get(data.signer_role, SIGNATURES["deputy"])
+    fill(right, list(title), size=14, bold=True, align=CENTER)
     for _ in range(4):
         para(right, "")
+    para(right, data.signer_name or "……………………………", size=14, bold=bool(data.signer_name))
 
 
 def _annex(document: Document, data: ReportData) -> None:
-    landscape_section(document)
+    page_numbers(landscape_section(document), restart=True)
     # The paragraph that now ends the first section must not spill onto a page of its own.
     ending = document.paragraphs[-1].paragraph_format
     ending.line_spacing, ending.space_before, ending.space_after = Pt(1), Pt(0), Pt(0)
     para(document, "PHỤ LỤC", bold=True)
     title = f"TÌNH HÌNH THỰC HIỆN CÁC HOẠT ĐỘNG CỦA KẾ HOẠCH SỐ {data.plan_number}".upper()
     para(document, title, bold=True, before=2)
-    period = f"Kỳ báo cáo: {data.period.label.lower()}; " if data.period else ""
-    para(document, f"{period}tính đến ngày {cited_date(data.as_of)}", size=13, before=2)
-    note = annex_note(data.document_number, data.as_of, data.issuing_body)
+    period = f"Kỳ báo cáo: {data.round_label}; " if data.round_label else ""
+    para(document, f"{period}tính đến ngày {words.as_of_day(data)}", size=13, before=2)
+    signed = data.signed_on or data.as_of
+    note = annex_note(
+        data.document_number, signed, data.issuing_body, blank_day=data.signed_on is None
+    )
     para(document, note, size=13, italic=True, before=2, after=8)
     table = grid_table(document, ANNEX_MM, ANNEX_HEADER, size=11)
     for group in data.groups:
@@ -196,7 +227,8 @@ def _annex(document: Document, data: ReportData) -> None:
 
 
 def _annex_row(cells: list[_Cell], activity: ActivityRow) -> None:
-    status = [activity.status] + ([activity.progress] if activity.progress else [])
+    label = REPORT_LABELS[Outcome(activity.outcome)] if activity.outcome else activity.status
+    status = [label] + ([activity.progress] if activity.progress else [])
     fill(cells[2], [activity.heading])
     fill(cells[3], _units(activity.lead_units))
     fill(cells[4], _units(activity.support_units))

@@ -1,22 +1,49 @@
-"""The words of the progress report, section by section, from `ReportData`: what the
-Word file (and so the PDF) says. Kept apart from the layout so it can be read and
-tested as text. The structure follows the district reports in shared/seeds: basis,
-results, what is late and why, difficulties, proposals."""
+"""The words of the report upward, section by section, from `ReportData`: what the Word
+file (and so the PDF) says. Kept apart from the layout so it can be read and tested as
+text. Its content follows the district reports in shared/seeds (000–002):
+
+- a trích yếu naming the period; an unnumbered opening "Thực hiện Kế hoạch số … của …"
+  and "… báo cáo kết quả … như sau:";
+- I. Kết quả thực hiện: the figures (lũy kế), then each content group of the plan with
+  its activities named in full and what was done, with the documents that prove it;
+- II. Đánh giá chung: ưu điểm; tồn tại, hạn chế và nguyên nhân — drafted from the
+  figures and what the units reported, marked for the officer to edit;
+- III. Phương hướng, nhiệm vụ thời gian tới: from what falls due next;
+- IV. Đề xuất, kiến nghị: the units' proposals, left out when there are none.
+
+What Phòng Nội vụ does inside (which reports it accepted, which units it is chasing, the
+counting rule) stays on the internal pages. Every figure comes from `data.figures`, so a
+sentence never says an activity is done while a table counts it undone.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import date
 
-from tracker.domain.documents import PlanRef, cited_date, report_subject
+from tracker.domain.documents import (
+    PlanRef,
+    activity_list,
+    cited_date,
+    level_word,
+    lower_first,
+    report_subject,
+    upper_first,
+)
+from tracker.domain.figures import CARRIED_OUT, DONE, NO_RESULT, Outcome
 from tracker.domain.numbers import count
-from tracker.exporters.data import ActivityRow, ReportData, ReportRow
+from tracker.exporters.data import ActivityRow, AssignmentRow, GroupRow, ReportData, ReportRow
 
 HEADINGS = (
-    "I. CĂN CỨ BÁO CÁO",
-    "II. KẾT QUẢ THỰC HIỆN",
-    "III. NHỮNG VIỆC CHẬM TIẾN ĐỘ, KHÔNG THỰC HIỆN; KHÓ KHĂN, VƯỚNG MẮC",
+    "I. KẾT QUẢ THỰC HIỆN",
+    "II. ĐÁNH GIÁ CHUNG",
+    "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
     "IV. ĐỀ XUẤT, KIẾN NGHỊ",
 )
+DRAFT_NOTE = (
+    "(Phần dự thảo từ số liệu và báo cáo của các cơ quan, đơn vị: đề nghị rà soát, "
+    "chỉnh sửa, bổ sung trước khi trình ký.)"
+)
+CAUSES = "- Nguyên nhân: …"
 
 
 def plan_ref(data: ReportData) -> PlanRef:
@@ -24,147 +51,263 @@ def plan_ref(data: ReportData) -> PlanRef:
 
 
 def subject(data: ReportData) -> str:
-    return report_subject(plan_ref(data), data.as_of)
+    return report_subject(plan_ref(data), data.round_label, data.as_of)
 
 
-def basis(data: ReportData) -> list[str]:
-    ref = plan_ref(data)
-    lines = [f"Căn cứ {ref.about()};"]
-    scope = f"Số liệu tính đến ngày {cited_date(data.as_of)}"
-    if data.period is not None:
-        p = data.period
-        scope += (
-            f", kỳ báo cáo {p.label.lower()} (từ ngày {cited_date(p.starts_on)} "
-            f"đến ngày {cited_date(p.ends_on)})"
-        )
-    lines.append(
-        f"{scope}; chỉ tính báo cáo của các cơ quan, đơn vị đã được Phòng Nội vụ chấp nhận "
-        f"đến ngày {cited_date(data.as_of)}. Cách tính: {data.rule}."
-    )
-    own = PlanRef(data.plan_number, data.plan_issued_on, "", "").citation()
-    lines.append(f"{data.issuing_body} báo cáo kết quả thực hiện {own} như sau:")
-    return lines
+def sentence(text: str) -> str:
+    """The text as a sentence: a capital first, a full stop last."""
+    text = upper_first(text.strip())
+    return text if text.endswith((".", "!", "?", "…", ":")) else text + "."
+
+
+def as_of_day(data: ReportData) -> str:
+    """The day the figures are given "tính đến": the round's cut-off once it has passed."""
+    day = data.cutoff if data.cutoff and data.cutoff <= data.as_of else data.as_of
+    return cited_date(day)
+
+
+def opening(data: ReportData) -> list[str]:
+    """ "Thực hiện Kế hoạch số … của …" (never "Căn cứ", which opens decisions), then
+    what the report is about."""
+    cited = plan_ref(data).about()
+    basis = data.plan_basis.strip().rstrip(";.")
+    what = data.round_label or f"tính đến ngày {as_of_day(data)}"
+    plan = f"Kế hoạch số {data.plan_number}" if data.plan_number else "Kế hoạch"
+    return [
+        sentence(f"Thực hiện {basis}; {cited}" if basis else f"Thực hiện {cited}"),
+        f"{data.issuing_body} báo cáo kết quả thực hiện {plan} {what} như sau:",
+    ]
 
 
 def overall(data: ReportData) -> list[str]:
-    lines = [data.headline + ".", data.breakdown]
-    if data.commune_groups:
-        lines.append(
-            "Đối với các hoạt động giao Ủy ban nhân dân xã, phường chủ trì: "
-            + "; ".join(data.commune_groups)
-            + "."
-        )
+    """1. Kết quả chung: the figures as the seeds write them, lũy kế."""
+    place = data.locality
+    lines = [f"Tính đến ngày {as_of_day(data)}, {place} {lower_first(data.summary)}"]
+    if data.in_round:
+        lines.append(data.in_round)
+    started = [
+        f"{a.short}: {a.progress}"
+        for a in data.activities
+        if a.progress and (a.outcome in _CARRIED_OR_PARTIAL)
+    ]
+    if started:
+        lines.append("Đối với các hoạt động giao nhiều đơn vị chủ trì: " + "; ".join(started) + ".")
     return lines
 
 
-def activity_name(activity: ActivityRow, limit: int = 90) -> str:
-    """ "hoạt động 1.1 (Chuyển giao tài liệu, đề cương hướng dẫn tuyên truyền)"."""
-    text = activity.text if len(activity.text) <= limit else activity.text[:limit].rstrip() + "…"
-    text = text.rstrip(".")
-    return f"hoạt động {activity.number} ({text})" if activity.number else f"hoạt động «{text}»"
+def dimension_lead(data: ReportData) -> str:
+    return (
+        f"Kết quả theo chỉ số nội dung PAPI (một {data.noun} có thể góp vào nhiều chỉ số nội "
+        f"dung và được tính ở mọi chỉ số nó góp vào):"
+    )
 
 
-def unit_sections(data: ReportData) -> list[tuple[str, list[str]]]:
-    """(unit, lines) for every unit with an accepted report this period, in catalogue order."""
-    activities = {a.id: a for a in data.activities}
-    order = {u.name: u.position for u in data.units}
-    by_unit: dict[str, list[ReportRow]] = {}
-    for report in data.period_reports:
-        by_unit.setdefault(report.unit, []).append(report)
+def group_sections(data: ReportData) -> list[tuple[str, list[str]]]:
+    """(heading, paragraphs) for each content group of the plan: what was carried out,
+    activity by activity, then the activities with no result yet."""
+    figures = {line.key: line for line in data.by_group}
     sections = []
-    for unit in sorted(by_unit, key=lambda name: (order.get(name, 10**6), name)):
-        reports = sorted(by_unit[unit], key=lambda r: activities[r.activity_id].position)
-        sections.append((unit, [_report_line(r, activities[r.activity_id]) for r in reports]))
+    for number, group in enumerate(data.groups, start=1):
+        if not group.activities:
+            continue
+        lines = []
+        figure = figures.get(group.label)
+        if figure is not None and figure.carried:
+            text = f"Đã và đang triển khai thực hiện {figure.carried_fraction} {data.noun}"
+            if figure.done:
+                text += f", trong đó {count(figure.done)} {data.noun} đã hoàn thành"
+            lines.append(text + ".")
+        waiting = []
+        for activity in group.activities:
+            paragraph = activity_paragraph(activity)
+            if paragraph:
+                lines.append(paragraph)
+            else:
+                waiting.append((activity.number, activity.text))
+        if waiting:
+            lines.append(sentence("Chưa có kết quả thực hiện: " + activity_list(waiting)))
+        sections.append((f"2.{number}. {upper_first(_group_title(group))}", lines))
     return sections
 
 
-def _report_line(report: ReportRow, activity: ActivityRow) -> str:
-    role = "chủ trì" if report.role == "lead" else "phối hợp"
-    name = activity_name(activity)
+def _group_title(group: GroupRow) -> str:
+    return group.title.strip() or f"Nội dung {group.label}"
+
+
+def activity_paragraph(activity: ActivityRow) -> str:
+    """ "- Hoạt động 1.1. Chuyển giao tài liệu…: Phòng Nội vụ: Đã chuyển giao… (Công văn
+    số …)." — the activity's full name, what its lead units did (every round of the
+    year so far) and its supporting units' contribution; "" when nothing was reported."""
+    leads = [a for a in activity.assignments if a.role == "lead" and a.reports]
+    if not leads:
+        return ""
+    parts = []
+    if activity.progress:
+        parts.append(f"{activity.progress} đã và đang triển khai.")
+    parts += [_unit_part(a, a.unit) for a in leads]
+    parts += [
+        _unit_part(a, f"{a.unit} (phối hợp)")
+        for a in activity.assignments
+        if a.role == "support" and a.reports
+    ]
+    return f"- {activity.name.rstrip('.')}: " + " ".join(parts)
+
+
+def _unit_part(assignment: AssignmentRow, who: str) -> str:
+    reports = assignment.reports
+    several = len({r.period_id for r in reports}) > 1
+    texts = [(f"{r.period_label.lower()}: " if several else "") + report_text(r) for r in reports]
+    joiner = " — " if several else ": "
+    return upper_first(f"{who}{joiner}") + "; ".join(t.rstrip(".") for t in texts) + "."
+
+
+def report_text(report: ReportRow) -> str:
+    """What one report says, with its completion date and the documents that prove it."""
     if report.status == "not_done":
-        return f"- {name[:1].upper()}{name[1:]} ({role}): không thực hiện. Lý do: {report.reason}"
-    line = f"- {name[:1].upper()}{name[1:]} ({role}): {report.result or report.status_label}"
-    if report.completed_on:
-        line += f" Hoàn thành ngày {cited_date(report.completed_on)}."
-    if report.evidence:
-        line += f" (Văn bản, minh chứng: {report.evidence})"
-    return line
+        text = f"Không thực hiện; lý do: {report.reason.strip()}"
+    else:
+        text = report.result.strip() or report.status_label
+    text = sentence(text)
+    if report.status == "done" and report.completed_on:
+        text += f" Hoàn thành ngày {cited_date(report.completed_on)}."
+    if report.documents:
+        text = text.rstrip(".") + " (" + "; ".join(d.text for d in report.documents) + ")."
+    elif report.evidence_text.strip():
+        text = text.rstrip(".") + f" (minh chứng: {report.evidence_text.strip()})."
+    return text
 
 
-def late_and_missing(data: ReportData) -> list[tuple[str, list[str]]]:
-    """Overdue tasks with days late, tasks not carried out with their reasons, and
-    ongoing tasks nobody reported this round."""
+def strengths(data: ReportData) -> list[str]:
+    """1. Ưu điểm, drafted from the figures."""
+    tally = data.figures.cumulative
+    carried, done = tally.carried_out, tally.n(*DONE)
     noun = data.noun
-    overdue = [
-        f"- Hoạt động {o.number or o.text[:60]} ({o.unit}): hạn {cited_date(o.due_on)}, "
-        f"trễ {count(o.days_late)} ngày."
-        for o in data.overdue
-    ] or [f"Không có {noun} quá hạn chưa hoàn thành."]
-    skipped = [
-        f"- {activity_name(a)[:1].upper()}{activity_name(a)[1:]} ({row.unit}): "
-        f"lý do: {row.report.reason if row.report else 'chưa nêu lý do'}"
-        for a in data.activities
-        for row in a.assignments
-        if row.outcome == "not_carried_out"
-    ] or [f"Không có {noun} không thực hiện."]
-    missing = Counter(
-        row.unit
-        for a in data.activities
-        for row in a.assignments
-        if row.outcome == "ongoing_not_reported"
+    if not carried.numerator:
+        plan = data.plan_number
+        return [f"- Các cơ quan, đơn vị, địa phương đã tiếp nhận và triển khai Kế hoạch số {plan}."]
+    text = (
+        f"- Các cơ quan, đơn vị, địa phương đã quan tâm triển khai Kế hoạch: đã và đang triển "
+        f"khai thực hiện được {carried.fraction} {noun}, đạt {carried.percent}"
     )
-    unreported = (
-        [
-            f"Còn {count(sum(missing.values()))} {noun} thực hiện thường xuyên chưa có báo cáo "
-            "được chấp nhận trong kỳ, gồm: "
-            + "; ".join(f"{unit} ({count(n)})" for unit, n in _catalogue_order(data, missing))
-            + "."
-        ]
-        if missing
-        else [f"Mọi {noun} thực hiện thường xuyên đều đã có báo cáo được chấp nhận trong kỳ."]
-    )
-    return [
-        (f"1. {noun.capitalize()} quá hạn chưa hoàn thành", overdue),
-        (f"2. {noun.capitalize()} không thực hiện", skipped),
-        (f"3. {noun.capitalize()} thường xuyên chưa báo cáo trong kỳ", unreported),
-        ("4. Khó khăn, vướng mắc", _from_reports(data, "difficulties")),
+    if done:
+        text += f"; trong đó {count(done)} {noun} đã hoàn thành"
+    lines = [text + "."]
+    full = [
+        lower_first(line.label)
+        for line in data.by_group
+        if line.total and line.carried == line.total
     ]
+    if full:
+        lines.append("- Các nội dung đã triển khai đầy đủ: " + "; ".join(full) + ".")
+    return lines
 
 
-def _catalogue_order(data: ReportData, counts: Counter[str]) -> list[tuple[str, int]]:
-    order = {u.name: u.position for u in data.units}
-    return sorted(counts.items(), key=lambda item: (order.get(item[0], 10**6), item[0]))
+def weaknesses(data: ReportData) -> list[str]:
+    """2. Tồn tại, hạn chế và nguyên nhân, drafted from what has no result, what is
+    overdue or not carried out, and the difficulties the units reported this round."""
+    tally = data.figures.cumulative
+    noun = data.noun
+    lines = []
+    waiting = [(a.number, a.text) for a in data.activities if a.outcome in _NO_RESULT]
+    if waiting:
+        lines.append(
+            f"- Còn {tally.no_result.fraction} {noun} chưa có kết quả thực hiện ("
+            + activity_list(waiting)
+            + ")."
+        )
+    for activity in data.activities:
+        if activity.outcome == Outcome.PARTIAL.value and activity.progress:
+            lines.append(f"- {upper_first(activity.short)} mới triển khai ở {activity.progress}.")
+    late: dict[tuple[str, str], date] = {}
+    for o in data.overdue:
+        late.setdefault((o.number, o.text), o.due_on)
+    for (number, text), due in late.items():
+        name = f"hoạt động {number}" if number else text.rstrip(".")
+        lines.append(f"- {upper_first(name)} đã quá hạn ({cited_date(due)}) nhưng chưa hoàn thành.")
+    for activity in data.activities:
+        for a in activity.assignments:
+            if a.outcome == Outcome.NOT_CARRIED_OUT.value and a.report:
+                lines.append(
+                    f"- {upper_first(activity.short)} ({a.unit}) không thực hiện; lý do: "
+                    f"{a.report.reason.strip().rstrip('.')}."
+                )
+    difficulties = [r.difficulties.strip().rstrip(".") for r in data.round_reports]
+    difficulties = [d for d in dict.fromkeys(difficulties) if d]
+    if difficulties:
+        lines.append(
+            "- Khó khăn, vướng mắc các cơ quan, đơn vị nêu: " + "; ".join(difficulties) + "."
+        )
+    if not lines:
+        lines.append(f"- Không có {noun} quá hạn hoặc không thực hiện.")
+    return lines + [CAUSES]
 
 
-def _from_reports(data: ReportData, field: str) -> list[str]:
-    lines = [
-        f"- {r.unit}: {getattr(r, field).strip()}"
-        for r in data.period_reports
-        if getattr(r, field).strip()
-    ]
-    if lines:
-        return lines
-    if field == "difficulties":
-        return ["Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc trong kỳ."]
-    return ["Các cơ quan, đơn vị không có đề xuất, kiến nghị trong kỳ."]
+_NO_RESULT = {o.value for o in NO_RESULT}
+_CARRIED_OR_PARTIAL = {o.value for o in CARRIED_OUT | {Outcome.PARTIAL}}
+
+
+def directions(data: ReportData) -> list[str]:
+    """III. What comes next: the ongoing work, what has no result, what falls due before
+    the next cut-off, and the next report (or the year's review after the last round)."""
+    noun = data.noun
+    lines = []
+    ongoing = any(a.timeframe_kind == "ongoing" for a in data.activities)
+    if ongoing:
+        lines.append(
+            f"Tiếp tục triển khai các {noun} thực hiện thường xuyên của Kế hoạch số "
+            f"{data.plan_number}; duy trì, nâng cao kết quả đã đạt được."
+        )
+    behind = data.figures.cumulative.no_result.numerator
+    if behind:
+        lines.append(
+            f"Tập trung triển khai {count(behind)} {noun} chưa có kết quả thực hiện (nêu tại "
+            "điểm 2 mục II)."
+        )
+    if data.due_next:
+        until = (
+            cited_date(data.next_round.ends_on) if data.next_round else f"31/12/{data.as_of.year}"
+        )
+        lines.append(f"Hoàn thành các {noun} đến hạn từ nay đến ngày {until}:")
+        lines += [f"- {d.name.rstrip('.')} (hạn {cited_date(d.due_on)})." for d in data.due_next]
+    if data.next_round is not None:
+        lines.append(
+            f"Các cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện "
+            f"{data.next_round.label.lower()} (số liệu tính đến ngày "
+            f"{cited_date(data.next_round.ends_on)}) về Phòng Nội vụ trước ngày "
+            f"{cited_date(data.next_round.due_on)} để tổng hợp."
+        )
+    else:
+        lines.append(
+            f"Tổng kết, đánh giá kết quả thực hiện Kế hoạch số {data.plan_number}; rút kinh "
+            f"nghiệm, xây dựng kế hoạch cải thiện, nâng cao Chỉ số PAPI năm {data.plan_year + 1}."
+        )
+    numbered, n = [], 0
+    for line in lines:
+        if line.startswith("- "):
+            numbered.append(line)
+        else:
+            n += 1
+            numbered.append(f"{n}. {line}")
+    return numbered
 
 
 def proposals(data: ReportData) -> list[str]:
-    return _from_reports(data, "proposals")
+    """IV. The units' proposals this round; [] leaves the section out."""
+    found = [r.proposals.strip().rstrip(".") for r in data.round_reports]
+    return [f"- {upper_first(p)}." for p in dict.fromkeys(found) if p]
 
 
 def closing(data: ReportData) -> str:
-    return (
-        f"Trên đây là báo cáo kết quả thực hiện {plan_ref(data).citation()} "
-        f"(tính đến ngày {cited_date(data.as_of)})./."
-    )
+    return f"Trên đây là báo cáo {lower_first(subject(data))} của {data.issuing_body}./."
 
 
 def recipients(data: ReportData) -> list[str]:
     """ "Nơi nhận" as seed 000 lists it; the clerk edits it in Word."""
+    level = level_word(data.locality)
     lines = ["- Như trên;"] if data.recipient else []
     return lines + [
-        f"- CT, các PCT UBND {data.locality};",
+        f"- TT. HĐND {level};",
+        f"- CT, các PCT UBND {level};",
         "- Phòng Nội vụ;",
         "- Lưu: VT, NC.",
     ]

@@ -18,10 +18,12 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.domain import figure_text
 from tracker.exporters.data import FigureLine, ReportData
 
 FORMAT = "papi-tracker-snapshot"
-FORMAT_VERSION = "1"
+# 2: figures of issue 12 (lũy kế, activities as items, the new outcomes).
+FORMAT_VERSION = "2"
 TABLES = (
     "metadata",
     "plan",
@@ -115,7 +117,7 @@ def metadata(data: ReportData) -> dict[str, str]:
         "period_code": data.period.code if data.period else "",
         "period_label": data.period.label if data.period else "",
         "rule": data.rule,
-        "headline": data.headline,
+        "headline": figure_text.headline(data.figures.cumulative, data.noun),
         "generated_at": data.generated_at.isoformat(),
         "figures": json.dumps(data.figures_json, ensure_ascii=False, sort_keys=True),
     }

@@ -2,7 +2,7 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.calendar import CalendarToken
-from tracker.models.history import Change
+from tracker.models.history import Change, DeadlineChange
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
 from tracker.models.notifications import DayOff, Notification, ReminderRules
 from tracker.models.plans import (
@@ -41,6 +41,7 @@ __all__ = [
     "Assignment",
     "CalendarToken",
     "Change",
+    "DeadlineChange",
     "DayOff",
     "Notification",
     "ReminderRules",

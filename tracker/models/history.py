@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import now_utc
@@ -32,3 +32,16 @@ class Change(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
+
+
+class DeadlineChange(db.Model):
+    """A move of an activity's deadline, as dates (the history's Change keeps it as text to
+    read). Figures "as of" a past date take the deadline in force then from these rows
+    (domain.figures.deadline_in_force). Written with the Change that records the move."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    plan_id: Mapped[int] = mapped_column(index=True)  # plain ids, as in Change
+    activity_id: Mapped[int] = mapped_column(index=True)
+    due_before: Mapped[date | None] = mapped_column(Date)
+    due_after: Mapped[date | None] = mapped_column(Date)

@@ -45,8 +45,16 @@ class Plan(db.Model):
     title: Mapped[str] = mapped_column(Text)
     # The noun the plan's figures use: "chỉ tiêu", "nhiệm vụ", "nội dung", "phần việc".
     noun: Mapped[str] = mapped_column(String(30), default="nhiệm vụ")
-    # How an activity with several lead units counts: "each" or "all" (domain.figures).
-    count_rule: Mapped[str] = mapped_column(String(10), default="each", server_default="each")
+    # How an activity with several lead units counts: "all", "any" or "each" (domain.figures).
+    count_rule: Mapped[str] = mapped_column(String(10), default="all", server_default="all")
+    # For the report upward. What the plan implements, cited in the report's opening
+    # ("Đề án số 02/ĐA-UBND ngày 08/8/2022 của …; Kế hoạch số 90/KH-UBND …").
+    basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # "Kính gửi"; empty: "Ủy ban nhân dân <tỉnh> (qua Sở Nội vụ)" (seed 004, V.14).
+    recipient: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    signer_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # "chairman": TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; "deputy": … KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.
+    signer_role: Mapped[str] = mapped_column(String(20), default="deputy", server_default="deputy")
     source_filename: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 

@@ -1,11 +1,9 @@
 """A plan's feed (domain.calendar_plan): each dated or ongoing activity with its lead
 units and their reports, one event per deadline or report round.
 
-A round is the periods with the same cut-off (new plans have one period per cut-off;
-one made before may hold the second half and the year, both ending 14/12): a unit sends
-one report for it, under the shorter period, as the reminders
-(services.reminders._rounds) and the figures (services.summary.period_for) treat it. Its
-event takes the shorter period's id and due date; a report for any of its periods counts.
+A round is the periods with the same cut-off (domain.periods.report_rounds, the rule the
+reminders, work pages and figures use too): a unit sends one report for it. Its event
+takes the shorter period's id and due date; a report for any of its periods counts.
 
 Read leaner than a unit's feed (services.calendar_queries, one row per assignment with
 its activity's text): one row per activity, one per lead unit, then the reports, periods
@@ -33,6 +31,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.calendar_plan import PlanEvent
+from tracker.domain.periods import report_rounds
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Unit, UnitGroupMember
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED
@@ -95,7 +94,7 @@ def build_plan_events(
         activity = _Activity(row, by_activity[row.id], names, data, plan_id, (base_url, host))
         if row.kind == ONGOING:
             events += [
-                activity.round_event(r, data.touches.get(("period", r.first.id))) for r in rounds
+                activity.round_event(r, data.touches.get(("period", r[0].id))) for r in rounds
             ]
         else:
             events.append(activity.deadline_event())
@@ -156,21 +155,6 @@ def _statements() -> tuple[Select[Any], Select[Any]]:
         .order_by(Assignment.activity_id, Assignment.position)
     )
     return activities, leads
-
-
-class Round(NamedTuple):
-    """Periods with the same cut-off: one report from each unit, under the shorter."""
-
-    first: Period  # the shorter period: the event's UID and date
-    period_ids: tuple[int, ...]  # the shorter first
-
-
-def report_rounds(periods: Sequence[Period]) -> list[Round]:
-    """The plan's report rounds by cut-off; within one, the shorter period first."""
-    by_end: dict[date, list[Period]] = {}
-    for period in sorted(periods, key=lambda p: (p.ends_on, -p.starts_on.toordinal())):
-        by_end.setdefault(period.ends_on, []).append(period)
-    return [Round(same[0], tuple(p.id for p in same)) for same in by_end.values()]
 
 
 def round_report(reports: dict[int, Report], period_ids: tuple[int, ...]) -> Report | None:
@@ -246,14 +230,14 @@ class _Activity:
         self.uid = f"a{row.id}-{{}}@{site[1]}"
         self.url = f"{site[0]}/activities/{row.id}"
 
-    def round_event(self, round_: Round, period_touch: Touch | None) -> PlanEvent:
-        ids = round_.period_ids
+    def round_event(self, round_: tuple[Period, ...], period_touch: Touch | None) -> PlanEvent:
+        ids = tuple(p.id for p in round_)
         chosen = [round_report(rs, ids) for rs in self.reports]
         # Every report of the round, not only those chosen: SEQUENCE only grows.
         every = (rs[p] for rs in self.reports for p in ids if p in rs)
         touches = total_touches(self.base, period_touch, *every)
-        uid = self.uid.format(f"p{round_.first.id}")
-        return self._event(uid, round_.first.due_on, tally(self.names, chosen), touches, False)
+        uid = self.uid.format(f"p{round_[0].id}")
+        return self._event(uid, round_[0].due_on, tally(self.names, chosen), touches, False)
 
     def deadline_event(self) -> PlanEvent:
         closing = [closing_report(list(rs.values())) for rs in self.reports]

@@ -1,5 +1,6 @@
-"""What the dashboard shows beyond the summary: who reported in each period, what is
-overdue and by how many days, and the province's real PAPI scores by dimension."""
+"""What the dashboard shows: the plan's figures (services.figures) with their names, who
+reported in each period, what is overdue and by how many days, and the province's real
+PAPI scores by dimension."""
 
 from __future__ import annotations
 
@@ -12,13 +13,133 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlite_utils.utils import rows_from_file
 
+from tracker.domain import figure_text
+from tracker.domain.figures import OUTCOME_LABELS, RULE_LABELS, Outcome, Tally
+from tracker.domain.plan_figures import PlanFigures
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
-from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED
+from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
-from tracker.services.summary import remembered
+from tracker.services.figures import Names, figures_for, names, remembered
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of figures: a content group, a PAPI dimension or a lead unit."""
+
+    key: str
+    label: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    activity_id: int
+    number: str
+    text: str
+    unit: str
+    due_on: date
+    days_late: int
+    in_progress: bool  # under way, only late
+
+
+@dataclass(frozen=True)
+class Named:
+    activity_id: int
+    activity: str  # "hoạt động 1.5", or an unnumbered activity's text
+    text: str
+
+
+@dataclass(frozen=True)
+class FiguresView:
+    """The plan's figures on a date, named for a page."""
+
+    figures: PlanFigures
+    round_label: str  # "6 tháng đầu năm 2023"
+    summary: str  # the headline with its parts and what remains
+    in_round: str  # the round's own figure
+    rule: str
+    by_group: tuple[Line, ...]
+    by_dimension: tuple[Line, ...]
+    by_unit: tuple[Line, ...]
+    progress: tuple[Named, ...]  # "07/10 xã, phường (…)" per activity
+    unresolved: tuple[Named, ...]  # vague lead units: chưa xác định đơn vị
+    overdue: tuple[OverdueLine, ...]
+    outcome_labels: dict[Outcome, str]
+
+
+def figures_view(plan: Plan, as_of: date, period: ReportingPeriod | None = None) -> FiguresView:
+    """The figures to date (everything accepted so far this year), or for `period`'s
+    round as the report upward gives them."""
+    figures = figures_for(plan, as_of, period, to_date=period is None)
+    return view_of(figures, names(plan))
+
+
+def view_of(figures: PlanFigures, named: Names) -> FiguresView:
+    noun = figures.noun
+    label = named.round_label(figures.round_ids)
+    activity = named.activities
+    return FiguresView(
+        figures=figures,
+        round_label=label,
+        summary=figure_text.summary(figures.cumulative, noun),
+        in_round=(
+            figure_text.in_round(figures.in_round, label, noun) if figures.earlier_round_ids else ""
+        ),
+        rule=RULE_LABELS[figures.rule],
+        by_group=tuple(
+            Line(named.groups[k][0], named.groups[k][1], t)
+            for k, t in sorted(figures.by_group, key=lambda kt: named.groups[kt[0]][2])
+        ),
+        by_dimension=tuple(
+            Line(str(k), named.dimensions.get(k, str(k)), t)
+            for k, t in sorted(figures.by_dimension)
+        ),
+        by_unit=tuple(
+            Line(str(k), named.units[k], t)
+            for k, t in sorted(figures.by_unit, key=lambda kt: (named.unit_order[kt[0]], kt[0]))
+        ),
+        progress=tuple(
+            Named(a.activity_id, activity[a.activity_id].short, text)
+            for a in figures.activities
+            if (text := named.progress(a))
+        ),
+        unresolved=tuple(
+            Named(a.activity_id, activity[a.activity_id].short, named.units[unit_id])
+            for a in figures.activities
+            for unit_id in a.unresolved
+        ),
+        overdue=tuple(
+            OverdueLine(
+                o.activity_id,
+                activity[o.activity_id].number,
+                activity[o.activity_id].text,
+                named.units[o.unit_id],
+                o.due_on,
+                o.days_late,
+                o.outcome is Outcome.LATE_IN_PROGRESS,
+            )
+            for o in figures.overdue
+        ),
+        outcome_labels=OUTCOME_LABELS,
+    )
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    label: str  # the activity's outcome, lũy kế
+    progress: str  # "07/10 xã, phường (…)"; "" for one lead unit
+
+
+def activity_status(activity: Activity, as_of: date) -> ActivityStatus:
+    """What the figures say of one activity today: the same result as the dashboard's."""
+    figures = figures_for(activity.plan, as_of, to_date=True)
+    found = figures.activity(activity.id)
+    if found is None or found.outcome is None:
+        return ActivityStatus("Chưa xác định đơn vị chủ trì", "")
+    return ActivityStatus(OUTCOME_LABELS[found.outcome], names(activity.plan).progress(found))
 
 
 @dataclass(frozen=True)

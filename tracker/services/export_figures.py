@@ -1,102 +1,118 @@
-"""Pieces of `ReportData` taken from the figures engine's output and the report log:
-figure rows, the provincial form, and the reports accepted by the "as of" date."""
+"""Pieces of `ReportData` taken from the plan's figures (services.figures) and the report
+log: figure rows, the provincial form, and the reports accepted by the "as of" date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.documents import form_count
-from tracker.domain.figures import Outcome
+from tracker.domain.figures import OUTCOME_LABELS, Figure, Tally
+from tracker.domain.numbers import count
+from tracker.domain.plan_figures import PlanFigures
 from tracker.exporters.data import (
     DocumentRow,
     FigureLine,
     FormRow,
-    GroupRow,
     OutcomeCount,
     ReportRow,
 )
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportEvent
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS
-from tracker.services.summary import end_of_day
+from tracker.services.figures import Names, end_of_day
 
 
-def figure_lines(items: Iterable[dict[str, Any]]) -> tuple[FigureLine, ...]:
-    """Rows of summary_json() output, with the key and label the caller chose."""
-    return tuple(
-        FigureLine(
-            key=str(item["key"]),
-            label=item["label"],
-            total=item["total"],
-            done=item["done"]["numerator"],
-            carried=item["carried_out"]["numerator"],
-            done_fraction=item["done"]["fraction"],
-            done_percent=item["done"]["percent"],
-            carried_fraction=item["carried_out"]["fraction"],
-            carried_percent=item["carried_out"]["percent"],
-        )
-        for item in items
-    )
+def figure_lines(figures: PlanFigures, named: Names) -> dict[str, tuple[FigureLine, ...]]:
+    """The rows by PAPI dimension, content group and lead unit."""
+    return {
+        "dimension": tuple(
+            FigureLine.of(str(k), named.dimensions.get(k, str(k)), t)
+            for k, t in sorted(figures.by_dimension)
+        ),
+        "group": tuple(
+            FigureLine.of(named.groups[k][0], named.groups[k][1], t)
+            for k, t in sorted(figures.by_group, key=lambda kt: named.groups[kt[0]][2])
+        ),
+        "unit": tuple(
+            FigureLine.of(named.units[k], named.units[k], t)
+            for k, t in sorted(figures.by_unit, key=lambda kt: (named.unit_order[kt[0]], kt[0]))
+        ),
+    }
 
 
-def outcome_counts(summary: dict[str, Any]) -> tuple[OutcomeCount, ...]:
+def outcome_counts(tally: Tally) -> tuple[OutcomeCount, ...]:
     return tuple(
         OutcomeCount(
             code=o.value,
-            label=summary["counts"][o.value]["label"],
-            count=summary["counts"][o.value]["numerator"],
-            total=summary["counts"][o.value]["denominator"],
-            fraction=summary["counts"][o.value]["fraction"],
-            percent=summary["counts"][o.value]["percent"],
+            label=OUTCOME_LABELS[o],
+            count=n,
+            total=tally.total,
+            fraction=Figure(n, tally.total).fraction,
+            percent=Figure(n, tally.total).percent,
         )
-        for o in Outcome
+        for o, n in tally.counts
     )
 
 
-def commune_texts(communes: list[dict[str, Any]], groups: Iterable[GroupRow]) -> tuple[str, ...]:
-    """ "Hoạt động 1.5: 07/10 xã, phường" — an unnumbered activity is named by its text."""
-    names = {a.id: a.number or f"«{a.text[:50].rstrip()}…»" for g in groups for a in g.activities}
-    return tuple(
-        f"Hoạt động {names.get(c['activity_id'], c['activity'])}: {c['text']}" for c in communes
-    )
+MANUAL = "Nhập tay: kế hoạch này không có số liệu"
+PROVINCE_TASKS = "Nhập tay: nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao không thuộc kế hoạch này"
 
 
-def form_rows(figures: dict[str, Any], noun: str) -> tuple[FormRow, ...]:
-    """ "Biểu mẫu 1" (seed 001), the rows about the plan's tasks. Row 5.1 counts the
-    annex's activities that have a lead unit; the other rows count tasks under the
-    plan's rule, as the engine's ProvincialForm does."""
-    form, done = figures["form"], figures["summary"]["done"]
+def form_rows(figures: PlanFigures, noun: str) -> tuple[FormRow, ...]:
+    """ "Biểu mẫu 1" (seed 001), in one unit of count: the plan's items under its rule.
+    Rows 2–2.2 come from the plan (lũy kế); the rest need data the plan does not hold
+    and are left blank for the officer, marked so in Ghi chú."""
+    form = figures.form
     unit = noun[:1].upper() + noun[1:]
 
-    def row(number: str, label: str, value: int) -> FormRow:
-        return FormRow(number, label, unit, value, form_count(value))
+    def row(number: str, label: str, value: int, note: str = "") -> FormRow:
+        return FormRow(number, label, unit, value, count(value), note)
 
+    def manual(number: str, label: str, unit: str, note: str = MANUAL) -> FormRow:
+        return FormRow(number, label, unit, None, "", note)
+
+    carried = Figure(form.carried_out, form.in_plan)
     return (
+        manual("1.", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản"),
         FormRow(
             "2.",
             "Tỷ lệ hoàn thành Kế hoạch (lũy kế đến thời điểm báo cáo)",
             "%",
             None,
-            done["percent"],
+            Figure(form.done, form.in_plan).percent,
+            f"Đã và đang triển khai thực hiện {carried.fraction} {noun}, đạt {carried.percent}",
         ),
-        row("2.1.", f"Số {noun} đề ra trong kế hoạch", form["in_plan"]),
-        row("2.2.", f"Số {noun} đã hoàn thành", form["done"]),
-        FormRow("5.", f"Thực hiện {noun} được giao", "", None, ""),
-        FormRow(
-            "5.1.",
-            "Tổng số hoạt động được giao (có đơn vị chủ trì)",
-            "Hoạt động",
-            form["assigned"],
-            form_count(form["assigned"]),
+        row("2.1.", f"Số {noun} đề ra trong kế hoạch", form.in_plan),
+        row("2.2.", f"Số {noun} đã hoàn thành", form.done),
+        manual("3.", "Kiểm tra CCHC", ""),
+        manual("3.1.", "Số phòng, ngành đã kiểm tra", "Cơ quan, đơn vị"),
+        manual("3.2.", "Số UBND cấp xã, phường đã kiểm tra", "Cơ quan, đơn vị"),
+        manual("3.3.", "Tỷ lệ xử lý các vấn đề phát hiện qua kiểm tra", "%"),
+        manual("3.3.1.", "Số vấn đề phát hiện qua kiểm tra", "Vấn đề"),
+        manual("3.3.2.", "Số vấn đề phát hiện đã xử lý xong", "Vấn đề"),
+        manual(
+            "4.",
+            "Thanh tra việc thực hiện quy định về tuyển dụng, quản lý, sử dụng "
+            "công chức, viên chức và tổ chức bộ máy (thuộc thẩm quyền của Sở Nội vụ)",
+            "",
         ),
-        row("5.2.", f"Số {noun} đã hoàn thành đúng hạn", form["done_on_time"]),
-        row("5.3.", f"Số {noun} đã hoàn thành nhưng quá hạn", form["done_late"]),
-        row("5.4.", f"Số {noun} quá hạn nhưng chưa hoàn thành", form["overdue"]),
+        manual("4.1.", "Số cơ quan, đơn vị được thanh tra", "Cơ quan, đơn vị"),
+        manual(
+            "4.2.", "Tỷ lệ cơ quan, đơn vị đã hoàn thành việc thực hiện kết luận thanh tra", "%"
+        ),
+        manual("5.", "Thực hiện nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao", "", PROVINCE_TASKS),
+        manual("5.1.", "Tổng số nhiệm vụ được giao", "Nhiệm vụ", PROVINCE_TASKS),
+        manual("5.2.", "Số nhiệm vụ đã hoàn thành đúng hạn", "Nhiệm vụ", PROVINCE_TASKS),
+        manual("5.3.", "Số nhiệm vụ đã hoàn thành nhưng quá hạn", "Nhiệm vụ", PROVINCE_TASKS),
+        manual("5.4.", "Số nhiệm vụ quá hạn nhưng chưa hoàn thành", "Nhiệm vụ", PROVINCE_TASKS),
+        manual("6.", "Khảo sát sự hài lòng của người dân, tổ chức", "Có = 1; Không = 0"),
+        manual("6.1.", "Số lượng phiếu khảo sát", "Số lượng"),
+        manual("6.2.", "Hình thức khảo sát", "Trực tuyến = 0; Phát phiếu = 1; Kết hợp = 2"),
+        manual(
+            "7.", "Tổ chức đối thoại của lãnh đạo với người dân, doanh nghiệp", "Có = 1; Không = 0"
+        ),
     )
 
 

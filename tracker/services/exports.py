@@ -9,6 +9,7 @@ Reports count only once accepted by the "as of" date, as the figures engine coun
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,11 +21,17 @@ from sqlalchemy import select
 
 from tracker import database
 from tracker.clock import now_utc, today_local
-from tracker.domain.figures import OUTCOME_LABELS, CountRule, Outcome, combine
+from tracker.domain import figure_text
+from tracker.domain.documents import upper_first
+from tracker.domain.figures import DONE, OUTCOME_LABELS, RULE_LABELS, Outcome
+from tracker.domain.periods import report_rounds
+from tracker.domain.plan_figures import ActivityFigure, PlanFigures
 from tracker.exporters import EXPORTS, ExportFormat
 from tracker.exporters.data import (
     ActivityRow,
     AssignmentRow,
+    DueRow,
+    FigureLine,
     GroupRow,
     OverdueRow,
     PeriodRow,
@@ -33,20 +40,18 @@ from tracker.exporters.data import (
     UnitRow,
 )
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Assignment, Plan
+from tracker.models import LEAD, Activity, Plan
 from tracker.models.reporting import ReportingPeriod
+from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services.export_figures import (
     accepted_reports,
-    commune_texts,
     figure_lines,
     form_rows,
     outcome_counts,
 )
-from tracker.services.summary import TaskRow, compute_summary, overdue, period_for, tasks
-
-CARRIED_FOR_PROGRESS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.ONGOING_REPORTED)
+from tracker.services.figures import Names
 
 
 class ExportError(ValueError):
@@ -58,8 +63,9 @@ class ExportRequest:
     plan: str | int  # id, number ("63/KH-UBND") or year
     period: str = ""  # code ("2023-Y") or id; "" → the round the "as of" date speaks for
     as_of: date | None = None  # None → today
-    recipient: str | None = None  # None → Sở Nội vụ of the province; "" → no "Kính gửi"
+    recipient: str | None = None  # None → the plan's (default_recipient); "" → no "Kính gửi"
     document_number: str = ""
+    signed_on: date | None = None  # None leaves the signing day blank for the clerk
     generated_at: datetime | None = None
 
 
@@ -127,24 +133,33 @@ def build_report_data(request: ExportRequest) -> ReportData:
 def _period(plan: Plan, ref: str, as_of: date) -> ReportingPeriod | None:
     ref = (ref or "").strip()
     if not ref:
-        return period_for(plan, as_of)
-    for candidate in period_service.plan_periods(plan):
-        if ref in (candidate.code, str(candidate.id)):
-            return candidate
-    raise ExportError(f"Kế hoạch không có kỳ báo cáo «{ref[:30]}».")
+        return None  # the round the "as of" date speaks for
+    found = period_service.find_period(plan, ref)
+    if found is None:
+        raise ExportError(f"Kế hoạch không có kỳ báo cáo «{ref[:30]}».")
+    return found
+
+
+def default_recipient(plan: Plan) -> str:
+    """ "Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)": seed 004, V.14."""
+    return plan.recipient or f"Ủy ban nhân dân {plan.locality.province} (qua Sở Nội vụ)"
 
 
 def _build(
     plan: Plan, period: ReportingPeriod | None, as_of: date, request: ExportRequest
 ) -> ReportData:
-    lead = tasks(plan, as_of, period)
-    figures = compute_summary(plan, as_of, period, lead)
-    periods = [_period_row(p) for p in period_service.plan_periods(plan)]
+    figures = figure_service.figures_for(plan, as_of, period)
+    named = figure_service.names(plan)
+    periods = tuple(_period_row(p) for p in period_service.plan_periods(plan))
+    by_id = {p.id: p for p in periods}
     reports = accepted_reports(plan, as_of, {p.id: p.label for p in periods})
-    groups = _groups(plan, lead, reports, period, as_of)
+    groups = _groups(plan, figures, named, reports)
+    lines = figure_lines(figures, named)
+    next_round = _next_round(periods, figures.round_ids)
     locality = plan.locality
-    summary = figures["summary"]
     recipient = request.recipient
+    round_label = named.round_label(figures.round_ids)
+    tally = figures.cumulative
     return ReportData(
         locality=locality.name,
         place_name=locality.place_name,
@@ -155,41 +170,86 @@ def _build(
         plan_issued_on=plan.issued_on,
         plan_title=plan.title,
         plan_year=plan.year,
+        plan_basis=plan.basis,
         noun=plan.noun,
         as_of=as_of,
-        period=_period_row(period) if period else None,
-        rule=figures["rule"]["text"],
-        recipient=f"Sở Nội vụ {locality.province}" if recipient is None else recipient,
+        period=by_id[figures.round_ids[-1]] if figures.round_ids else None,
+        round_label=round_label,
+        cutoff=figures.cutoff,
+        rule=RULE_LABELS[figures.rule],
+        recipient=default_recipient(plan) if recipient is None else recipient,
         document_number=request.document_number,
+        signed_on=request.signed_on,
+        signer_name=plan.signer_name,
+        signer_role=plan.signer_role,
         generated_at=request.generated_at or now_utc(),
         tracker_version=tracker_version(),
-        headline=summary["headline"],
-        breakdown=summary["breakdown"],
-        plan_figure=figure_lines([{**summary, "key": "", "label": plan.reference}])[0],
-        outcomes=outcome_counts(summary),
-        by_dimension=figure_lines(
-            [{**d, "key": str(d["id"]), "label": d["name"]} for d in figures["by_dimension"]]
+        figures=figures,
+        summary=figure_text.summary(tally, plan.noun),
+        in_round=(
+            figure_text.in_round(figures.in_round, round_label, plan.noun)
+            if figures.earlier_round_ids
+            else ""
         ),
-        by_group=figure_lines(
-            [{**g, "key": g["label"], "label": g["title"]} for g in figures["by_group"]]
+        plan_figure=FigureLine.of("", plan.reference, tally),
+        outcomes=outcome_counts(tally),
+        by_dimension=lines["dimension"],
+        by_group=lines["group"],
+        by_unit=lines["unit"],
+        progress=tuple(
+            f"{upper_first(a.short)}: {a.progress}"
+            for g in groups
+            for a in g.activities
+            if a.progress
         ),
-        by_unit=figure_lines(
-            [{**u, "key": u["unit"], "label": u["unit"]} for u in figures["by_unit"]]
-        ),
-        commune_groups=commune_texts(figures["commune_groups"], groups),
         form=form_rows(figures, plan.noun),
         overdue=tuple(
-            OverdueRow(o.number, o.text, o.unit, o.due_on, o.days_late)
-            for o in overdue(lead, as_of)
+            OverdueRow(
+                named.activities[o.activity_id].number,
+                named.activities[o.activity_id].text,
+                named.units[o.unit_id],
+                o.due_on,
+                o.days_late,
+            )
+            for o in figures.overdue
         ),
-        figures_json=figures,
+        due_next=_due_next(groups, as_of, next_round),
+        next_round=next_round,
+        figures_json=figure_service.figures_json(plan, figures, named),
         groups=groups,
         units=tuple(
             UnitRow(u.id, u.name, u.kind, u.position) for u in plan_service.units_for_plan(plan)
         ),
-        periods=tuple(periods),
+        periods=periods,
         reports=tuple(sorted(reports.values(), key=lambda r: r.id)),
     )
+
+
+def _next_round(periods: tuple[PeriodRow, ...], round_ids: tuple[int, ...]) -> PeriodRow | None:
+    """The round after the one reported on (its longest period names it); None after the
+    year's last."""
+    rounds = report_rounds(periods)
+    found = [i for i, r in enumerate(rounds) if round_ids and r[0].id == round_ids[0]]
+    if not found or found[0] + 1 >= len(rounds):
+        return None
+    return rounds[found[0] + 1][-1]
+
+
+def _due_next(
+    groups: tuple[GroupRow, ...], as_of: date, next_round: PeriodRow | None
+) -> tuple[DueRow, ...]:
+    """Dated activities not finished whose deadline falls after the "as of" date and by
+    the next cut-off (or the year's end after the last round)."""
+    unfinished = {o.value for o in DONE} | {Outcome.NOT_CARRIED_OUT.value}
+    rows = []
+    for activity in (a for g in groups for a in g.activities):
+        due = activity.due_on
+        if due is None or activity.timeframe_kind == "ongoing" or activity.outcome in unfinished:
+            continue
+        limit = next_round.ends_on if next_round else date(as_of.year, 12, 31)
+        if as_of < due <= limit:
+            rows.append(DueRow(activity.id, activity.name, due))
+    return tuple(sorted(rows, key=lambda r: r.due_on))
 
 
 def tracker_version() -> str:
@@ -212,11 +272,7 @@ def _period_row(period: ReportingPeriod) -> PeriodRow:
 
 
 def _groups(
-    plan: Plan,
-    lead: list[TaskRow],
-    reports: dict[int, ReportRow],
-    period: ReportingPeriod | None,
-    as_of: date,
+    plan: Plan, figures: PlanFigures, named: Names, reports: dict[int, ReportRow]
 ) -> tuple[GroupRow, ...]:
     activities = db.session.scalars(
         select(Activity)
@@ -224,12 +280,17 @@ def _groups(
         .options(*plan_service.MATRIX_LOADS)
         .order_by(Activity.position)
     ).all()
-    outcomes = {r.assignment_id: r.outcome for r in lead}
-    chosen = _chosen_reports(lead, reports, period)
-    rule = CountRule(plan.count_rule)
+    counted: dict[int, list[ReportRow]] = defaultdict(list)
+    for report in sorted(reports.values(), key=lambda r: (r.period_id, r.accepted_at, r.id)):
+        if report.id in figures.counted_reports:
+            counted[report.assignment_id].append(report)
+    order = {p: i for i, p in enumerate(named.periods)}
+    for found in counted.values():
+        found.sort(key=lambda r: (order.get(r.period_id, 0), r.accepted_at, r.id))
     by_group: dict[int, list[ActivityRow]] = {}
     for activity in activities:
-        row = _activity_row(activity, outcomes, chosen, rule)
+        found = figures.activity(activity.id)
+        row = _activity_row(activity, found, named, counted)
         by_group.setdefault(activity.group_id, []).append(row)
     return tuple(
         GroupRow(g.id, g.position, g.label, g.title, g.intro, tuple(by_group.get(g.id, ())))
@@ -237,35 +298,14 @@ def _groups(
     )
 
 
-def _chosen_reports(
-    lead: list[TaskRow], reports: dict[int, ReportRow], period: ReportingPeriod | None
-) -> dict[int, ReportRow]:
-    """assignment id → the report the figures rest on: for an ongoing task the round's,
-    for a dated one the last accepted; for supporting units the round's contribution."""
-    by_assignment: dict[int, list[ReportRow]] = {}
-    for report in sorted(reports.values(), key=lambda r: (r.accepted_at, r.id)):
-        by_assignment.setdefault(report.assignment_id, []).append(report)
-    dated = {r.assignment_id for r in lead if not r.task.ongoing}
-    chosen = {}
-    for assignment_id, found in by_assignment.items():
-        if assignment_id in dated:
-            chosen[assignment_id] = found[-1]
-            continue
-        in_round = [r for r in found if period is not None and r.period_id == period.id]
-        if in_round:
-            chosen[assignment_id] = in_round[-1]
-    return chosen
-
-
 def _activity_row(
     activity: Activity,
-    outcomes: dict[int, Outcome],
-    chosen: dict[int, ReportRow],
-    rule: CountRule,
+    found: ActivityFigure | None,
+    named: Names,
+    counted: dict[int, list[ReportRow]],
 ) -> ActivityRow:
-    rows = tuple(_assignment_row(a, outcomes, chosen) for a in activity.assignments)
-    lead = [outcomes[a.id] for a in activity.assignments if a.id in outcomes]
-    status = OUTCOME_LABELS[combine(lead)] if lead else "Chưa có đơn vị chủ trì"
+    tasks = {t.assignment_id: t.outcome for t in found.tasks} if found else {}
+    outcome = found.outcome if found else None
     return ActivityRow(
         id=activity.id,
         group_id=activity.group_id,
@@ -280,38 +320,22 @@ def _activity_row(
         timeframe_kind=activity.timeframe_kind,
         due_on=activity.due_on,
         dimensions=tuple(d.id for d in activity.dimensions),
-        status=status,
-        progress=_progress(activity, lead),
-        assignments=rows,
+        outcome=outcome.value if outcome else "",
+        status=OUTCOME_LABELS[outcome] if outcome else "Chưa xác định đơn vị chủ trì",
+        in_round=found.in_round if found else False,
+        progress=named.progress(found) if found else "",
+        assignments=tuple(
+            AssignmentRow(
+                id=a.id,
+                activity_id=a.activity_id,
+                unit_id=a.unit_id,
+                unit=a.unit.name,
+                role=a.role,
+                via_group=a.via_group.name if a.via_group else "",
+                outcome=tasks[a.id].value if a.id in tasks else "",
+                outcome_label=OUTCOME_LABELS[tasks[a.id]] if a.id in tasks else "",
+                reports=tuple(counted.get(a.id, ())),
+            )
+            for a in activity.assignments
+        ),
     )
-
-
-def _assignment_row(
-    a: Assignment, outcomes: dict[int, Outcome], chosen: dict[int, ReportRow]
-) -> AssignmentRow:
-    result = outcomes.get(a.id)
-    return AssignmentRow(
-        id=a.id,
-        activity_id=a.activity_id,
-        unit_id=a.unit_id,
-        unit=a.unit.name,
-        role=a.role,
-        via_group=a.via_group.name if a.via_group else "",
-        outcome=result.value if result else "",
-        outcome_label=OUTCOME_LABELS[result] if result else "",
-        report=chosen.get(a.id),
-    )
-
-
-def _progress(activity: Activity, lead: list[Outcome]) -> str:
-    """ "07/10 xã, phường" when a group of communes leads it, "01/02 đơn vị chủ trì" when
-    several units do; "" for a single lead unit. (Under the "all" rule too: it tells
-    Phòng Nội vụ who is still missing.)"""
-    if len(lead) < 2:
-        return ""
-    carried = sum(1 for o in lead if o in CARRIED_FOR_PROGRESS)
-    groups = {a.via_group.name for a in activity.assignments if a.role == LEAD and a.via_group}
-    leads = [a for a in activity.assignments if a.role == LEAD]
-    if len(groups) == 1 and all(a.via_group for a in leads):
-        return f"{carried:02d}/{len(lead):02d} {groups.pop().removeprefix('UBND ')}"
-    return f"{carried:02d}/{len(lead):02d} đơn vị chủ trì"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tracker.extensions import db
-from tracker.models import Activity, Change, ContentGroup, User
+from tracker.models import Activity, Change, ContentGroup, DeadlineChange, User
 
 CLI_ACTOR = "dòng lệnh"
+# The deadline as a date, beside its text for people: record() keeps it out of the
+# history it shows, record_activity_update() writes a DeadlineChange when it moves.
+DUE_KEY = "_due_on"
+
+
+def _shown(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else {k: v for k, v in values.items() if k != DUE_KEY}
 
 
 def record(
@@ -30,8 +38,8 @@ def record(
         entity_id=entity_id,
         plan_id=plan_id,
         activity_id=activity_id,
-        before=before,
-        after=after,
+        before=_shown(before),
+        after=_shown(after),
         note=note,
     )
     db.session.add(change)
@@ -48,6 +56,7 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
         "Đơn vị phối hợp": [a.unit.name for a in activity.assignments if a.role == "support"],
         "Thời gian thực hiện": activity.timeframe_text,
         "Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "",
+        DUE_KEY: activity.due_on,
         "Chỉ số PAPI": [d.id for d in activity.dimensions],
         **({"Cột khác": dict(activity.extra)} if activity.extra else {}),
     }
@@ -67,6 +76,8 @@ def record_activity_update(
     changed = changed_keys(before, after)
     if not changed:
         return False
+    if DUE_KEY in changed:
+        _record_deadline_move(activity, before.get(DUE_KEY), activity.due_on)
     record(
         user,
         entity="activity",
@@ -83,3 +94,11 @@ def record_activity_update(
 
 def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def _record_deadline_move(activity: Activity, before: date | None, after: date | None) -> None:
+    db.session.add(
+        DeadlineChange(
+            plan_id=activity.plan_id, activity_id=activity.id, due_before=before, due_after=after
+        )
+    )

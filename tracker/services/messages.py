@@ -14,6 +14,7 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker.clock import LOCAL_TZ
+from tracker.domain import figure_text
 from tracker.domain.numbers import count
 from tracker.domain.reminders import KIND_LABELS, Kind
 from tracker.domain.text import one_line
@@ -23,8 +24,8 @@ from tracker.models.notifications import PENDING, SKIPPED
 from tracker.models.reporting import ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services import reminders
+from tracker.services.figures import figures_for
 from tracker.services.reporting import review_queue
-from tracker.services.summary import compute_summary
 
 
 def absolute(path: str) -> str:
@@ -284,7 +285,8 @@ def _digest(decision: reminders.Decision, today: date) -> tuple[str, dict[str, A
         digest.not_reported = dict(sorted(owed.items(), key=lambda kv: -kv[1]))
         digest.waiting_review = len(review_queue(plan))
         if step.kind is Kind.MONTHLY:
-            digest.headline = compute_summary(plan, today)["summary"]["headline"]
+            figures = figures_for(plan, today, to_date=True)
+            digest.headline = figure_text.headline(figures.cumulative, figures.noun)
         digests.append(digest)
     if step.kind is Kind.WEEKLY:
         sunday = monday + timedelta(days=6)

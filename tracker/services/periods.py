@@ -30,6 +30,12 @@ def plan_periods(plan: Plan) -> list[ReportingPeriod]:
     return sorted(rows, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
 
 
+def find_period(plan: Plan, ref: str) -> ReportingPeriod | None:
+    """The plan's period by code ("2023-H1") or id; None when it has none such."""
+    ref = (ref or "").strip()
+    return next((p for p in plan_periods(plan) if ref in (p.code, str(p.id))), None)
+
+
 def ensure_periods(
     plan: Plan, kinds: Iterable[PeriodKind] = DEFAULT_KINDS
 ) -> list[ReportingPeriod]:

@@ -391,6 +391,74 @@ def resolved_json(resolved: ResolvedAnnex, catalog: UnitCatalog) -> dict[str, An
     }
 
 
+SIGNER_ROLES = {
+    "deputy": "KT. Chủ tịch — Phó Chủ tịch ký",
+    "chairman": "Chủ tịch ký",
+}
+NOUNS = ("nhiệm vụ", "hoạt động", "chỉ tiêu", "nội dung", "phần việc")
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What the report upward says of the plan beyond its annex."""
+
+    noun: str
+    basis: str
+    recipient: str
+    signer_name: str
+    signer_role: str
+
+
+def report_settings(plan: Plan) -> ReportSettings:
+    return ReportSettings(plan.noun, plan.basis, plan.recipient, plan.signer_name, plan.signer_role)
+
+
+def set_report_settings(plan: Plan, settings: ReportSettings, user: User | None) -> bool:
+    """Store the plan's report settings; the change goes to the history. False when
+    nothing changed."""
+    noun = one_line(settings.noun).lower()
+    if noun not in NOUNS:
+        raise PlanError(f"Đơn vị đếm phải là một trong: {', '.join(NOUNS)}.")
+    if settings.signer_role not in SIGNER_ROLES:
+        raise PlanError("Chọn người ký báo cáo.")
+    new = ReportSettings(
+        noun,
+        one_line(settings.basis),
+        one_line(settings.recipient),
+        one_line(settings.signer_name),
+        settings.signer_role,
+    )
+    for field_name, limit in (("recipient", 300), ("signer_name", 100)):
+        if len(getattr(new, field_name)) > limit:
+            raise PlanError(f"Nội dung dài quá {limit} ký tự.")
+    old = report_settings(plan)
+    if new == old:
+        return False
+    labels = {
+        "noun": "Đơn vị đếm",
+        "basis": "Căn cứ báo cáo",
+        "recipient": "Kính gửi",
+        "signer_name": "Người ký",
+        "signer_role": "Chức danh ký",
+    }
+    before = {labels[k]: v for k, v in vars(old).items() if getattr(new, k) != v}
+    after = {labels[k]: v for k, v in vars(new).items() if getattr(old, k) != v}
+    for key, value in vars(new).items():
+        setattr(plan, key, value)
+    history.record(
+        user,
+        entity="plan",
+        action="update",
+        entity_id=plan.id,
+        plan_id=plan.id,
+        before=before,
+        after=after,
+        note="Đổi thông tin báo cáo",
+    )
+    db.session.flush()
+    return True
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
     return {
         "id": plan.id,

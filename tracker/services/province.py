@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tracker.domain.figures import CountRule, Figure, Outcome, Summary
+from tracker.domain import figure_text
+from tracker.domain.figures import Figure, Outcome, Tally
 from tracker.domain.text import sort_key
 from tracker.exporters.snapshot import FORMAT, FORMAT_VERSION, TABLES
 from tracker.extensions import db
@@ -29,6 +30,7 @@ from tracker.services import audit
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_BYTES = 50 * 1024 * 1024
 FOREIGN = "Tệp là cơ sở dữ liệu SQLite nhưng không phải bản chụp của PAPI Tracker"
+OLDER_VERSIONS = {str(v) for v in range(1, int(FORMAT_VERSION))}
 REQUIRED = ("district", "province", "plan_number", "as_of", "figures")
 
 
@@ -94,6 +96,12 @@ def _read(path: Path) -> SnapshotFile:
 def _check_meta(meta: dict[str, str], missing: list[str]) -> None:
     if meta.get("format") != FORMAT:
         raise SnapshotError(f"{FOREIGN}.")
+    version = str(meta.get("format_version", ""))
+    if version in OLDER_VERSIONS:
+        raise SnapshotError(
+            f"Bản chụp theo định dạng cũ (phiên bản {version}): đề nghị huyện, "
+            "thị xã cập nhật PAPI Tracker rồi xuất lại bản chụp."
+        )
     if meta.get("format_version") != FORMAT_VERSION:
         raise SnapshotError(
             f"Bản chụp theo định dạng phiên bản {meta.get('format_version', '?')[:10]}, "
@@ -186,9 +194,31 @@ def import_snapshot(filename: str, content: bytes) -> tuple[ProvinceSnapshot, bo
 
 def _headline(found: SnapshotFile) -> str:
     """Recomputed from the counts (checked equal to the rows), in the plan's noun."""
-    counts = {Outcome(k): v["numerator"] for k, v in found.figures["summary"]["counts"].items()}
+    counts = {k: v["numerator"] for k, v in found.figures["summary"]["counts"].items()}
     noun = str((found.figures.get("plan") or {}).get("noun") or "nhiệm vụ")
-    return Summary(counts, CountRule.EACH, noun).headline()
+    return figure_text.headline(_tally(counts), noun)
+
+
+# Outcomes of snapshots imported before format 2, as the figures now name them.
+LEGACY_OUTCOMES = {
+    "ongoing_reported": Outcome.ONGOING,
+    "ongoing_not_reported": Outcome.NOT_REPORTED,
+}
+
+
+def _outcome(code: str) -> Outcome | None:
+    if code in Outcome.__members__.values():
+        return Outcome(code)
+    return LEGACY_OUTCOMES.get(code)
+
+
+def _tally(counts: dict[str, int]) -> Tally:
+    found: Counter[Outcome] = Counter()
+    for code, n in counts.items():
+        outcome = _outcome(code)
+        if outcome is not None:
+            found[outcome] += n
+    return Tally.from_counts(found)
 
 
 @dataclass(frozen=True)
@@ -202,7 +232,8 @@ class CombinedLine:
 @dataclass(frozen=True)
 class ProvinceView:
     snapshots: list[ProvinceSnapshot]
-    combined: Summary | None
+    combined: Tally | None
+    combined_text: str
     by_dimension: list[CombinedLine]
 
 
@@ -219,22 +250,22 @@ def province_view() -> ProvinceView:
     for s in snapshots:
         latest.setdefault((s.district, s.plan_number), s)
     if not latest:
-        return ProvinceView(snapshots, None, [])
-    counts: Counter[Outcome] = Counter()
+        return ProvinceView(snapshots, None, "", [])
+    counts: Counter[str] = Counter()
     dims: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     labels: dict[str, str] = {}
     for s in latest.values():
         for row in s.rows:
-            if row.scope == "plan" and row.measure in Outcome.__members__.values():
-                counts[Outcome(row.measure)] += row.numerator
+            if row.scope == "plan" and _outcome(row.measure) is not None:
+                counts[row.measure] += row.numerator
             if row.scope == "dimension" and row.measure in ("done", "carried_out"):
                 slot = dims[row.key]
                 slot[0 if row.measure == "done" else 1] += row.numerator
                 slot[2] += row.denominator if row.measure == "done" else 0
                 labels[row.key] = row.label
-    combined = Summary(dict(counts), CountRule.EACH, "nhiệm vụ")
+    combined = _tally(dict(counts))
     lines = [
         CombinedLine(k, labels[k], Figure(v[0], v[2]), Figure(v[1], v[2]))
         for k, v in sorted(dims.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
     ]
-    return ProvinceView(snapshots, combined, lines)
+    return ProvinceView(snapshots, combined, figure_text.summary(combined, "nhiệm vụ"), lines)

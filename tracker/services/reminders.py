@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from tracker.domain.periods import report_rounds
 from tracker.domain.reminders import Kind, Rules, Step, deadline_steps, digest_steps
 from tracker.domain.timeframes import TimeframeKind
 from tracker.domain.workdays import WorkCalendar
@@ -141,15 +142,9 @@ def open_items(plan: Plan) -> list[Item]:
 
 
 def _rounds(plan: Plan) -> dict[int, ReportingPeriod]:
-    """Period id → the report round it belongs to. Periods with the same cut-off are one
-    round (new plans have one period per cut-off; one made before may hold the second
-    half and the year, both ending 14/12): a unit sends one report for it, under the
-    shorter period, as the work page and the figures do."""
-    periods = period_service.plan_periods(plan)  # by cut-off, the shorter first
-    first: dict[date, ReportingPeriod] = {}
-    for period in periods:
-        first.setdefault(period.ends_on, period)
-    return {p.id: first[p.ends_on] for p in periods}
+    """Period id → the first (shorter) period of its report round (domain.periods)."""
+    rounds = report_rounds(period_service.plan_periods(plan))
+    return {p.id: same[0] for same in rounds for p in same}
 
 
 # ---- decisions -------------------------------------------------------------------------

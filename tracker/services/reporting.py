@@ -342,35 +342,6 @@ def review_queue(plan: Plan) -> list[ProgressReport]:
     return list(db.session.scalars(stmt))
 
 
-@dataclass(frozen=True)
-class GroupProgress:
-    group: Unit
-    done: int
-    total: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.done:02d}/{self.total:02d} {self.group.name.removeprefix('UBND ')}"
-
-
-def group_progress(activity: Activity) -> list[GroupProgress]:
-    """For each group the activity is led by: members whose report is accepted as done."""
-    result = []
-    by_group: dict[int, list[Assignment]] = {}
-    for a in activity.assignments:
-        if a.role == LEAD and a.via_group_id:
-            by_group.setdefault(a.via_group_id, []).append(a)
-    for group_id, assignments in by_group.items():
-        reports = _reports_by_assignment([a.id for a in assignments])
-        done = sum(
-            1
-            for a in assignments
-            if any(r.state == ACCEPTED and r.status == DONE for r in reports.get(a.id, []))
-        )
-        result.append(GroupProgress(db.session.get(Unit, group_id), done, len(assignments)))
-    return result
-
-
 # ---- deadlines and reassignment ---------------------------------------------------------
 
 

@@ -108,6 +108,7 @@ def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResu
             noun=spec["noun"],
             user=None,
         )
+        plan.basis = spec.get("basis", "")
         result.plans += 1
     period_service.ensure_periods(plan)
     annex = folder / spec["annex"]

@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import FigureSnapshot, Plan
+from tracker.services.figures import figures_for
 from tracker.services.plans import all_plans
-from tracker.services.summary import compute_summary
 
 
 def snapshot_plans(day: date) -> int:
     """Store (or refresh) each plan's figures for `day`; returns how many plans."""
     plans = all_plans()
     for plan in plans:
-        data = compute_summary(plan, day)["summary"]
+        tally = figures_for(plan, day, to_date=True).cumulative
         snap = db.session.scalar(
             select(FigureSnapshot).where(
                 FigureSnapshot.plan_id == plan.id, FigureSnapshot.day == day
@@ -25,10 +25,10 @@ def snapshot_plans(day: date) -> int:
         if snap is None:
             snap = FigureSnapshot(plan_id=plan.id, day=day)
             db.session.add(snap)
-        snap.total = data["total"]
-        snap.done = data["done"]["numerator"]
-        snap.carried_out = data["carried_out"]["numerator"]
-        snap.counts = {k: v["numerator"] for k, v in data["counts"].items()}
+        snap.total = tally.total
+        snap.done = tally.done.numerator
+        snap.carried_out = tally.carried_out.numerator
+        snap.counts = {outcome.value: n for outcome, n in tally.counts}
     db.session.flush()
     return len(plans)
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from tracker import database
 from tracker.clock import to_local
+from tracker.domain.documents import upper_first
 from tracker.extensions import db
 from tracker.models.audit import DENIED
 from tracker.services import audit as audit_service
@@ -77,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
+    app.jinja_env.filters["upper_first"] = upper_first
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
     app.jinja_env.globals["unread_count"] = lambda: (
         outbox.unread_count(g.user) if g.get("user") else 0

@@ -7,8 +7,9 @@ from datetime import date
 from flask import Blueprint, request
 
 from tracker.clock import today_local
+from tracker.services import figures as figure_service
+from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
-from tracker.services.summary import cached_summary
 from tracker.web.auth import login_required
 from tracker.web.plans.views import get_plan_or_404
 
@@ -30,7 +31,8 @@ def annex(plan_id: int):
 @bp.route("/plans/<int:plan_id>/summary")
 @login_required
 def summary(plan_id: int):
-    """Every completion figure; `as_of=YYYY-MM-DD` recomputes it for a past date."""
+    """Every completion figure, to date; `as_of=YYYY-MM-DD` recomputes it for a past date,
+    `period=2023-H1` gives that round's figures as the report upward does."""
 
     plan = get_plan_or_404(plan_id)
     text = request.args.get("as_of", "")
@@ -38,4 +40,9 @@ def summary(plan_id: int):
         as_of = date.fromisoformat(text) if text else today_local()
     except ValueError:
         return {"error": f"as_of «{text[:20]}» không phải ngày dạng YYYY-MM-DD."}, 400
-    return cached_summary(plan, as_of)[0]
+    ref = request.args.get("period", "")
+    period = period_service.find_period(plan, ref) if ref else None
+    if ref and period is None:
+        return {"error": f"Kế hoạch không có kỳ báo cáo «{ref[:20]}»."}, 400
+    figures = figure_service.figures_for(plan, as_of, period, to_date=period is None)
+    return figure_service.figures_json(plan, figures, figure_service.names(plan))

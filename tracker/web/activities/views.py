@@ -9,10 +9,12 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from tracker.clock import today_local
 from tracker.extensions import db
 from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentGroup, Unit
 from tracker.services import activities as activity_service
 from tracker.services import catalog as catalog_service
+from tracker.services import dashboard as dashboard_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting
@@ -96,7 +98,7 @@ def detail(activity_id: int):
         assign_form=_assignment_form(activity),
         action_form=ActionForm(),
         reports=reporting.reports_for_activity(activity, g.user),
-        group_progress=reporting.group_progress(activity),
+        status=dashboard_service.activity_status(activity, today_local()),
         period=period,
         my_assignments=[
             a

@@ -35,14 +35,16 @@ def _readers_only() -> None:
 
 def _request(plan_id: int) -> export_service.ExportRequest:
     """The export asked for in the query: period, "as of" date, and for the Word report
-    the document number and "Kính gửi" (absent: the provincial Sở Nội vụ)."""
+    the document number, "Kính gửi" (absent: the plan's) and the signing day (absent:
+    left blank for the clerk)."""
     to = request.args.get("to")
     return export_service.ExportRequest(
         plan=plan_id,
         period=request.args.get("period", "")[:20],
         as_of=export_service.parse_as_of(request.args.get("as_of", "")[:20]),
-        recipient=one_line(to)[:200] if to is not None else None,
+        recipient=one_line(to)[:300] if to is not None else None,
         document_number=one_line(request.args.get("number", ""))[:20],
+        signed_on=export_service.parse_as_of(request.args.get("signed", "")[:20]),
     )
 
 

@@ -17,9 +17,9 @@ from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.scheduler import recent_runs
 from tracker.services import dashboard as dashboard_service
+from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting, snapshots
-from tracker.services.summary import cached_summary
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("plans", __name__)
@@ -186,16 +186,19 @@ def dashboard(plan_id: int):
 
     plan = get_plan_or_404(plan_id)
     as_of = _as_of_arg()
-    data, late = cached_summary(plan, as_of)
+    period = period_service.find_period(plan, request.args.get("period", ""))
+    view = dashboard_service.figures_view(plan, as_of, period)
     db.session.rollback()
     periods, table = dashboard_service.reporting_table(plan)
     return render_template(
         "plans/dashboard.html",
         plan=plan,
-        data=data,
+        view=view,
         as_of=as_of,
-        overdue=late[:OVERDUE_ON_DASHBOARD],
-        overdue_total=len(late),
+        period=period,
+        plan_periods=period_service.plan_periods(plan),
+        overdue=view.overdue[:OVERDUE_ON_DASHBOARD],
+        overdue_total=len(view.overdue),
         periods=periods,
         table=table,
         scores=dashboard_service.papi_scores(plan.locality.province, plan.year),
@@ -224,5 +227,5 @@ def overdue(plan_id: int):
     """Every overdue lead assignment on `as_of`, most days late first."""
     plan = get_plan_or_404(plan_id)
     as_of = _as_of_arg()
-    _, late = cached_summary(plan, as_of)
-    return render_template("plans/overdue.html", plan=plan, as_of=as_of, overdue=late)
+    view = dashboard_service.figures_view(plan, as_of)
+    return render_template("plans/overdue.html", plan=plan, as_of=as_of, overdue=view.overdue)

@@ -66,6 +66,20 @@ class ReportForm(FlaskForm):
     proposals = TextAreaField("Đề xuất, kiến nghị")
 
 
+class ReportSettingsForm(FlaskForm):
+    """What the report upward says beyond the annex (services.plans.ReportSettings)."""
+
+    noun = SelectField(
+        "Đơn vị đếm trong số liệu", choices=[SelectChoice(n, n) for n in plan_service.NOUNS]
+    )
+    basis = TextAreaField("Kế hoạch này triển khai văn bản nào (trích dẫn trong câu mở đầu)")
+    recipient = StringField("Kính gửi (để trống: Ủy ban nhân dân tỉnh, qua Sở Nội vụ)")
+    signer_name = StringField("Họ tên người ký")
+    signer_role = SelectField(
+        "Người ký", choices=[SelectChoice(k, v) for k, v in plan_service.SIGNER_ROLES.items()]
+    )
+
+
 class ReviewForm(FlaskForm):
     comment = TextAreaField("Ý kiến của Phòng Nội vụ")
 
@@ -307,14 +321,48 @@ def periods(plan_id: int):
         if form.validate_on_submit():
             _save_periods(plan)
     rows = period_service.plan_periods(plan)
+    settings = ReportSettingsForm(data=vars(plan_service.report_settings(plan)))
     return render_template(
         "reports/periods.html",
         plan=plan,
         periods=rows,
         form=form,
+        settings=settings,
         kinds=KIND_LABELS,
         collected={p.kind for p in rows},
         rules=RULE_LABELS,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/report-settings", methods=["POST"])
+@coordinator_required
+def report_settings(plan_id: int):
+    plan = _get(Plan, plan_id)
+    form = ReportSettingsForm()
+    if form.validate_on_submit():
+        settings = plan_service.ReportSettings(
+            form.noun.data or "",
+            form.basis.data or "",
+            form.recipient.data or "",
+            form.signer_name.data or "",
+            form.signer_role.data or "",
+        )
+        try:
+            changed = plan_service.set_report_settings(plan, settings, g.user)
+        except plan_service.PlanError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Đã lưu thông tin báo cáo." if changed else "Không có gì thay đổi.", "success")
+    else:
+        flash("Thông tin báo cáo không hợp lệ: " + _form_errors(form), "error")
+    return redirect(url_for("reports.periods", plan_id=plan.id))
+
+
+def _form_errors(form: FlaskForm) -> str:
+    return "; ".join(
+        f"{getattr(form, k).label.text}: {', '.join(v)}" for k, v in form.errors.items()
     )
 
 

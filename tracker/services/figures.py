@@ -1,0 +1,468 @@
+"""A plan's figures as of a date: the facts read from the database for the one
+computation (tracker.domain.figures), remembered while the plan is unchanged, and the
+names pages and documents print them with.
+
+"As of" means the end of that day in Asia/Ho_Chi_Minh: a report counts only if it was
+accepted by then (from the append-only report events), and a deadline is the one in
+force then (from the recorded deadline moves). The dashboard, `summary`, the API, the
+exports, the activity pages and the digests all read `figures_for()`; JSON is made from
+its result at the edge (`figures_json`), never passed between services.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+
+from tracker.clock import LOCAL_TZ
+from tracker.domain import figure_text
+from tracker.domain.documents import activity_reference
+from tracker.domain.figures import (
+    OUTCOME_LABELS,
+    RULE_LABELS,
+    AcceptedReport,
+    ActivityFacts,
+    CountRule,
+    Figure,
+    Lead,
+    Outcome,
+    PeriodSpan,
+    PlanFacts,
+    Tally,
+    deadline_in_force,
+)
+from tracker.domain.plan_figures import ActivityFigure, PlanFigures, compute
+from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.units import UnitKind
+from tracker.extensions import db
+from tracker.models import (
+    LEAD,
+    Activity,
+    Assignment,
+    Change,
+    ContentGroup,
+    DeadlineChange,
+    PapiDimension,
+    Plan,
+    ProgressReport,
+    ReportEvent,
+    Unit,
+    activity_dimension,
+)
+from tracker.models.reporting import ACCEPTED, ReportingPeriod
+from tracker.services import periods as period_service
+
+T = TypeVar("T")
+CHUNK = 5_000  # report ids in one IN (…) list, far below any database's limit
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), LOCAL_TZ) - timedelta(microseconds=1)
+
+
+# ---- facts ----------------------------------------------------------------------------------
+
+
+def plan_facts(
+    plan: Plan, as_of: date, period: ReportingPeriod | None = None, to_date: bool = False
+) -> PlanFacts:
+    """What the computation needs, in plain rows. The figures speak for `period`'s round;
+    without one, for the last round closed by `as_of` (a report's figures), or with
+    `to_date` for the round under way (everything so far: the dashboard's)."""
+    moment = end_of_day(as_of)
+    periods = tuple(
+        PeriodSpan(p.id, p.starts_on, p.ends_on, p.due_on)
+        for p in period_service.plan_periods(plan)
+    )
+    return PlanFacts(
+        as_of=as_of,
+        activities=_activities(plan, moment),
+        periods=periods,
+        reports=_accepted_reports(plan, moment),
+        rule=CountRule(plan.count_rule),
+        noun=plan.noun,
+        round_ids=(period.id,) if period is not None else None,
+        to_date=to_date,
+    )
+
+
+def _activities(plan: Plan, moment: datetime) -> tuple[ActivityFacts, ...]:
+    connection = db.session.connection()  # Core rows: plans hold thousands of assignments
+    rows = connection.execute(
+        select(
+            Activity.id,
+            Activity.group_id,
+            Activity.timeframe_kind,
+            Activity.due_on,
+            Activity.original_due_on,
+        )
+        .where(Activity.plan_id == plan.id)
+        .order_by(Activity.position)
+    ).all()
+    assignments: dict[int, list[Any]] = defaultdict(list)
+    for row in connection.execute(
+        select(
+            Assignment.activity_id,
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.via_group_id,
+            Assignment.role,
+            Unit.kind,
+        )
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Activity.plan_id == plan.id)
+        .order_by(Assignment.activity_id, Assignment.position)
+    ).all():
+        assignments[row[0]].append(row)
+    moved = _deadline_moves_after(plan, moment)
+    dimensions = _dimensions_by_activity(plan)
+    found = []
+    for activity_id, group_id, kind, due_on, original in rows:
+        own = assignments.get(activity_id, [])
+        leads = tuple(
+            Lead(a_id, unit_id, via, vague=unit_kind == UnitKind.VAGUE)
+            for _, a_id, unit_id, via, role, unit_kind in own
+            if role == LEAD and unit_kind != UnitKind.GROUP
+        )
+        supports = tuple(
+            a_id
+            for _, a_id, _, _, role, unit_kind in own
+            if role != LEAD and unit_kind not in (UnitKind.VAGUE, UnitKind.GROUP)
+        )
+        found.append(
+            ActivityFacts(
+                id=activity_id,
+                group_id=group_id,
+                ongoing=kind == TimeframeKind.ONGOING,
+                due_on=deadline_in_force(due_on, moved.get(activity_id, [])),
+                original_due_on=original,
+                dimension_ids=dimensions.get(activity_id, ()),
+                leads=leads,
+                supports=supports,
+            )
+        )
+    return tuple(found)
+
+
+def _deadline_moves_after(plan: Plan, moment: datetime) -> dict[int, list[tuple[datetime, Any]]]:
+    """Activity id → (when, deadline before) of each move made after `moment`."""
+    found: dict[int, list[tuple[datetime, Any]]] = defaultdict(list)
+    stmt = select(DeadlineChange).where(
+        DeadlineChange.plan_id == plan.id, DeadlineChange.at > moment
+    )
+    for move in db.session.scalars(stmt):
+        found[move.activity_id].append((move.at, move.due_before))
+    return found
+
+
+def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
+    stmt = (
+        select(activity_dimension.c.activity_id, activity_dimension.c.dimension_id)
+        .join(Activity, Activity.id == activity_dimension.c.activity_id)
+        .where(Activity.plan_id == plan.id)
+        .order_by(activity_dimension.c.dimension_id)
+    )
+    found: dict[int, tuple[int, ...]] = {}
+    for activity_id, dimension_id in db.session.execute(stmt):
+        found[activity_id] = found.get(activity_id, ()) + (dimension_id,)
+    return found
+
+
+def _accepted_reports(plan: Plan, moment: datetime) -> tuple[AcceptedReport, ...]:
+    """The plan's reports that were accepted at `moment`.
+
+    A report's columns hold the state of its last event (reporting.log_event writes both
+    and stamps `changed_at`), so only reports changed after `moment` need their history
+    read: for figures as of today none, for a past date those since. One pass over the
+    plan's reports (through ix_progress_report_figures) finds both kinds."""
+    later = (ProgressReport.changed_at > moment).label("later")
+    stmt = (
+        select(
+            ProgressReport.id,
+            ProgressReport.assignment_id,
+            ProgressReport.period_id,
+            ProgressReport.status,
+            ProgressReport.completed_on,
+            later,
+        )
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .where(ReportingPeriod.plan_id == plan.id)
+        .where(or_(ProgressReport.state == ACCEPTED, later))
+    )
+    connection = db.session.connection()
+    found: list[AcceptedReport] = []
+    changed: list[int] = []
+    for report_id, assignment_id, period_id, status, completed_on, is_later in connection.execute(
+        stmt
+    ).all():  # fetched at once: iterating a result fetches row by row, far slower
+        if is_later:
+            changed.append(report_id)
+        else:
+            found.append(AcceptedReport(report_id, assignment_id, period_id, status, completed_on))
+    for start in range(0, len(changed), CHUNK):  # none when figures are for today
+        found += [
+            AcceptedReport(*row)
+            for row in connection.execute(_accepted_then(changed[start : start + CHUNK], moment))
+        ]
+    return tuple(sorted(found, key=lambda r: r.id))
+
+
+def _accepted_then(report_ids: list[int], moment: datetime) -> Select[Any]:
+    """The reports of `report_ids` whose last event by `moment` is an acceptance, with
+    the status and date that event recorded; the last event found by a window function."""
+    ranked = (
+        select(
+            ReportEvent.report_id,
+            ReportEvent.state,
+            ReportEvent.status,
+            ReportEvent.completed_on,
+            func.row_number()
+            .over(
+                partition_by=ReportEvent.report_id,
+                order_by=(ReportEvent.at.desc(), ReportEvent.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ReportEvent.report_id.in_(report_ids), ReportEvent.at <= moment)
+        .subquery()
+    )
+    return (
+        select(
+            ProgressReport.id,
+            ProgressReport.assignment_id,
+            ProgressReport.period_id,
+            ranked.c.status,
+            ranked.c.completed_on,
+        )
+        .join(ranked, ranked.c.report_id == ProgressReport.id)
+        .where(ranked.c.rank == 1, ranked.c.state == ACCEPTED)
+    )
+
+
+def plan_figures(
+    plan: Plan, as_of: date, period: ReportingPeriod | None = None, to_date: bool = False
+) -> PlanFigures:
+    """Every figure of the plan on `as_of`, computed now (plan_facts says which round)."""
+    return compute(plan_facts(plan, as_of, period, to_date))
+
+
+# ---- remembered -----------------------------------------------------------------------------
+
+# Results for (plan, what, arguments, data version): any write to a plan adds a Change, a
+# ReportEvent or a DeadlineChange row of that plan, so a remembered result is never
+# stale. Per process, bounded; values are plain frozen data, never ORM objects.
+_CACHE: dict[tuple[Any, ...], Any] = {}
+_CACHE_SIZE = 64
+
+
+def data_version(plan: Plan) -> tuple[int, int]:
+    """The plan's last annex change and last report event: two index lookups. (A deadline
+    move is written with its Change.)"""
+    last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id == plan.id))
+    last_event = db.session.scalar(
+        select(func.max(ReportEvent.id)).where(ReportEvent.plan_id == plan.id)
+    )
+    return last_change or 0, last_event or 0
+
+
+def remembered(plan: Plan, what: str, arguments: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute(), reused while nothing in the plan changed."""
+    key = (str(db.engine.url), plan.id, what, arguments, data_version(plan))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)), None)  # another thread may have taken it
+        _CACHE[key] = compute()
+    return _CACHE[key]  # type: ignore[no-any-return]
+
+
+def figures_for(
+    plan: Plan, as_of: date, period: ReportingPeriod | None = None, to_date: bool = False
+) -> PlanFigures:
+    """plan_figures(), reused while nothing in the plan changed."""
+    arguments = (as_of, period.id if period else None, to_date, plan.count_rule, plan.noun)
+    return remembered(
+        plan, "figures", arguments, lambda: plan_figures(plan, as_of, period, to_date)
+    )
+
+
+# ---- names ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityName:
+    number: str  # "1.5"; "" when the annex gave none
+    text: str
+    position: int
+
+    @property
+    def short(self) -> str:
+        """ "hoạt động 1.5"; an unnumbered one by its name (documents.activity_reference)."""
+        return activity_reference(self.number, self.text)
+
+    @property
+    def heading(self) -> str:
+        """ "1.5. Thông tin tuyên truyền…" as the annex's Hoạt động column reads."""
+        return f"{self.number}. {self.text}" if self.number else self.text
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the figures' ids are called, read once per plan."""
+
+    units: dict[int, str]
+    unit_order: dict[int, int]
+    groups: dict[int, tuple[str, str, int]]  # content group id → (label, title, position)
+    dimensions: dict[int, str]
+    activities: dict[int, ActivityName]
+    periods: dict[int, str]  # period id → label ("6 tháng đầu năm 2023")
+
+    def round_label(self, round_ids: tuple[int, ...]) -> str:
+        """The round's longest period names it ("Năm 2023" for a round holding the second
+        half and the year); "" without periods."""
+        return self.periods.get(round_ids[-1], "").lower() if round_ids else ""
+
+    def unit_names(self, ids: tuple[int, ...]) -> list[str]:
+        return [self.units[i] for i in sorted(ids, key=lambda i: (self.unit_order[i], i))]
+
+    def progress(self, activity: ActivityFigure) -> str:
+        """ "07/10 xã, phường (Phường 1, …)" for each group or several lead units, joined
+        ("00/10 xã, phường; 00/02 đơn vị chủ trì"); "" for a single lead unit."""
+        return "; ".join(
+            figure_text.progress(
+                p.figure,
+                self.units[p.group_id] if p.group_id else "",
+                self.unit_names(p.carried_unit_ids),
+            )
+            for p in activity.progress
+        )
+
+
+def names(plan: Plan) -> Names:
+    """Read each time, not remembered: a unit renamed in the catalogue is not a change of
+    the plan's data version."""
+    connection = db.session.connection()
+    unit_ids = select(Assignment.unit_id).join(Activity).where(Activity.plan_id == plan.id)
+    group_ids = select(Assignment.via_group_id).join(Activity).where(Activity.plan_id == plan.id)
+    units = connection.execute(
+        select(Unit.id, Unit.name, Unit.position).where(
+            or_(Unit.id.in_(unit_ids), Unit.id.in_(group_ids))
+        )
+    ).all()
+    return Names(
+        units={i: name for i, name, _ in units},
+        unit_order={i: position for i, _, position in units},
+        groups={
+            i: (label, title, position)
+            for i, label, title, position in connection.execute(
+                select(
+                    ContentGroup.id, ContentGroup.label, ContentGroup.title, ContentGroup.position
+                ).where(ContentGroup.plan_id == plan.id)
+            )
+        },
+        dimensions=dict(connection.execute(select(PapiDimension.id, PapiDimension.name)).all()),
+        activities={
+            i: ActivityName(number or "", text, position)
+            for i, number, text, position in connection.execute(
+                select(Activity.id, Activity.number, Activity.text, Activity.position).where(
+                    Activity.plan_id == plan.id
+                )
+            )
+        },
+        periods={p.id: p.label for p in period_service.plan_periods(plan)},
+    )
+
+
+# ---- JSON, at the edge --------------------------------------------------------------------
+
+
+def figure_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "fraction": figure.fraction,
+        "percent": figure.percent,
+    }
+
+
+def tally_json(tally: Tally, noun: str) -> dict[str, Any]:
+    return {
+        "total": tally.total,
+        "counts": {
+            o.value: {"label": OUTCOME_LABELS[o], **figure_json(Figure(tally.n(o), tally.total))}
+            for o in Outcome
+        },
+        "carried_out": figure_json(tally.carried_out),
+        "done": figure_json(tally.done),
+        "under_way": figure_json(tally.under_way),
+        "no_result": figure_json(tally.no_result),
+        "not_carried_out": figure_json(tally.not_carried_out),
+        "late": figure_json(tally.late),
+        "headline": figure_text.headline(tally, noun),
+        "text": figure_text.summary(tally, noun),
+    }
+
+
+def figures_json(plan: Plan, figures: PlanFigures, names: Names) -> dict[str, Any]:
+    """Every figure, with its numerator, denominator and the rule that counted it."""
+    noun = figures.noun
+    return {
+        "plan": {"id": plan.id, "number": plan.number, "year": plan.year, "noun": plan.noun},
+        "as_of": figures.as_of.isoformat(),
+        "round": {
+            "periods": [{"id": i, "label": names.periods.get(i, "")} for i in figures.round_ids],
+            "label": names.round_label(figures.round_ids),
+            "cutoff": figures.cutoff.isoformat() if figures.cutoff else None,
+        },
+        "rule": {"code": figures.rule.value, "text": RULE_LABELS[figures.rule]},
+        "summary": tally_json(figures.cumulative, noun),
+        "in_round": figure_json(figures.in_round),
+        "by_group": [
+            {
+                "id": k,
+                "label": names.groups[k][0],
+                "title": names.groups[k][1],
+                **tally_json(t, noun),
+            }
+            for k, t in sorted(figures.by_group, key=lambda kt: names.groups[kt[0]][2])
+        ],
+        "by_dimension": [
+            {"id": k, "name": names.dimensions.get(k, str(k)), **tally_json(t, noun)}
+            for k, t in sorted(figures.by_dimension)
+        ],
+        "by_unit": [
+            {"unit_id": k, "unit": names.units[k], **tally_json(t, noun)}
+            for k, t in sorted(figures.by_unit, key=lambda kt: (names.unit_order[kt[0]], kt[0]))
+        ],
+        "activities": [
+            {
+                "id": a.activity_id,
+                "number": names.activities[a.activity_id].number,
+                "outcome": a.outcome.value if a.outcome else None,
+                "label": OUTCOME_LABELS[a.outcome] if a.outcome else "Chưa xác định đơn vị",
+                "in_round": a.in_round,
+                "progress": names.progress(a),
+            }
+            for a in figures.activities
+        ],
+        "unresolved": [
+            {"activity_id": activity_id, "unit": names.units[unit_id]}
+            for activity_id, unit_id in figures.unresolved
+        ],
+        "overdue": [
+            {
+                "activity_id": o.activity_id,
+                "unit": names.units[o.unit_id],
+                "due_on": o.due_on.isoformat(),
+                "days_late": o.days_late,
+            }
+            for o in figures.overdue
+        ],
+        "supporting": figure_json(figures.support),
+        "form": asdict(figures.form),
+    }
