@@ -32,7 +32,7 @@ def fixed_parts(content: bytes) -> str:
         ):
             lines.append(p.text)
     lines.append("# signature")
-    for cell in document.tables[3].rows[0].cells:
+    for cell in document.tables[-2].rows[0].cells:  # the last table is the annex
         lines += [p.text for p in cell.paragraphs if p.text]
     lines.append("# annex header")
     lines.append(" | ".join(c.text for c in document.tables[-1].rows[0].cells))

@@ -83,87 +83,104 @@ def history(app, client, monkeypatch):
     clock.frozen = None
 
 
-def summary(app, as_of: str) -> dict:
+def summary(app, as_of: str, *args: str) -> dict:
     result = app.test_cli_runner().invoke(
-        args=["summary", "--plan", "63/KH-UBND", "--as-of", as_of, "--json"]
+        args=["summary", "--plan", "63/KH-UBND", "--as-of", as_of, *args, "--json"]
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def test_as_of_december_the_year_counts_and_the_first_half_does_not(app, history):
+def nonzero(data: dict) -> dict[str, int]:
+    return {k: v["numerator"] for k, v in data["summary"]["counts"].items() if v["numerator"]}
+
+
+def test_as_of_december_the_year_keeps_the_first_half(app, history):
+    """Lũy kế: Phường 1's first-half report on 1.5 still counts in December."""
     data = summary(app, "2023-12-15")
-    assert data["period"]["code"] == "2023-Y"
-    assert data["summary"]["counts"]["ongoing_reported"]["numerator"] == 0
+    assert data["round"]["label"] == "năm 2023"
+    assert nonzero(data) == {"done_on_time": 1, "partial": 1, "not_reported": 21}
+    assert data["in_round"]["fraction"] == "01/23"  # 6.3, reported for the year's round
 
 
 def test_nothing_before_any_report(app, history):
     data = summary(app, "2023-05-01")
     s = data["summary"]
-    assert s["total"] == LEAD_ASSIGNMENTS
-    assert s["done"]["numerator"] == 0
-    assert s["headline"] == "Đã triển khai thực hiện hoàn thành 00/76 nhiệm vụ, đạt 0% kế hoạch"
-    assert data["rule"]["code"] == "each"
+    assert s["total"] == 23  # the plan's activities: seed 004's annex
+    assert s["done"]["numerator"] == s["carried_out"]["numerator"] == 0
+    assert s["headline"] == "Đã và đang triển khai thực hiện được 00/23 nhiệm vụ, đạt 0% kế hoạch"
+    assert data["rule"]["code"] == "all"
 
 
 def test_as_of_june_counts_the_commune_report_for_its_period(app, history):
     data = summary(app, "2023-06-01")
-    assert data["period"]["code"] == "2023-H1"
-    counts = data["summary"]["counts"]
-    assert counts["ongoing_reported"]["numerator"] == 1
-    assert counts["done_on_time"]["numerator"] == 0
-    group = next(g for g in data["commune_groups"] if g["activity"] == "1.5")
-    assert group["text"] == "01/10 xã, phường"
+    assert data["round"]["label"] == "6 tháng đầu năm 2023"
+    assert nonzero(data) == {"partial": 1, "not_reported": 22}
+    one_five = next(a for a in data["activities"] if a["number"] == "1.5")
+    assert one_five["progress"] == "01/10 xã, phường (Phường 1)"
 
 
-def test_as_of_september_counts_six_three_done(app, history):
+def test_as_of_september_to_date_and_for_the_first_half(app, history):
+    """6.3 was done on 1/9 and accepted on 20/9: counted to date, not in the first half's
+    figures (work counts for the round in which it was done)."""
     data = summary(app, "2023-09-30")
     s = data["summary"]
-    assert data["period"]["code"] == "2023-H1"  # the last closed round on 30/9
+    assert data["round"]["label"] == "năm 2023"  # the round under way on 30/9
     assert s["counts"]["done_on_time"]["numerator"] == 1
-    assert s["counts"]["ongoing_reported"]["numerator"] == 1  # Phường 1's H1 report
-    assert s["done"] == {
-        "numerator": 1,
-        "denominator": 76,
-        "fraction": "01/76",
-        "percent": "1,32%",
-        "rule": "mỗi đơn vị chủ trì (mỗi xã, phường) tính là một phần việc",
-    }
-    assert data["form"]["done_on_time"] == 1 and data["form"]["in_plan"] == 76
+    assert s["done"] == {"numerator": 1, "denominator": 23, "fraction": "01/23", "percent": "4,35%"}
+    assert data["form"]["done_on_time"] == 1 and data["form"]["in_plan"] == 23
     six = next(g for g in data["by_group"] if g["label"] == "6")
-    assert six["done"]["fraction"] == "01/10"  # 6.1–6.9: nine activities, 6.2 has two leads
-    environment = next(d for d in data["by_dimension"] if d["id"] == 8)
-    assert environment["done"]["numerator"] == 1  # 6.3 serves e-governance
+    assert six["done"]["fraction"] == "01/09"  # 6.1–6.9: nine activities
+    e_government = next(d for d in data["by_dimension"] if d["id"] == 8)
+    assert e_government["done"]["numerator"] == 1  # 6.3 serves e-governance
+    first_half = summary(app, "2023-09-30", "--period", "2023-H1")
+    assert first_half["round"]["label"] == "6 tháng đầu năm 2023"
+    assert nonzero(first_half) == {"partial": 1, "not_reported": 22}
+
+
+def test_a_bad_period_is_refused(app):
+    result = app.test_cli_runner().invoke(
+        args=["summary", "--plan", "1", "--period", "2031-H1", "--json"]
+    )
+    assert result.exit_code == 1 and "Kế hoạch không có kỳ báo cáo «2031-H1»" in result.output
 
 
 def test_api_agrees_with_the_command(app, client, auth, history):
     auth.login()
     api = client.get("/api/plans/1/summary?as_of=2023-09-30").get_json()
     assert api == summary(app, "2023-09-30")
+    period = client.get("/api/plans/1/summary?as_of=2023-09-30&period=2023-H1").get_json()
+    assert period == summary(app, "2023-09-30", "--period", "2023-H1")
     assert client.get("/api/plans/1/summary?as_of=15-09-2023").status_code == 400
+    assert client.get("/api/plans/1/summary?period=2031-H1").status_code == 400
 
 
-def test_all_rule_counts_activities(app, history):
+def test_each_rule_counts_lead_units(app, history):
     with app.app_context():
         from tracker.services.plans import find_plan
 
-        find_plan("63/KH-UBND").count_rule = "all"
+        find_plan("63/KH-UBND").count_rule = "each"
         db.session.commit()
     data = summary(app, "2023-09-30")
-    assert data["summary"]["total"] == 23
-    assert data["summary"]["done"]["fraction"] == "01/23"
+    assert data["summary"]["total"] == LEAD_ASSIGNMENTS - 1  # less the vague unit of 6.2
+    assert data["summary"]["done"]["fraction"] == "01/75"
+    assert data["summary"]["carried_out"]["fraction"] == "02/75"  # Phường 1 counts on its own
 
 
 def test_dashboard_shows_the_figures_the_command_gives(app, client, auth, history):
     auth.login()
     page = client.get("/plans/1/dashboard?as_of=2023-09-30").get_data(as_text=True)
     data = summary(app, "2023-09-30")
-    assert data["summary"]["headline"] in page
-    assert data["summary"]["breakdown"] in page
-    assert "01/76" in page and "1,32%" in page
+    assert data["summary"]["text"] in page
+    assert "01/23" in page and "4,35%" in page
     assert "Điểm PAPI tỉnh Sóc Trăng năm 2023" in page  # the province's real scores, from seeds/
-    assert "Điểm 2023: 4,96" in page  # D1 of Sóc Trăng in 2023: 4.9587636 in seeds/papi_scores.csv
+    assert "Điểm PAPI 2023: 4,96/10" in page  # D1 of Sóc Trăng in 2023: 4.9587636
+    assert "đã hoàn thành" in page and "swatch" in page  # the bars have a legend
     assert "<script" not in page and "https://" not in page  # nothing fetched from a network
+    first_half = client.get("/plans/1/dashboard?as_of=2023-09-30&period=2023-H1")
+    assert summary(app, "2023-09-30", "--period", "2023-H1")["summary"]["text"] in (
+        first_half.get_data(as_text=True)
+    )
 
 
 def test_dashboard_lists_overdue_work_with_days_late(app, client, auth):

@@ -14,8 +14,6 @@ from datetime import date
 from tracker.domain.figures import (
     CARRIED_OUT,
     DONE,
-    DONE_STATUS,
-    IN_PROGRESS_STATUS,
     LATE,
     AcceptedReport,
     ActivityFacts,
@@ -260,9 +258,9 @@ def _activity_figure(
         if lead.vague:
             continue
         reports = counted.get(lead.assignment_id, [])
-        worked = any(
-            r.id in in_round and r.status in (DONE_STATUS, IN_PROGRESS_STATUS) for r in reports
-        )
+        # carried out in the round itself: what the round's reports alone say
+        own = [r for r in reports if r.id in in_round]
+        worked = bool(own) and task_outcome(activity, own, as_of) in CARRIED_OUT
         tasks.append(
             TaskFigure(
                 assignment_id=lead.assignment_id,

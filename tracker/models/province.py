@@ -31,7 +31,7 @@ class ProvinceSnapshot(db.Model):
     rule: Mapped[str] = mapped_column(Text)
     headline: Mapped[str] = mapped_column(Text)
     tracker_version: Mapped[str] = mapped_column(String(40))
-    figures: Mapped[dict[str, Any]] = mapped_column(JSON)  # the file's compute_summary output
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)  # the figures JSON the file carries (services.figures.figures_json)
     source_filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
