@@ -277,7 +277,17 @@ def make_user(app, username: str, unit_name: str | None, role: str = "officer") 
 
 @pytest.fixture
 def live_server(fresh_database, seeded_db):
-    instance, url = fresh_database(seeded_db)
+    yield from _live(fresh_database, seeded_db)
+
+
+@pytest.fixture
+def demo_live_server(fresh_database, demo_db):
+    """A live server over the seeded plan with its 2023 demo progress."""
+    yield from _live(fresh_database, demo_db)
+
+
+def _live(fresh_database, template: Template):
+    instance, url = fresh_database(template)
     app = create_app({**_config(instance, url), "WTF_CSRF_ENABLED": True, "TESTING": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -109,3 +109,73 @@ def test_no_file_is_a_giant():
 )
 def test_database_urls_are_driven_by_psycopg(given, used):
     assert database_url(given) == used
+
+
+def test_the_figures_migration_reads_the_history_once(empty_app):
+    """Upgrading to the figures revision: deadline moves recorded in the history become
+    `deadline_change` rows (the one place their text is read as dates), and plans on
+    the old default rule "each" that nobody chose move to "all"."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+    from sqlalchemy import text
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "downgrade", "5c2e8b1d4f6a"]).exit_code == 0
+    with empty_app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO locality (id, name, place_name, issuing_body, province) "
+                "VALUES (1, 'thị xã X', 'X', 'Ủy ban nhân dân thị xã X', 'tỉnh Y')"
+            )
+        )
+        for plan_id in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO plan (id, locality_id, number, issuer, year, title, noun, "
+                    "count_rule, source_filename, created_at) VALUES (:id, 1, :n, 'UBND', "
+                    "2023, 'T', 'nhiệm vụ', 'each', '', '2023-01-01 00:00:00')"
+                ),
+                {"id": plan_id, "n": f"{plan_id}/KH-UBND"},
+            )
+        rows = [
+            (1, 7, {"Thời hạn": "31/12/2023"}, {"Thời hạn": "30/06/2023"}, ""),
+            (1, None, {"Cách tính": "…"}, {"Cách tính": "…"}, "Đổi cách tính số liệu"),
+            (2, 9, {"Hoạt động": "a"}, {"Hoạt động": "b"}, ""),
+        ]
+        change = sa.table(
+            "change", *(sa.column(c) for c in ("id", "at", "actor", "plan_id", "activity_id")),
+            *(sa.column(c) for c in ("entity", "entity_id", "action", "note")),
+            sa.column("before", sa.JSON), sa.column("after", sa.JSON),
+        )  # fmt: skip
+        connection.execute(
+            change.insert(),
+            [
+                {
+                    "id": n,
+                    "at": datetime(2023, 5, 2, 3),
+                    "actor": "x",
+                    "plan_id": plan_id,
+                    "activity_id": activity_id,
+                    "entity": "activity" if activity_id else "plan",
+                    "entity_id": activity_id,
+                    "action": "update",
+                    "before": before,
+                    "after": after,
+                    "note": note,
+                }
+                for n, (plan_id, activity_id, before, after, note) in enumerate(rows, start=1)
+            ],
+        )
+        db.engine.dispose()
+    assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
+    with empty_app.app_context(), db.engine.connect() as connection:
+        moves = connection.execute(
+            text("SELECT plan_id, activity_id, due_before, due_after FROM deadline_change")
+        ).all()
+        assert [(p, a, str(b), str(c)) for p, a, b, c in moves] == [
+            (1, 7, "2023-12-31", "2023-06-30")
+        ]
+        rules = dict(connection.execute(text("SELECT id, count_rule FROM plan")).all())
+        assert rules == {1: "each", 2: "all"}  # plan 1's rule was chosen: it stays
+        db.engine.dispose()

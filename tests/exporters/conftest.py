@@ -44,3 +44,22 @@ def generate(app, code: str, **changes) -> bytes:
     with app.app_context():
         _, content, _ = exports.export(export_request(**changes), code)
     return content
+
+
+def year_report_says(app, **fields: str) -> None:
+    """The first accepted report of the year's round says `fields` too (difficulties,
+    proposals…), as a unit would have written them."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import ProgressReport
+
+    with app.app_context():
+        report = db.session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.state == "accepted", ProgressReport.period_id == 2)
+            .order_by(ProgressReport.id)
+        ).first()
+        for name, value in fields.items():
+            setattr(report, name, value)
+        db.session.commit()

@@ -9,7 +9,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.conftest import ROOT
-from tests.exporters.conftest import generate
+from tests.exporters.conftest import generate, year_report_says
 from tracker.exporters.pdf import docx_to_pdf
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -25,28 +25,12 @@ def pdf_text(pdf: bytes, tmp_path, page: int | None = None) -> str:
     return out.stdout.decode("utf-8")
 
 
-def _with_a_proposal(app) -> None:
-    """A unit's accepted report of the round proposes something, so section IV is there."""
-    from sqlalchemy import select
-
-    from tracker.extensions import db
-    from tracker.models import ProgressReport
-
-    with app.app_context():
-        report = db.session.scalars(
-            select(ProgressReport)
-            .where(ProgressReport.state == "accepted", ProgressReport.period_id == 2)
-            .order_by(ProgressReport.id)
-        ).first()
-        report.proposals = "Đề nghị Sở Nội vụ tổ chức tập huấn về Chỉ số PAPI cho cấp xã."
-        db.session.commit()
-
-
 def test_report_renders_with_libreoffice(app, summary, tmp_path):
     """Rendered as a reader gets it: sections I–IV, the period in the trích yếu, page
     numbers from page 2, every activity's name whole. The PNGs are in test-artifacts/."""
     assert shutil.which("soffice") and shutil.which("pdftoppm"), "python3 dev.py test installs them"
-    _with_a_proposal(app)
+    # a unit proposes something, so section IV is there
+    year_report_says(app, proposals="Đề nghị Sở Nội vụ tổ chức tập huấn về Chỉ số PAPI cho cấp xã.")
     pdf = generate(app, "pdf")
     assert pdf.startswith(b"%PDF")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -11,7 +11,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from tests.exporters.conftest import ACTIVITIES, generate
+from tests.exporters.conftest import ACTIVITIES, generate, year_report_says
 
 
 def open_report(app, **changes):
@@ -269,20 +269,11 @@ def test_annex_lists_every_activity_with_its_status(app, summary):
 
 
 def test_difficulties_and_proposals_come_from_the_rounds_reports(app):
-    from sqlalchemy import select
-
-    from tracker.extensions import db
-    from tracker.models import ProgressReport
-
-    with app.app_context():
-        report = db.session.scalars(
-            select(ProgressReport)
-            .where(ProgressReport.state == "accepted", ProgressReport.period_id == 2)
-            .order_by(ProgressReport.id)
-        ).first()
-        report.difficulties = "Thiếu kinh phí in tài liệu."
-        report.proposals = "đề nghị Sở Nội vụ cấp thêm tài liệu."
-        db.session.commit()
+    year_report_says(
+        app,
+        difficulties="Thiếu kinh phí in tài liệu.",
+        proposals="đề nghị Sở Nội vụ cấp thêm tài liệu.",
+    )
     texts = paragraphs(open_report(app))
     assert "- Khó khăn, vướng mắc các cơ quan, đơn vị nêu: Thiếu kinh phí in tài liệu." in texts
     assert "- Đề nghị Sở Nội vụ cấp thêm tài liệu." in texts

@@ -280,3 +280,44 @@ def test_every_report_holds_the_state_of_its_last_event(app, history):
 
 def test_every_demo_report_holds_the_state_of_its_last_event(demo_app):
     assert _last_events_disagree(demo_app) == []
+
+
+def test_the_deadline_in_force_on_the_date(app, monkeypatch):
+    """A moved deadline is recorded as dates (deadline_change): figures for a past date
+    take the deadline in force then, never the history's text."""
+    from datetime import date
+
+    from tracker.models import DeadlineChange
+    from tracker.services import reporting
+    from tracker.services.figures import plan_figures
+    from tracker.services.plans import find_plan
+
+    def move(moment, due, reason):
+        monkeypatch.setattr(clock, "frozen", moment)
+        with app.app_context():
+            activity = db.session.scalar(select(Activity).where(Activity.number == "6.3"))
+            user = db.session.scalar(select(User).where(User.username == "noivu"))
+            reporting.change_deadline(activity, due, reason, user)
+            db.session.commit()
+
+    from tracker.models import User
+
+    move(datetime(2023, 5, 2, 3, tzinfo=UTC), date(2023, 6, 30), "Rút ngắn theo chỉ đạo")
+    move(datetime(2023, 8, 1, 3, tzinfo=UTC), date(2023, 12, 31), "Gia hạn")
+    monkeypatch.setattr(clock, "frozen", None)
+
+    def outcome_of_6_3(as_of):
+        with app.app_context():
+            figures = plan_figures(find_plan("63/KH-UBND"), as_of, to_date=True)
+            six_three = db.session.scalar(select(Activity.id).where(Activity.number == "6.3"))
+            return figures.activity(six_three).outcome.value
+
+    assert outcome_of_6_3(date(2023, 4, 30)) == "not_reported"  # due 31/12 then
+    assert outcome_of_6_3(date(2023, 7, 15)) == "overdue"  # due 30/6 then
+    assert outcome_of_6_3(date(2023, 8, 15)) == "not_reported"  # extended to 31/12
+    with app.app_context():
+        moves = db.session.scalars(select(DeadlineChange).order_by(DeadlineChange.id)).all()
+        assert [(m.due_before, m.due_after) for m in moves] == [
+            (date(2023, 12, 31), date(2023, 6, 30)),
+            (date(2023, 6, 30), date(2023, 12, 31)),
+        ]
