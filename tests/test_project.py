@@ -115,14 +115,33 @@ def test_the_figures_migration_reads_the_history_once(empty_app):
     """Upgrading to the figures revision: deadline moves recorded in the history become
     `deadline_change` rows (the one place their text is read as dates), and plans on
     the old default rule "each" that nobody chose move to "all"."""
+    from sqlalchemy import text
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "downgrade", "5c2e8b1d4f6a"]).exit_code == 0
+    with empty_app.app_context():
+        _old_history(db.engine)
+        db.engine.dispose()
+    assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
+    with empty_app.app_context():
+        with db.engine.connect() as connection:
+            moves = connection.execute(
+                text("SELECT plan_id, activity_id, due_before, due_after FROM deadline_change")
+            ).all()
+            rules = dict(connection.execute(text("SELECT id, count_rule FROM plan")).all())
+        db.engine.dispose()
+    assert [(p, a, str(b), str(c)) for p, a, b, c in moves] == [(1, 7, "2023-12-31", "2023-06-30")]
+    assert rules == {1: "each", 2: "all"}  # plan 1's rule was chosen: it stays
+
+
+def _old_history(engine) -> None:
+    """Two plans on the old default rule and a history as the revision before wrote it."""
     from datetime import datetime
 
     import sqlalchemy as sa
     from sqlalchemy import text
 
-    runner = empty_app.test_cli_runner()
-    assert runner.invoke(args=["db", "downgrade", "5c2e8b1d4f6a"]).exit_code == 0
-    with empty_app.app_context(), db.engine.begin() as connection:
+    with engine.begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO locality (id, name, place_name, issuing_body, province) "
@@ -167,15 +186,3 @@ def test_the_figures_migration_reads_the_history_once(empty_app):
                 for n, (plan_id, activity_id, before, after, note) in enumerate(rows, start=1)
             ],
         )
-        db.engine.dispose()
-    assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
-    with empty_app.app_context(), db.engine.connect() as connection:
-        moves = connection.execute(
-            text("SELECT plan_id, activity_id, due_before, due_after FROM deadline_change")
-        ).all()
-        assert [(p, a, str(b), str(c)) for p, a, b, c in moves] == [
-            (1, 7, "2023-12-31", "2023-06-30")
-        ]
-        rules = dict(connection.execute(text("SELECT id, count_rule FROM plan")).all())
-        assert rules == {1: "each", 2: "all"}  # plan 1's rule was chosen: it stays
-        db.engine.dispose()
