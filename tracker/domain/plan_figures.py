@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from tracker.domain.figures import (
     CARRIED_OUT,
@@ -29,8 +30,7 @@ from tracker.domain.figures import (
 from tracker.domain.periods import report_rounds, round_as_of, round_to_date
 
 
-@dataclass(frozen=True)
-class TaskFigure:
+class TaskFigure(NamedTuple):  # one per lead unit: thousands in a province plan
     """One lead task: its outcome (cumulative), whether it was carried out in the round
     itself, and the reports that count for it (cumulative, in the order of their rounds)."""
 
@@ -204,18 +204,15 @@ def _chosen_round(
     return round_as_of(facts.periods, facts.as_of)
 
 
-def _work_round(
-    report: AcceptedReport, rounds: list[tuple[PeriodSpan, ...]], index_of: dict[int, int]
-) -> int:
-    """The round a report's work belongs to: its period's, or an earlier round of the
-    same year when the work was completed before that round began."""
-    own = index_of[report.period_id]
-    if report.completed_on is None:
+def _work_round(report: AcceptedReport, own: int, cutoffs: list[date]) -> int:
+    """The round a report's work belongs to: its period's (`own`), or an earlier round of
+    the same year when the work was completed by that round's cut-off."""
+    done = report.completed_on
+    if done is None:
         return own
-    year = rounds[own][0].ends_on.year
+    year = cutoffs[own].year
     for i in range(own):
-        cutoff = rounds[i][0].ends_on
-        if cutoff.year == year and report.completed_on <= cutoff:
+        if cutoffs[i].year == year and done <= cutoffs[i]:
             return i
     return own
 
@@ -227,22 +224,29 @@ def _counted_reports(
     k: int | None,
 ) -> tuple[dict[int, list[AcceptedReport]], dict[int, AcceptedReport]]:
     """(assignment id → reports counting cumulatively, oldest round first;
-    report id → the reports of the round itself)."""
+    report id → the reports of the round itself). Tens of thousands of reports in a
+    province: the loop does no more than it must."""
     counted: dict[int, list[tuple[int, int, AcceptedReport]]] = defaultdict(list)
     in_round: dict[int, AcceptedReport] = {}
+    cutoffs = [r[0].ends_on for r in rounds]
+    year = cutoffs[k].year if k is not None else 0
     for report in facts.reports:
-        if report.period_id not in index_of:
+        own = index_of.get(report.period_id)
+        if own is None:
             continue
         if k is None:  # a plan without periods: everything accepted counts
             counted[report.assignment_id].append((0, report.id, report))
             continue
-        work = _work_round(report, rounds, index_of)
-        same_year = rounds[work][0].ends_on.year == rounds[k][0].ends_on.year
-        if work <= k and same_year:
-            counted[report.assignment_id].append((work, report.id, report))
+        work = _work_round(report, own, cutoffs)
+        if work > k or cutoffs[work].year != year:
+            continue
+        counted[report.assignment_id].append((work, report.id, report))
         if work == k:
             in_round[report.id] = report
-    ordered = {a: [r for _, _, r in sorted(found)] for a, found in counted.items()}
+    ordered = {
+        a: [r for _, _, r in (sorted(found) if len(found) > 1 else found)]
+        for a, found in counted.items()
+    }
     return ordered, in_round
 
 
@@ -257,19 +261,14 @@ def _activity_figure(
     for lead in activity.leads:
         if lead.vague:
             continue
-        reports = counted.get(lead.assignment_id, [])
+        reports = counted.get(lead.assignment_id, ())
         # carried out in the round itself: what the round's reports alone say
-        own = [r for r in reports if r.id in in_round]
+        own = [r for r in reports if r.id in in_round] if reports else ()
         worked = bool(own) and task_outcome(activity, own, as_of) in CARRIED_OUT
+        outcome_ = task_outcome(activity, reports, as_of)
+        ids = tuple(r.id for r in reports)
         tasks.append(
-            TaskFigure(
-                assignment_id=lead.assignment_id,
-                unit_id=lead.unit_id,
-                via_group_id=lead.via_group_id,
-                outcome=task_outcome(activity, reports, as_of),
-                in_round=worked,
-                report_ids=tuple(r.id for r in reports),
-            )
+            TaskFigure(lead.assignment_id, lead.unit_id, lead.via_group_id, outcome_, worked, ids)
         )
     outcome = None
     worked_in_round = False

@@ -15,7 +15,7 @@ from sqlite_utils.utils import rows_from_file
 
 from tracker.domain import figure_text
 from tracker.domain.figures import OUTCOME_LABELS, RULE_LABELS, Outcome, Tally
-from tracker.domain.plan_figures import PlanFigures
+from tracker.domain.plan_figures import ActivityFigure, PlanFigures
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
@@ -64,7 +64,9 @@ class FiguresView:
     by_group: tuple[Line, ...]
     by_dimension: tuple[Line, ...]
     by_unit: tuple[Line, ...]
-    progress: tuple[Named, ...]  # "07/10 xã, phường (…)" per activity
+    progress: tuple[Named, ...]  # "07/10 xã, phường (…)": activities some units carried out
+    progress_none: int  # activities with several lead units, none of which reported work
+    progress_all: int  # … every one of which did
     unresolved: tuple[Named, ...]  # vague lead units: chưa xác định đơn vị
     overdue: tuple[OverdueLine, ...]
     outcome_labels: dict[Outcome, str]
@@ -73,14 +75,19 @@ class FiguresView:
 def figures_view(plan: Plan, as_of: date, period: ReportingPeriod | None = None) -> FiguresView:
     """The figures to date (everything accepted so far this year), or for `period`'s
     round as the report upward gives them."""
-    figures = figures_for(plan, as_of, period, to_date=period is None)
-    return view_of(figures, names(plan))
+
+    def build() -> FiguresView:
+        figures = figures_for(plan, as_of, period, to_date=period is None)
+        return view_of(figures, names(plan))
+
+    return remembered(plan, "figures view", (as_of, period.id if period else None), build)
 
 
 def view_of(figures: PlanFigures, named: Names) -> FiguresView:
     noun = figures.noun
     label = named.round_label(figures.round_ids)
     activity = named.activities
+    shares = [(a, _share(a)) for a in figures.activities if a.progress]
     return FiguresView(
         figures=figures,
         round_label=label,
@@ -102,10 +109,12 @@ def view_of(figures: PlanFigures, named: Names) -> FiguresView:
             for k, t in sorted(figures.by_unit, key=lambda kt: (named.unit_order[kt[0]], kt[0]))
         ),
         progress=tuple(
-            Named(a.activity_id, activity[a.activity_id].short, text)
-            for a in figures.activities
-            if (text := named.progress(a))
+            Named(a.activity_id, activity[a.activity_id].short, named.progress(a))
+            for a, share in shares
+            if 0 < share < 1
         ),
+        progress_none=sum(1 for _, share in shares if share == 0),
+        progress_all=sum(1 for _, share in shares if share == 1),
         unresolved=tuple(
             Named(a.activity_id, activity[a.activity_id].short, named.units[unit_id])
             for a in figures.activities
@@ -125,6 +134,12 @@ def view_of(figures: PlanFigures, named: Names) -> FiguresView:
         ),
         outcome_labels=OUTCOME_LABELS,
     )
+
+
+def _share(activity: ActivityFigure) -> float:
+    """The part of an activity's lead units that carried it out, over all its groups."""
+    carried = sum(len(p.carried_unit_ids) for p in activity.progress)
+    return carried / sum(len(p.unit_ids) for p in activity.progress)
 
 
 @dataclass(frozen=True)

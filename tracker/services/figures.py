@@ -83,7 +83,7 @@ def plan_facts(
         as_of=as_of,
         activities=_activities(plan, moment),
         periods=periods,
-        reports=_accepted_reports(plan, moment),
+        reports=_accepted_reports([p.id for p in periods], moment),
         rule=CountRule(plan.count_rule),
         noun=plan.noun,
         round_ids=(period.id,) if period is not None else None,
@@ -174,13 +174,14 @@ def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
     return found
 
 
-def _accepted_reports(plan: Plan, moment: datetime) -> tuple[AcceptedReport, ...]:
-    """The plan's reports that were accepted at `moment`.
+def _accepted_reports(period_ids: list[int], moment: datetime) -> tuple[AcceptedReport, ...]:
+    """The reports of the plan's periods that were accepted at `moment`.
 
     A report's columns hold the state of its last event (reporting.log_event writes both
     and stamps `changed_at`), so only reports changed after `moment` need their history
     read: for figures as of today none, for a past date those since. One pass over the
-    plan's reports (through ix_progress_report_figures) finds both kinds."""
+    plan's reports — read from ix_progress_report_figures alone, by period — finds both
+    kinds."""
     later = (ProgressReport.changed_at > moment).label("later")
     stmt = (
         select(
@@ -191,8 +192,7 @@ def _accepted_reports(plan: Plan, moment: datetime) -> tuple[AcceptedReport, ...
             ProgressReport.completed_on,
             later,
         )
-        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .where(ReportingPeriod.plan_id == plan.id)
+        .where(ProgressReport.period_id.in_(period_ids))
         .where(or_(ProgressReport.state == ACCEPTED, later))
     )
     connection = db.session.connection()
@@ -210,7 +210,7 @@ def _accepted_reports(plan: Plan, moment: datetime) -> tuple[AcceptedReport, ...
             AcceptedReport(*row)
             for row in connection.execute(_accepted_then(changed[start : start + CHUNK], moment))
         ]
-    return tuple(sorted(found, key=lambda r: r.id))
+    return tuple(found)
 
 
 def _accepted_then(report_ids: list[int], moment: datetime) -> Select[Any]:
@@ -344,8 +344,13 @@ class Names:
 
 
 def names(plan: Plan) -> Names:
-    """Read each time, not remembered: a unit renamed in the catalogue is not a change of
-    the plan's data version."""
+    """Remembered with the plan's data version: every name here is the plan's data
+    (activities, groups, periods) or a unit's, and units are never renamed — code that
+    comes to rename one must also record a Change for the plans that use it."""
+    return remembered(plan, "names", (), lambda: _names(plan))
+
+
+def _names(plan: Plan) -> Names:
     connection = db.session.connection()
     unit_ids = select(Assignment.unit_id).join(Activity).where(Activity.plan_id == plan.id)
     group_ids = select(Assignment.via_group_id).join(Activity).where(Activity.plan_id == plan.id)
