@@ -40,8 +40,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
     )
-    # Secret for sessions and CSRF tokens. Must be set in production.
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+    # Secret for sessions, CSRF tokens and unsubscribe links. Empty: a random key made on
+    # first start and kept in TRACKER_INSTANCE_DIR/secret_key (mode 0600), read by every
+    # worker, the scheduler and the commands (tracker/secret_key.py).
+    SECRET_KEY = _env("SECRET_KEY", "")
     # Largest upload accepted, in bytes (annex files, evidence).
     MAX_CONTENT_LENGTH = int(_env("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
     # Seconds a writer waits for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout)

@@ -14,6 +14,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        from tracker.secret_key import instance_key
+
+        app.config["SECRET_KEY"] = instance_key(app.config["INSTANCE_DIR"])
     if app.config["TRUSTED_PROXIES"] > 0:
         # Only then is X-Forwarded-For believed: the last N addresses are the proxies'.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from tracker.extensions import db
@@ -55,10 +56,18 @@ def store(target: Path, data: bytes) -> None:
         os.close(folder)
 
 
+def clean_filename(filename: str) -> str:
+    """The last part of an uploaded name, NFC, without control characters (a NUL or a
+    line break would reach a Content-Disposition header), at most 200 characters."""
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:200] or "tep"
+
+
 def add_attachment(
     report: ProgressReport, filename: str, data: bytes, user: User, folder: Path, max_bytes: int
 ) -> Attachment:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "tep"
+    name = clean_filename(filename)
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED:
         raise AttachmentError("Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG.")

@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Request, g, render_template, request
+from flask import Flask, Request, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -79,11 +79,34 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
     app.jinja_env.filters["upper_first"] = upper_first
+    app.after_request(security_headers)
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
     app.jinja_env.globals["unread_count"] = lambda: (
         outbox.unread_count(g.user) if g.get("user") else 0
     )
     _register_errors(app)
+
+
+# Pages run no inline script (tracker/static/app.js is the only one) and load nothing
+# from elsewhere; inline style attributes are allowed. No page may be framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def security_headers(response: Response) -> Response:
+    """On every response: pages, files, feeds and errors alike."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def vndate(value: date | None) -> str:

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.models.audit import DENIED, FAILED
 from tracker.services import accounts, audit
+from tracker.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -57,12 +58,6 @@ def coordinator_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("plans.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -82,7 +77,7 @@ def login():
         db.session.commit()
         session.clear()
         session["user_id"] = user.id
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("plans.index")))
     accounts.record_failure(username, address)
     _record_refusal(username, FAILED, _failure_reason(user))
     db.session.commit()

@@ -20,6 +20,7 @@ from tracker.models.notifications import MAIL_LABELS
 from tracker.services import messages, outbox, reminder_settings, reminders
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
+from tracker.web.redirects import safe_next
 
 bp = Blueprint("notifications", __name__)
 OUTBOX_PAGE = 50
@@ -40,14 +41,9 @@ def inbox():
 @login_required
 def mark_read():
     raw = request.form.get("id", "")
-    outbox.mark_read(g.user, int(raw) if raw.isdigit() else None)
+    outbox.mark_read(g.user, int(raw) if raw.isascii() and raw.isdigit() else None)
     db.session.commit()
-    target = request.form.get("next", "")
-    return redirect(
-        target
-        if target.startswith("/") and not target.startswith("//")
-        else url_for("notifications.inbox")
-    )
+    return redirect(safe_next(request.form.get("next"), url_for("notifications.inbox")))
 
 
 class EmailForm(FlaskForm):

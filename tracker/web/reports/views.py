@@ -288,7 +288,7 @@ def download(attachment_id: int):
         path,
         mimetype=attachment.content_type,
         as_attachment=True,
-        download_name=attachment.filename,
+        download_name=attachment_service.clean_filename(attachment.filename),
         max_age=0,
     )
 
