@@ -360,3 +360,53 @@ def test_a_year_of_daily_ticks_sends_exactly_what_is_expected(mail_app, mail_ser
     assert len(ids) == len(set(ids)) == sum(expected.values())
     with mail_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == len(ids)
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        "phuong1@vinhchau.test\nBcc: everyone@evil.example",
+        "phuong1@vinhchau.test, everyone@evil.example",
+        "Phường 1 <phuong1@vinhchau.test>",
+        "khong-phai-dia-chi",
+    ],
+)
+def test_a_poisoned_address_fails_alone(mail_app, mail_server, people, poison):
+    """An address written into the outbox directly (before addresses were checked, or by
+    hand) fails its own message at once; every other message still goes out, to its one
+    recipient, through the real SMTP server (issue 13)."""
+    mail_server.handler.refuse = 5  # the first tick queues all five, sends none
+    start = local(date(2023, 6, 12), 8)
+    assert tick(mail_app, start).failed == 5
+    mail_server.handler.refuse = 0
+    with mail_app.app_context():
+        first = db.session.scalar(select(Notification).order_by(Notification.id))
+        first.mail_to = poison
+        db.session.commit()
+        poisoned = first.id
+    result = tick(mail_app, start + timedelta(minutes=1))
+    assert (result.sent, result.failed) == (4, 1)
+    statuses = {r.id: (r.mail_status, r.attempts, r.last_error) for r in rows(mail_app)}
+    status, attempts, error = statuses.pop(poisoned)
+    assert (status, attempts) == ("failed", 2) and error.startswith("ValueError")
+    assert {s for s, _, _ in statuses.values()} == {"sent"}
+    received = [a for r in mail_server.received for a in r.envelope_to]
+    assert len(received) == 4 and not any("evil" in a for a in received)
+    assert tick(mail_app, start + timedelta(hours=1)).failed == 0  # not retried
+
+
+@pytest.mark.parametrize(
+    "address", ["a@b.vn\nBcc: x@y.vn", "a@b.vn, c@d.vn", "A <a@b.vn>", "a@b", "chưa@có.vn"]
+)
+def test_an_address_must_be_exactly_one(mail_app, client, address):
+    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    page = client.post(
+        "/account/notifications", data={"email": address, "wants_email": "y"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert "Địa chỉ e-mail" in page and "Đã lưu" not in page
+    with mail_app.app_context():
+        assert db.session.scalar(select(User.email).where(User.username == "noivu")) in (
+            None,
+            "",
+        )

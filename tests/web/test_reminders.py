@@ -193,12 +193,26 @@ def test_coordinator_sets_the_rules_and_bad_input_changes_nothing(app, client, a
         assert stored.active_until == date(2024, 2, 29)
 
 
-def test_officers_read_the_rules_but_cannot_change_them(app, client, people):
+def test_the_preview_is_phong_noi_vus(app, client, people):
+    """It names every unit's officers: units' officers have their inbox instead; leaders
+    read the rules and the preview without the addresses (issue 13)."""
     client.post("/login", data={"username": "phuong1", "password": "matkhau-phuong1"})
-    assert client.get("/plans/1/reminders").status_code == 200
+    assert client.get("/plans/1/reminders").status_code == 403
     assert client.post("/plans/1/reminders", data={"before": "1"}).status_code == 403
     assert client.get("/reminders").status_code == 403
     assert client.get("/working-days").status_code == 403
+    client.post("/logout")
+    client.post("/login", data={"username": "chutich", "password": "matkhau-chutich"})
+    page = client.get("/plans/1/reminders?on=2023-06-12")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Hạn 15/06/2023 (còn 3 ngày làm việc)" in html
+    assert "@vinhchau.test" not in html and "<th>E-mail</th>" not in html
+    assert client.post("/plans/1/reminders", data={"before": "1"}).status_code == 403
+    client.post("/logout")
+    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    assert "phuong1@vinhchau.test" in client.get("/plans/1/reminders?on=2023-06-12").get_data(
+        as_text=True
+    )
 
 
 def test_working_days_page(app, client, auth):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -151,3 +153,34 @@ def sort_key(text: str | None) -> tuple[tuple[tuple[int, int], ...], tuple[int, 
             else:
                 primary.append((1, -1))  # space sorts before any letter
     return tuple(primary), tuple(tones)
+
+
+def email_address(text: str) -> str:
+    """One plain e-mail address ("ten@donvi.gov.vn"), or ValueError with a Vietnamese
+    reason. Exactly one address: no display name, no list (a comma or semicolon would
+    add recipients), no quoting, no control characters (a line break would add headers),
+    ASCII, a domain with a dot, at most 254 characters (RFC 5321)."""
+    address = text.strip()
+    if not address:
+        raise ValueError("Chưa nhập địa chỉ e-mail.")
+    if len(address) > 254 or not address.isascii() or not address.isprintable():
+        raise ValueError("Địa chỉ e-mail chỉ gồm chữ không dấu, số và . _ - @, tối đa 254 ký tự.")
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, HeaderParseError, IndexError):
+        raise ValueError(
+            "Địa chỉ e-mail không hợp lệ: nhập đúng một địa chỉ, vd ten@donvi.gov.vn."
+        ) from None
+    local, domain = parsed.username, parsed.domain
+    if (
+        parsed.addr_spec != address
+        or local.startswith('"')
+        or domain.startswith("[")
+        or "." not in domain
+        or any(c in address for c in ",;<>() ")
+    ):
+        raise ValueError(NOT_ONE_ADDRESS)
+    return address
+
+
+NOT_ONE_ADDRESS = "Địa chỉ e-mail không hợp lệ: nhập đúng một địa chỉ, vd ten@donvi.gov.vn."

@@ -8,7 +8,10 @@ Claim → send → mark, one row at a time, each its own commit:
 A sender killed after claiming leaves the row "sending"; after CLAIM_TIMEOUT it becomes
 "unknown" — perhaps sent, perhaps not — for the coordinator to resend by hand (a resend
 keeps the Message-ID, so a mail client shows at most one). SMTP refusing or failing is
-retried with backoff, then marked failed after MAX_ATTEMPTS.
+retried with backoff, then marked failed after MAX_ATTEMPTS. A message that cannot even
+be built (an address that is not exactly one address, a header with a line break: rows
+written before addresses were checked, or by hand) fails alone, at once: the sender goes
+on with the others.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from tracker.clock import now_utc
+from tracker.domain.text import email_address
 from tracker.extensions import db
 from tracker.models import Notification
 from tracker.models.notifications import FAILED, PENDING, SENDING, SENT, UNKNOWN
@@ -41,7 +45,7 @@ def build_message(row: Notification) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = row.subject
     message["From"] = config["MAIL_FROM"]
-    message["To"] = row.mail_to
+    message["To"] = email_address(row.mail_to)  # exactly one address, or ValueError
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
@@ -125,13 +129,19 @@ def send_pending(holder: str, limit: int = 500) -> tuple[int, int]:
             if row is None:
                 db.session.commit()
                 break
-            message = build_message(row)
+            try:
+                message = build_message(row)
+            except (ValueError, TypeError, UnicodeError) as exc:  # this row's fault only
+                db.session.commit()
+                _record(row_id, exc, permanent=True)
+                failed += 1
+                continue
             db.session.commit()  # nothing of the row is read after this, until _record
             error: Exception | None = None
             try:
                 smtp = smtp or connect()
                 smtp.send_message(message)
-            except (smtplib.SMTPException, OSError) as exc:
+            except (smtplib.SMTPException, OSError, ValueError, UnicodeError) as exc:
                 error = exc
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                     smtp = _close(smtp)  # a broken connection is not reused
@@ -142,19 +152,20 @@ def send_pending(holder: str, limit: int = 500) -> tuple[int, int]:
     return sent, failed
 
 
-def _record(row_id: int, error: Exception | None) -> None:
+def _record(row_id: int, error: Exception | None, permanent: bool = False) -> None:
     row = db.session.get(Notification, row_id)
     assert row is not None
     if error is None:
         row.mail_status, row.sent_at, row.last_error = SENT, now_utc(), ""
     else:
-        _failed(row, error)
+        _failed(row, error, permanent)
     db.session.commit()
 
 
-def _failed(row: Notification, exc: Exception) -> None:
-    permanent = isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
-        code >= 500 for code, _ in exc.recipients.values()
+def _failed(row: Notification, exc: Exception, permanent: bool = False) -> None:
+    permanent = permanent or (
+        isinstance(exc, smtplib.SMTPRecipientsRefused)
+        and all(code >= 500 for code, _ in exc.recipients.values())
     )
     row.last_error = f"{type(exc).__name__}: {exc}"[:500]
     if permanent or row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:

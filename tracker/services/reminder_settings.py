@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import date
 
 from tracker.domain.reminders import Rules
+from tracker.domain.text import email_address
 from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
 from tracker.services import audit, history
@@ -119,7 +120,10 @@ def remove_day(day: date, user: User | None) -> None:
 
 def set_email(user: User, email: str, wants_email: bool) -> None:
     email = email.strip()
-    if email and ("@" not in email or " " in email or len(email) > 254):
-        raise SettingsError("Địa chỉ e-mail không hợp lệ.")
+    if email:
+        try:
+            email = email_address(email)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     user.email, user.email_reminders = email, wants_email
     db.session.flush()

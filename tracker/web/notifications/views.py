@@ -17,6 +17,7 @@ from tracker.domain.workdays import public_holidays
 from tracker.extensions import csrf, db
 from tracker.models import DayOff, Notification, User
 from tracker.models.notifications import MAIL_LABELS
+from tracker.models.users import OFFICER
 from tracker.services import messages, outbox, reminder_settings, reminders
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
@@ -171,6 +172,10 @@ class RulesForm(FlaskForm):
 @bp.route("/plans/<int:plan_id>/reminders", methods=["GET", "POST"])
 @login_required
 def plan_rules(plan_id: int):
+    """The plan's reminder rules and a preview of any day: Phòng Nội vụ's page; leaders
+    read it without the recipients' addresses; units' officers have their inbox."""
+    if g.user.role == OFFICER:
+        abort(403)
     plan = get_plan_or_404(plan_id)
     stored = reminders.rules_for(plan)
     form = RulesForm()
@@ -213,6 +218,7 @@ def plan_rules(plan_id: int):
         day=day,
         rows=[messages.preview_row(d, day) for d in decisions],
         kinds=KIND_LABELS,
+        show_addresses=g.user.can_edit_plans,
     )
 
 
