@@ -190,6 +190,35 @@ def test_restore_over_plans_needs_force(bundle, tmp_path, seeded_db, instance):
     assert [p.read_bytes() for p in stored.rglob("*") if p.is_file()] == [data]
 
 
+def test_a_damaged_evidence_file_never_overwrites_an_intact_one(
+    demo_app, tmp_path, seeded_db, instance
+):
+    """The file damaged on disk before the backup is in the bundle as it was; a restore
+    keeps the intact copy already in place, and writes no damaged copy anywhere
+    (issue 13)."""
+    _, data = add_evidence(demo_app)
+    sha = hashlib.sha256(data).hexdigest()
+    stored = demo_app.config["ATTACHMENTS_DIR"] / sha[:2] / sha
+    stored.write_bytes(PNG + b"hong")  # damaged: its content no longer matches its name
+    path = tmp_path / "sao-luu.tar.gz"
+    assert cli(demo_app, "backup", "-o", str(path)).exit_code == 0
+    target = instance(tmp_path / "target", template=seeded_db)
+    intact = target.config["ATTACHMENTS_DIR"] / sha[:2] / sha
+    intact.parent.mkdir(parents=True)
+    intact.write_bytes(data)
+    result = cli(target, "restore", str(path), "--force")
+    close(target)
+    assert result.exit_code == 0, result.output
+    assert "chép mới 0" in result.output
+    assert intact.read_bytes() == data
+    fresh = instance(tmp_path / "fresh")
+    result = cli(fresh, "restore", str(path))
+    close(fresh)
+    assert result.exit_code == 0, result.output
+    assert f"tệp minh chứng {sha} trong bản sao lưu đã hỏng" in result.output
+    assert not (fresh.config["ATTACHMENTS_DIR"] / sha[:2] / sha).exists()
+
+
 def _flip_middle_byte(data: bytes, _: Path) -> bytes:
     middle = len(data) // 2
     return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]

@@ -103,6 +103,12 @@ def restore_command(file: Path, force: bool) -> None:
         f"Tệp minh chứng: {_n(result.attachments)} trong bản sao lưu, "
         f"chép mới {_n(result.attachments_added)}."
     )
+    for sha in result.damaged:
+        click.echo(
+            f"Cảnh báo: tệp minh chứng {sha} trong bản sao lưu đã hỏng (nội dung khác tên): "
+            "không chép.",
+            err=True,
+        )
     for sha in result.missing:
         click.echo(f"Cảnh báo: CSDL nhắc tới tệp minh chứng {sha} nhưng không có tệp.", err=True)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,7 @@ class RestoreResult:
     attachments: int
     attachments_added: int
     missing: list[str]  # referred to by the restored database, not on disk
+    damaged: list[str] = field(default_factory=list)  # in the bundle, content ≠ name: skipped
 
 
 # ---- backup ---------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def restore_backup(
             )
         staged = staging / MEMBERS[kind]
         prepared = _prepare_sqlite(staged, manifest, migrate) if kind == SQLITE else None
-        attachments, added = _restore_attachments(staging, settings.attachments_dir)
+        attachments, added, damaged = _restore_attachments(staging, settings.attachments_dir)
         if prepared is not None:
             install_sqlite(staged, sqlite_path(url).resolve())
             restored = prepared
@@ -220,6 +221,7 @@ def restore_backup(
         revision=restored.revision,
         attachments=attachments,
         attachments_added=added,
+        damaged=damaged,
         missing=sorted(
             sha
             for sha in restored.attachment_shas
@@ -255,15 +257,21 @@ def _check_counts(counts: dict[str, int], manifest: dict[str, Any]) -> None:
         )
 
 
-def _restore_attachments(staging: Path, folder: Path) -> tuple[int, int]:
-    """Add the bundle's evidence files. Names are content hashes, so a file already there
-    with the right content is the same file; only missing or damaged ones are written."""
+def _restore_attachments(staging: Path, folder: Path) -> tuple[int, int, list[str]]:
+    """Add the bundle's evidence files; (in the bundle, written, damaged in the bundle).
+    A file's name is its content's hash: a file already there whose content matches its
+    name is intact and never overwritten; a bundled file whose content does not match
+    its name (damaged before it was backed up) is never written."""
     total = added = 0
+    damaged = []
     for path in sorted(staging.glob("attachments/??/*")):
         total += 1
         target = path_for(folder, path.name)
-        if target.is_file() and sha256_file(target) == sha256_file(path):
+        if target.is_file() and sha256_file(target) == path.name:
+            continue
+        if sha256_file(path) != path.name:
+            damaged.append(path.name)
             continue
         copy_file(path, target)
         added += 1
-    return total, added
+    return total, added, damaged
