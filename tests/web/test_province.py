@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import time
 from datetime import date
 
 import pytest
@@ -144,6 +145,63 @@ def older_format(source, tmp_path):
     return path
 
 
+def as_recursive_view(table):
+    def make(source, tmp_path):
+        """The table replaced by a view that counts forever (it took 96 s and 4 GB)."""
+        path = tmp_path / f"view-{table}.sqlite"
+        path.write_bytes(source.read_bytes())
+        con = sqlite3.connect(path)
+        con.execute(f"DROP TABLE {table}")
+        columns = {
+            "figures": "x AS scope, x AS key, x AS label, x AS measure, x AS numerator, "
+            "x AS denominator",
+            "metadata": "'format' AS key, x AS value",
+        }[table]
+        con.execute(
+            f"CREATE VIEW {table} AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+            f"SELECT x + 1 FROM c) SELECT {columns} FROM c"
+        )
+        con.commit()
+        con.close()
+        return path
+
+    return make
+
+
+def with_trigger(source, tmp_path):
+    path = tmp_path / "trigger.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("CREATE TRIGGER t AFTER INSERT ON unit BEGIN DELETE FROM plan; END")
+    con.commit()
+    con.close()
+    return path
+
+
+def with_virtual_table(source, tmp_path):
+    path = tmp_path / "virtual.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute("CREATE VIRTUAL TABLE search USING fts5(text)")
+    con.commit()
+    con.close()
+    return path
+
+
+def with_too_many_rows(source, tmp_path):
+    path = tmp_path / "rows.sqlite"
+    path.write_bytes(source.read_bytes())
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO figures (plan_id, scope, key, label, measure, numerator, denominator) "
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 150000) "
+        "SELECT 1, 'unit', x, 'x', 'done', 0, 0 FROM c"
+    )
+    con.commit()
+    con.close()
+    return path
+
+
 def truncated(source, tmp_path):
     path = tmp_path / "truncated.sqlite"
     path.write_bytes(source.read_bytes()[:3000])
@@ -166,12 +224,20 @@ def text_file(source, tmp_path):
         (nul_in_text, "có ký tự NUL"),
         (text_file, "không phải cơ sở dữ liệu SQLite"),
         (older_format, "định dạng cũ (phiên bản 1)"),
+        (as_recursive_view("figures"), "view «figures» không phải bảng dữ liệu"),
+        (as_recursive_view("metadata"), "view «metadata» không phải bảng dữ liệu"),
+        (with_trigger, "trigger «t» không phải bảng dữ liệu"),
+        (with_virtual_table, "«search» không phải bảng dữ liệu"),
+        (with_too_many_rows, "quá nhiều"),
     ],
 )
 def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):
     assert run(app, snapshot_file).exit_code == 0
     before = counts(app)
-    result = run(app, make(snapshot_file, tmp_path))
+    bad = make(snapshot_file, tmp_path)
+    started = time.monotonic()
+    result = run(app, bad)
+    assert time.monotonic() - started < 2  # refused before anything runs for long
     assert result.exit_code == 1
     assert message in result.output
     assert counts(app) == before

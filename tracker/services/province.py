@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -67,21 +68,32 @@ def read_snapshot(content: bytes) -> SnapshotFile:
 
 def _read(path: Path) -> SnapshotFile:
     connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    started = time.monotonic()
+    # Every statement on this file gives up after READ_SECONDS (the handler is called
+    # every few thousand steps of SQLite's engine): no file keeps a worker busy.
+    connection.set_progress_handler(lambda: time.monotonic() - started > READ_SECONDS, 10_000)
     try:
         # A file from outside is data, never code: no triggers or views run on read.
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA query_only = ON")
         if connection.execute("PRAGMA quick_check").fetchone() != ("ok",):
             raise sqlite3.DatabaseError("quick_check")
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        tables = _plain_tables(connection)
         missing = [t for t in TABLES if t not in tables]
         if "metadata" in missing:
             raise SnapshotError(f"{FOREIGN} (không có bảng metadata).")
-        meta = dict(connection.execute("SELECT key, value FROM metadata").fetchall())
+        _check_columns(connection)
+        meta = dict(_bounded(connection, "SELECT key, value FROM metadata", "metadata"))
         _check_meta(meta, missing)
-        rows = connection.execute(
-            "SELECT scope, key, label, measure, numerator, denominator FROM figures"
-        ).fetchall()
+        rows = _bounded(
+            connection,
+            "SELECT scope, key, label, measure, numerator, denominator FROM figures",
+            "figures",
+        )
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise SnapshotError(f"{FOREIGN} (đọc quá {READ_SECONDS:g} giây).") from None
+        raise
     finally:
         connection.close()
     if any("\x00" in str(v) for v in [*meta.values(), *(v for r in rows for v in r)]):
@@ -91,6 +103,47 @@ def _read(path: Path) -> SnapshotFile:
     as_of = _date(meta["as_of"])
     _check_rows(rows, figures)
     return SnapshotFile(meta, figures, rows, as_of)
+
+
+READ_SECONDS = 2.0
+MAX_ROWS = {"metadata": 100, "figures": 100_000}
+COLUMNS = {
+    "metadata": {"key", "value"},
+    "figures": {"scope", "key", "label", "measure", "numerator", "denominator"},
+}
+
+
+def _plain_tables(connection: sqlite3.Connection) -> set[str]:
+    """The file's tables, after refusing anything else in its schema: a view (a recursive
+    one ran for minutes), a trigger or a virtual table is code, not data, and is refused
+    before any of it is queried. Indexes are only data."""
+    tables = set()
+    for kind, name, sql in connection.execute("SELECT type, name, sql FROM sqlite_master"):
+        text = str(sql or "").lstrip().upper()
+        if kind == "table" and not text.startswith("CREATE VIRTUAL"):
+            tables.add(name)
+        elif kind == "index" and (not text or text.startswith(("CREATE INDEX", "CREATE UNIQUE"))):
+            continue
+        else:
+            raise SnapshotError(
+                f"{FOREIGN} (có {kind} «{str(name)[:40]}» không phải bảng dữ liệu)."
+            )
+    return tables
+
+
+def _check_columns(connection: sqlite3.Connection) -> None:
+    for table, wanted in COLUMNS.items():
+        found = {r[1] for r in connection.execute(f"PRAGMA table_info({table})")}
+        if found and not wanted <= found:
+            raise SnapshotError(f"{FOREIGN} (bảng {table} thiếu cột).")
+
+
+def _bounded(connection: sqlite3.Connection, sql: str, table: str) -> list[Any]:
+    """At most MAX_ROWS[table] rows, counted before they are read."""
+    (count,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    if count > MAX_ROWS[table]:
+        raise SnapshotError(f"{FOREIGN} (bảng {table} có {count:,} dòng, quá nhiều).")
+    return connection.execute(sql).fetchall()
 
 
 def _check_meta(meta: dict[str, str], missing: list[str]) -> None:
