@@ -136,7 +136,64 @@ def many_entries() -> bytes:
     return out.getvalue()
 
 
+def _sheet_xml(extra: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + extra
+        + b"</worksheet>"
+    )
+
+
+def _workbook(sheet: bytes) -> bytes:
+    """A small real workbook whose first sheet's XML is `sheet`."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "STT"
+    out = io.BytesIO()
+    book.save(out)
+    return _replace_member(out.getvalue(), "xl/worksheets/sheet1.xml", sheet)
+
+
+def merged_over_the_sheet() -> bytes:
+    """1.6 KB: one merged range from A2 to the sheet's last cell (14.8 GB once)."""
+    return _workbook(
+        _sheet_xml(
+            b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr">'
+            b"<is><t>STT</t></is></c></row></sheetData>"
+            b'<mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells>'
+        )
+    )
+
+
+def merged_within_bounds_but_huge() -> bytes:
+    """Rows and columns inside the limits, but 20,000 × 200 merged cells."""
+    return _workbook(
+        _sheet_xml(
+            b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>STT</t></is></c></row>'
+            b'</sheetData><mergeCells count="1"><mergeCell ref="A1:GR20000"/></mergeCells>'
+        )
+    )
+
+
+def declared_dimension(rows: int, cols: str) -> bytes:
+    return _workbook(_sheet_xml(f'<dimension ref="A1:{cols}{rows}"/><sheetData/>'.encode()))
+
+
 CASES = {
+    "one merged range over the whole sheet": lambda: ("a.xlsx", merged_over_the_sheet(), "dòng"),
+    "merged ranges over a million cells": lambda: (
+        "a.xlsx",
+        merged_within_bounds_but_huge(),
+        "quá nhiều ô",
+    ),
+    "a declared 100,000 × 1,000 sheet": lambda: (
+        "a.xlsx",
+        declared_dimension(100_000, "ALL"),
+        "dòng",
+    ),
+    "a declared 1,000-column sheet": lambda: ("a.xlsx", declared_dimension(10, "ALL"), "cột"),
     "billion laughs in xlsx": lambda: (
         "a.xlsx",
         _add_member(seed_xlsx(), "xl/sharedStrings.xml", BILLION_LAUGHS),

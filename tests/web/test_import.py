@@ -252,3 +252,19 @@ def test_web_flow_paste_preview_confirm(app, client, auth):
         plan = db.session.scalar(select(Plan).where(Plan.number == "01/KH-UBND"))
         assert len(plan.activities) == 23
         assert plan.noun == "chỉ tiêu"
+
+
+def test_an_upload_is_read_once(app, client, auth):
+    """The preview, each mapping round and the confirmation work from what was read when
+    the file was staged (issue 13): the stored file is not read again — here it is even
+    replaced by bytes no reader would take, and the import still goes through whole."""
+    auth.login()
+    response = client.post("/plans/1/import", data={"pasted": SEED_ANNEX.read_text("utf-8")})
+    preview_url = response.headers["Location"]
+    token = preview_url.rsplit("/", 1)[1]
+    staged = app.config["INSTANCE_DIR"] / "imports" / f"{token}.bin"
+    staged.write_bytes(b"\x00not an annex any more\xff" * 10)
+    page = client.get(preview_url).get_data(as_text=True)
+    assert 'id="activity-count">23<' in page
+    assert client.post(preview_url, data={"action": "confirm"}).status_code == 302
+    assert not staged.exists()

@@ -17,7 +17,15 @@ from tracker.importers.xlsx_reader import read_xlsx
 
 Table = tuple[tuple[str, ...], ...]
 
-__all__ = ["DEFAULT_LIMITS", "BadFile", "Document", "Limits", "Table", "read_document"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "BadFile",
+    "Document",
+    "Limits",
+    "Table",
+    "read_document",
+    "read_once",
+]
 
 
 @dataclass(frozen=True)
@@ -84,3 +92,13 @@ def _read_package(
         except BadFile:
             raise xlsx_error from None
         return tables, paragraphs, "docx"
+
+
+def read_once(filename: str, data: bytes, read: Document | str | None) -> Document:
+    """The file as it was read when staged (a Document, or the message of why it could
+    not be read, raised again as BadFile); read now when it never was."""
+    if isinstance(read, Document):
+        return read
+    if isinstance(read, str) and read:
+        raise BadFile(read)
+    return read_document(filename, data)

@@ -25,6 +25,8 @@ class Limits:
     max_entries: int = 5_000
     max_ratio: int = 200
     max_rows: int = 20_000
+    max_cols: int = 200
+    max_cells: int = 1_000_000  # a sheet's declared area, and its merged ranges together
     max_cell_chars: int = 20_000
 
 

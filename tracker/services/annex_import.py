@@ -16,7 +16,7 @@ from tracker.domain.resolve import ResolvedActivity, ResolvedAnnex, resolve_anne
 from tracker.domain.text import one_line
 from tracker.domain.units import CatalogUnit, UnitCatalog, UnitKind
 from tracker.extensions import db
-from tracker.importers import BadFile, read_document
+from tracker.importers import BadFile, Document, read_once
 from tracker.models import LEAD, SUPPORT, Activity, ContentGroup, Plan, Unit, User
 from tracker.services import audit, history
 from tracker.services import catalog as catalog_service
@@ -81,12 +81,17 @@ class ImportPreview:
 
 
 def preview_import(
-    plan: Plan, filename: str, data: bytes, mappings: Mapping[str, Mapping_] | None = None
+    plan: Plan,
+    filename: str,
+    data: bytes,
+    mappings: Mapping[str, Mapping_] | None = None,
+    read: Document | str | None = None,
 ) -> ImportPreview:
-    """Everything the import would do, without writing anything."""
+    """Everything the import would do, without writing anything. `read`: the file as
+    staging read it (a Document, or why it could not be read); None reads `data` now."""
     preview = ImportPreview(plan=plan, filename=filename, mappings=dict(mappings or {}))
     try:
-        document = read_document(filename, data)
+        document = read_once(filename, data, read)
     except BadFile as exc:
         preview.problems = (Problem(None, exc.message, "error"),)
         return preview

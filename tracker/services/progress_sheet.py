@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from tracker.domain.text import fold, one_line
 from tracker.exporters.progress_xlsx import MARKER, SheetRow, generate_progress_xlsx
 from tracker.extensions import db
-from tracker.importers import BadFile, read_document
+from tracker.importers import BadFile, Document, read_once
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportingPeriod, Unit, User
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS, SUBMITTED
 from tracker.services import audit, reporting
@@ -104,11 +104,18 @@ class SheetPreview:
         return not self.errors and not self.bad_lines and bool(self.changed_lines)
 
 
-def preview_sheet(plan: Plan, period: ReportingPeriod, filename: str, data: bytes) -> SheetPreview:
-    """Read a filled sheet back; every problem is reported, nothing is written."""
+def preview_sheet(
+    plan: Plan,
+    period: ReportingPeriod,
+    filename: str,
+    data: bytes,
+    read: Document | str | None = None,
+) -> SheetPreview:
+    """Read a filled sheet back; every problem is reported, nothing is written. `read`:
+    the file as staging read it; None reads `data` now."""
     preview = SheetPreview(plan, period, filename=filename)
     try:
-        document = read_document(filename, data)
+        document = read_once(filename, data, read)
     except BadFile as exc:
         preview.errors.append(exc.message)
         return preview

@@ -89,10 +89,10 @@ def preview(plan_id: int, token: str):
     staged = staging.load(_instance_dir(), token)
     if staged is None:
         abort(404)
-    filename, data = staged
     form = ConfirmForm()
     mappings = _chosen_mappings() if request.method == "POST" else {}
-    result = preview_import(plan, filename, data, mappings)
+    read = staged.document or staged.error
+    result = preview_import(plan, staged.filename, staged.data, mappings, read)
     if form.validate_on_submit() and request.form.get("action") == "confirm":
         if not result.can_apply:
             flash("Chưa thể nhập: còn lỗi hoặc đơn vị chưa được ánh xạ (xem bên dưới).", "error")

@@ -500,7 +500,9 @@ def sheet_preview(plan_id: int, period_id: int, token: str):
     staged = staging.load(current_app.config["INSTANCE_DIR"], token)
     if staged is None or period.plan_id != plan.id:
         abort(404)
-    preview = progress_sheet.preview_sheet(plan, period, *staged)
+    preview = progress_sheet.preview_sheet(
+        plan, period, staged.filename, staged.data, staged.document or staged.error
+    )
     form = ActionForm()
     if form.validate_on_submit():
         try:
