@@ -52,6 +52,10 @@ class Config:
     # Send session cookies over HTTPS only (on in production).
     SESSION_COOKIE_SECURE = _env("TRACKER_SECURE_COOKIES", "0") == "1"
     SESSION_COOKIE_HTTPONLY = True
+    # A session ends after this many minutes without a request…
+    SESSION_IDLE_MINUTES = int(_env("TRACKER_SESSION_IDLE_MINUTES", "720"))
+    # … and this many hours after signing in, whatever happens (the cookie's lifetime).
+    SESSION_MAX_HOURS = int(_env("TRACKER_SESSION_MAX_HOURS", "168"))
     SESSION_COOKIE_SAMESITE = "Lax"
     # Address of the app as people reach it: absolute links in e-mails, calendar feeds and
     # the links printed by `calendar-url`. Set it to the public https address in production.

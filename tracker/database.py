@@ -10,6 +10,11 @@ write lock (a deferred BEGIN in WAL mode sees the database as of its first read)
 calendar feed noting its last use or a wrong token): upgrading a deferred read to a write
 fails at once ("database is locked") when another writer committed since it began, busy
 timeout or not, so those writes end the read transaction and begin a writing one.
+
+A view that does slow work before it writes — hashing a password, reading an upload —
+is marked `@reads_first`: its request begins with a read transaction (no lock held while
+scrypt or a parser runs), and it makes its writes inside `writing()`, which takes the
+write lock only for them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
@@ -53,6 +58,13 @@ def writing(session: Session | scoped_session[Session]) -> Iterator[None]:
         _WRITING.reset(token)
 
 
+def reads_first(view: Any) -> Any:
+    """Mark a view whose request begins reading (see the module's docstring); put it
+    right under the route decorator, on the function the route registers."""
+    view.reads_first = True
+    return view
+
+
 def _wants_write() -> bool:
     if _WRITING.get():
         return True
@@ -60,7 +72,10 @@ def _wants_write() -> bool:
         return False
     if not has_request_context():
         return True
-    return request.method not in READ_METHODS
+    if request.method in READ_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "reads_first", False)
 
 
 # PostgreSQL errors that mean "another writer is in the way": lock_timeout passed,

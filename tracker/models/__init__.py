@@ -25,7 +25,7 @@ from tracker.models.reporting import (
     ReportingPeriod,
 )
 from tracker.models.units import Locality, Unit, UnitAlias, UnitGroupMember
-from tracker.models.users import User
+from tracker.models.users import RevokedSession, User
 
 __all__ = [
     "LEAD",
@@ -45,6 +45,7 @@ __all__ = [
     "DayOff",
     "Notification",
     "ReminderRules",
+    "RevokedSession",
     "FigureSnapshot",
     "JobLease",
     "JobRun",

@@ -191,4 +191,7 @@ class LoginAttempt(db.Model):
     kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     username: Mapped[str] = mapped_column(String(80), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+    # The browser's device id (its known-device cookie): failures from a browser where
+    # the account signed in before are counted apart from everyone else's.
+    device: Mapped[str] = mapped_column(String(32), default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

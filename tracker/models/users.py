@@ -35,6 +35,9 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Raised to end every session of the account (password changed or reset, account
+    # deactivated): a session cookie carries the number it was signed in with.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -47,3 +50,12 @@ class User(db.Model):
     @property
     def can_edit_plans(self) -> bool:
         return self.role == COORDINATOR
+
+
+class RevokedSession(db.Model):
+    """A signed-out session: its cookie, copied before, is refused until it would have
+    expired anyway (kept that long, then dropped). Only the SHA-256 of its id is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -168,7 +168,8 @@ def find_live_token(token: str) -> CalendarToken | None:
 
 
 def is_throttled(address: str) -> bool:
-    return throttle.recent_failures(throttle.FEED, WRONG_TOKEN_WINDOW, address) >= WRONG_TOKEN_LIMIT
+    failures = throttle.recent_failures(throttle.FEED, WRONG_TOKEN_WINDOW, address=address)
+    return failures >= WRONG_TOKEN_LIMIT
 
 
 def record_wrong_token(address: str) -> None:

@@ -1,19 +1,36 @@
-"""Signing in and the decorators that guard views. Issue 3 adds throttling and roles."""
+"""Signing in and out, and the decorators that guard views.
+
+A session is checked on every request (services.sessions): the account's session
+version, a revoked id, idle and absolute time. Signing in hashes outside the write
+transaction (`@reads_first`): scrypt never holds the database's write lock."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from tracker import database
 from tracker.extensions import db
 from tracker.models import User
 from tracker.models.audit import DENIED, FAILED
-from tracker.services import accounts, audit
+from tracker.services import accounts, audit, sessions
+from tracker.web import devices
 from tracker.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -29,8 +46,11 @@ def load_user() -> None:
         g.user = g.user_id = None  # polled without a session; needs no database but its own
         return
     user_id = session.get("user_id")
-    user = db.session.get(User, user_id) if user_id else None
-    g.user = user if user is not None and user.is_active else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is not None and not sessions.valid(session, user):
+        session.clear()
+        user = None
+    g.user = user
     # Kept as a plain number: the request log reads it after the commit expired `g.user`.
     g.user_id = g.user.id if g.user is not None else None
 
@@ -59,30 +79,45 @@ def coordinator_required(view):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@database.reads_first
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     username = form.username.data.strip().lower()
     address = request.remote_addr or ""
-    if accounts.is_throttled(username, address):
-        _record_refusal(username, DENIED, "Sai quá nhiều lần, tạm khóa 15 phút")
-        db.session.commit()
+    device = devices.this_device()
+    user = db.session.scalar(select(User).where(User.username == username))
+    user_id = user.id if user is not None and user.is_active else None
+    stored_hash = user.password_hash if user_id else None
+    known = device.knows(user_id) or (
+        user_id is not None and accounts.signed_in_from(username, address)
+    )
+    throttled = accounts.is_throttled(username, address, device.id, known)
+    reason = _failure_reason(user)
+    db.session.rollback()  # the read ends: scrypt runs with no transaction open
+    right = not throttled and accounts.password_matches(stored_hash, form.password.data)
+    with database.writing(db.session):
+        if throttled:
+            _record_refusal(username, DENIED, "Sai quá nhiều lần, tạm khóa 15 phút")
+        elif right:
+            user = db.session.get(User, user_id)
+            accounts.clear_failures(username, address)
+            audit.record("auth.sign_in", user=user)
+        else:
+            accounts.record_failure(username, address, device.id)
+            _record_refusal(username, FAILED, reason)
+    if throttled:
         flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "error")
         return render_template("auth/login.html", form=form), 429
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is not None and user.is_active and user.check_password(form.password.data):
-        accounts.clear_failures(username)
-        audit.record("auth.sign_in", user=user)
-        db.session.commit()
-        session.clear()
-        session["user_id"] = user.id
-        return redirect(safe_next(request.args.get("next"), url_for("plans.index")))
-    accounts.record_failure(username, address)
-    _record_refusal(username, FAILED, _failure_reason(user))
-    db.session.commit()
-    flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
-    return render_template("auth/login.html", form=form)
+    if not right:
+        flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+        return render_template("auth/login.html", form=form)
+    sessions.begin(session, user)
+    session.permanent = True
+    response = make_response(redirect(safe_next(request.args.get("next"), url_for("plans.index"))))
+    devices.remember(response, device, user.id)
+    return response
 
 
 def _record_refusal(username: str, outcome: str, reason: str) -> None:
@@ -107,25 +142,37 @@ class PasswordForm(FlaskForm):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@database.reads_first
 @login_required
 def change_password():
+    """Every other session of the account ends; this one goes on."""
     form = PasswordForm()
     if form.validate_on_submit():
+        user_id, stored = g.user.id, g.user.password_hash
+        db.session.rollback()  # scrypt twice below, with no transaction open
         try:
-            accounts.change_password(g.user, form.current.data, form.new.data)
+            if not accounts.password_matches(stored, form.current.data):
+                raise accounts.AccountError("Mật khẩu hiện tại không đúng.")
+            new_hash = accounts.hash_password(form.new.data)
         except accounts.AccountError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash("Đã đổi mật khẩu.", "success")
+            with database.writing(db.session):
+                user = db.session.get(User, user_id)
+                accounts.change_password(user, new_hash)
+            sessions.begin(session, user)
+            session.permanent = True
+            flash("Đã đổi mật khẩu; các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
             return redirect(url_for("plans.index"))
     return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """This session ends, a copy of its cookie too."""
     if g.user is not None:
         audit.record("auth.sign_out")
+        sessions.end(session)
         db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"))
