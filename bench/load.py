@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Assignment, ReportingPeriod, Unit
+from tracker.models import Activity, Assignment, ProgressReport, ReportingPeriod, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -130,6 +130,16 @@ class Client:
         except OSError:
             return 0
 
+    def post_for_location(self, path: str, data: dict[str, str]) -> str:
+        """Post; the Location of its redirect ("" when it did not redirect)."""
+        body = urllib.parse.urlencode({**data, "csrf_token": self.token}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=120):
+                return ""
+        except urllib.error.HTTPError as exc:
+            location = exc.headers.get("Location", "") if exc.code == 302 else ""
+            return location.removeprefix(self.base)
+
     def get(self, path: str) -> int:
         try:
             with self.opener.open(self.base + path, timeout=60) as response:
@@ -153,18 +163,30 @@ class Outcome:
 
 
 def report_targets(app: Flask, count: int) -> list[tuple[int, int]]:
-    """`count` distinct (assignment, period) pairs of real units (not vague groups)."""
+    """`count` distinct (assignment, period) pairs of real units (not vague groups) of the
+    same plan, with no report yet."""
     with app.app_context():
-        assignments = db.session.scalars(
-            select(Assignment.id)
+        assignments = db.session.execute(
+            select(Assignment.id, Activity.plan_id)
+            .join(Activity, Assignment.activity_id == Activity.id)
             .join(Unit, Assignment.unit_id == Unit.id)
             .where(Unit.kind.not_in(("vague", "group")))
             .order_by(Assignment.id)
         ).all()
-        periods = db.session.scalars(select(ReportingPeriod.id).order_by(ReportingPeriod.id)).all()
+        periods = db.session.execute(
+            select(ReportingPeriod.id, ReportingPeriod.plan_id).order_by(ReportingPeriod.id)
+        ).all()
+        reported = set(
+            db.session.execute(select(ProgressReport.assignment_id, ProgressReport.period_id))
+        )
         db.session.remove()  # its connection back to the pool, which dispose() then closes
         db.engine.dispose()  # the server's processes open their own connections
-    pairs = [(a, p) for p in periods for a in assignments]
+    pairs = [
+        (a, p)
+        for p, period_plan in periods
+        for a, plan in assignments
+        if plan == period_plan and (a, p) not in reported
+    ]
     assert len(pairs) >= count, len(pairs)
     return pairs[:count]
 
@@ -199,3 +221,71 @@ def post_reports_at_once(
     for thread in threads:
         thread.join(120)
     return outcomes
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(round(share * len(ordered)) - 1, 0)]
+
+
+def sign_ins_at_once(base: str, count: int, username: str, password: str) -> list[int]:
+    """`count` browsers sign in at the same moment; their statuses (302 = signed in)."""
+    barrier = threading.Barrier(count)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+        with opener.open(base + "/login", timeout=60) as response:
+            page = response.read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert token
+        body = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrf_token": token.group(1)}
+        ).encode()
+        barrier.wait()
+        try:
+            with opener.open(urllib.request.Request(base + "/login", data=body), timeout=60):
+                status = 200
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError:
+            status = 0
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return statuses
+
+
+def writers(clients: list[Client], paths: list[str]) -> tuple[list[Outcome], float]:
+    """Each client posts its share of `paths` one after another, all clients at once;
+    (outcomes, seconds for all)."""
+    shares = [paths[i :: len(clients)] for i in range(len(clients))]
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+
+    def run(client: Client, mine: list[str]) -> None:
+        for path in mine:
+            start = time.perf_counter()
+            status = client.post(
+                path, {"status": "in_progress", "result": "Đang thực hiện", "action": "submit"}
+            )
+            with lock:
+                outcomes.append(Outcome(path, status, time.perf_counter() - start))
+
+    threads = [
+        threading.Thread(target=run, args=pair) for pair in zip(clients, shares, strict=True)
+    ]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    return outcomes, time.perf_counter() - start

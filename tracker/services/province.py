@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class SnapshotFile:
     figures: dict[str, Any]
     rows: list[tuple[str, str, str, str, int, int]]  # scope, key, label, measure, num, den
     as_of: date
+    sha256: str = ""  # of the file's bytes
 
 
 def read_snapshot(content: bytes) -> SnapshotFile:
@@ -59,11 +60,12 @@ def read_snapshot(content: bytes) -> SnapshotFile:
         path = Path(folder) / "snapshot.sqlite"
         path.write_bytes(content)
         try:
-            return _read(path)
+            found = _read(path)
         except sqlite3.DatabaseError:
             raise SnapshotError(
                 "Tệp bản chụp bị hỏng, không đọc được. Hãy xuất lại tệp từ huyện, thị xã."
             ) from None
+    return replace(found, sha256=hashlib.sha256(content).hexdigest())
 
 
 def _read(path: Path) -> SnapshotFile:
@@ -199,9 +201,14 @@ def _check_rows(rows: list[Any], figures: dict[str, Any]) -> None:
 
 
 def import_snapshot(filename: str, content: bytes) -> tuple[ProvinceSnapshot, bool]:
-    """Store the file's figures; the same district, plan and date replace the older copy.
+    """Check, read and store a file (read_snapshot, then store_snapshot)."""
+    return store_snapshot(filename, read_snapshot(content))
+
+
+def store_snapshot(filename: str, found: SnapshotFile) -> tuple[ProvinceSnapshot, bool]:
+    """Store a file's figures; the same district, plan and date replace the older copy.
     Returns (snapshot, replaced). Flushes; the caller commits."""
-    found = read_snapshot(content)
+    content_sha = found.sha256
     meta = found.meta
     old = db.session.scalar(
         select(ProvinceSnapshot).where(
@@ -227,7 +234,7 @@ def import_snapshot(filename: str, content: bytes) -> tuple[ProvinceSnapshot, bo
         tracker_version=meta.get("tracker_version", "")[:40],
         figures=found.figures,
         source_filename=filename[:300],
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=content_sha,
         rows=[
             ProvinceFigure(
                 scope=s[:20], key=k[:300], label=lb, measure=m[:40], numerator=n, denominator=d

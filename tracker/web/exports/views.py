@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from tracker import database
 from tracker.domain.text import one_line
 from tracker.exporters import EXPORTS
 from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
@@ -102,6 +103,7 @@ def province():
 
 
 @bp.route("/province/import", methods=["POST"])
+@database.reads_first  # the file is checked and read before the write lock is taken
 @coordinator_required
 def import_snapshot():
     form = SnapshotForm()
@@ -110,7 +112,7 @@ def import_snapshot():
         flash("Chọn tệp bản chụp (.sqlite) để nạp.", "error")
         return redirect(url_for("exports.province"))
     try:
-        snapshot, replaced = province_service.import_snapshot(upload.filename, upload.read())
+        found = province_service.read_snapshot(upload.read())
     except province_service.SnapshotError as exc:
         record_now(
             "import.snapshot",
@@ -120,7 +122,9 @@ def import_snapshot():
         )
         flash(str(exc), "error")
         return redirect(url_for("exports.province"))
-    db.session.commit()
+    with database.writing(db.session):
+        snapshot, replaced = province_service.store_snapshot(upload.filename, found)
+        district = snapshot.district
     verb = "Đã thay bản chụp cũ của" if replaced else "Đã nạp bản chụp của"
-    flash(f"{verb} {snapshot.district}.", "success")
+    flash(f"{verb} {district}.", "success")
     return redirect(url_for("exports.province"))

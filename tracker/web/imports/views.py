@@ -18,6 +18,7 @@ from flask_wtf.file import FileField
 from werkzeug.utils import secure_filename
 from wtforms import TextAreaField
 
+from tracker import database
 from tracker.domain.annex_diff import FIELD_LABELS
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
@@ -47,6 +48,7 @@ def _instance_dir():
 
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
+@database.reads_first  # staging reads the file: no write lock while it does
 @coordinator_required
 def upload(plan_id: int):
     plan = get_plan_or_404(plan_id)

@@ -25,6 +25,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
+from tracker import database
 from tracker.clock import today_local
 from tracker.domain.figures import RULE_LABELS
 from tracker.domain.periods import KIND_LABELS, PeriodKind
@@ -465,6 +466,7 @@ class SheetUploadForm(FlaskForm):
 
 
 @bp.route("/plans/<int:plan_id>/progress-import", methods=["GET", "POST"])
+@database.reads_first  # staging reads the sheet: no write lock while it does
 @coordinator_required
 def import_sheet(plan_id: int):
     plan = _get(Plan, plan_id)
