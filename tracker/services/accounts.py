@@ -105,15 +105,7 @@ def reset_password(user: User, password_hash: str, by: User) -> None:
         raise AccountError("Chỉ Phòng Nội vụ được đặt lại mật khẩu.")
     user.password_hash = password_hash
     sessions.end_all(user)
-    history.record(
-        by,
-        entity="user",
-        action="update",
-        entity_id=user.id,
-        plan_id=None,
-        after={"Tài khoản": user.username},
-        note="Đặt lại mật khẩu",
-    )
+    _record_change(by, user, "Đặt lại mật khẩu")
 
 
 def change_password(user: User, password_hash: str) -> None:
@@ -133,15 +125,13 @@ def set_active(user: User, active: bool, by: User) -> bool:
         return False
     user.is_active = active
     sessions.end_all(user)
-    history.record(
+    state = {True: "Đang dùng", False: "Đã khóa"}
+    _record_change(
         by,
-        entity="user",
-        action="update",
-        entity_id=user.id,
-        plan_id=None,
-        before={"Trạng thái": "Đang dùng" if not active else "Đã khóa"},
-        after={"Tài khoản": user.username, "Trạng thái": "Đang dùng" if active else "Đã khóa"},
-        note="Mở lại tài khoản" if active else "Khóa tài khoản",
+        user,
+        "Mở lại tài khoản" if active else "Khóa tài khoản",
+        before={"Trạng thái": state[not active]},
+        after={"Trạng thái": state[active]},
     )
     return True
 
@@ -151,15 +141,7 @@ def unlock(user: User, by: User) -> None:
     if by.role != COORDINATOR:
         raise AccountError("Chỉ Phòng Nội vụ được mở khóa đăng nhập.")
     throttle.clear_failures(throttle.LOGIN, user.username)
-    history.record(
-        by,
-        entity="user",
-        action="update",
-        entity_id=user.id,
-        plan_id=None,
-        after={"Tài khoản": user.username},
-        note="Mở khóa đăng nhập (xóa các lần nhập sai)",
-    )
+    _record_change(by, user, "Mở khóa đăng nhập (xóa các lần nhập sai)")
 
 
 def names_with_failures() -> set[str]:
@@ -220,3 +202,23 @@ def users() -> list[User]:
 
 
 ROLES = (COORDINATOR, OFFICER, LEADER)
+
+
+def _record_change(
+    by: User,
+    user: User,
+    note: str,
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+) -> None:
+    """An account changed by Phòng Nội vụ, in the history (never a password)."""
+    history.record(
+        by,
+        entity="user",
+        action="update",
+        entity_id=user.id,
+        plan_id=None,
+        before=before,
+        after={"Tài khoản": user.username, **(after or {})},
+        note=note,
+    )
