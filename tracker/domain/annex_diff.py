@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "lead": "Đơn vị chủ trì",
     "support": "Đơn vị phối hợp",
     "timeframe_text": "Thời gian thực hiện",
+    "timeframe_reading": "Cách đọc thời hạn",
     "extra": "Cột khác",
 }
 
@@ -48,6 +49,10 @@ class ActivityState:
     timeframe_text: str
     extra: tuple[tuple[str, str], ...] = ()
     ref: Any = None  # the stored activity's id, or the incoming item; not compared
+    # How the timeframe reads: compared only when the incoming one is a correction by
+    # Phòng Nội vụ ("" otherwise), so a re-import keeps a stored correction or a moved
+    # deadline while its phrase stays the same.
+    timeframe_reading: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -79,6 +84,8 @@ def diff_annex(current: Sequence[ActivityState], incoming: Sequence[ActivityStat
     unchanged: list[tuple[ActivityState, ActivityState]] = []
     for cur, new in pairs:
         differing = tuple(f for f in COMPARED if getattr(cur, f) != getattr(new, f))
+        if new.timeframe_reading and new.timeframe_reading != cur.timeframe_reading:
+            differing += ("timeframe_reading",)
         if differing:
             changed.append(Changed(cur, new, differing))
         else:

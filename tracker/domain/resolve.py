@@ -8,10 +8,16 @@ step of an import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tracker.domain.annex import ParsedActivity, ParsedAnnex, ParsedGroup, Problem
-from tracker.domain.timeframes import Timeframe, TimeframeKind, read_timeframe
+from tracker.domain.timeframes import (
+    Timeframe,
+    TimeframeKind,
+    read_correction,
+    read_timeframe,
+)
 from tracker.domain.units import UnitCatalog, UnitMention, expand_assignments, split_units
 
 # (unit_id, via_group_id): via_group_id is the group a commune came from, or None.
@@ -27,6 +33,7 @@ class ResolvedActivity:
     support: tuple[UnitMention, ...]
     lead_units: Assigned
     support_units: Assigned
+    corrected: bool = False  # Phòng Nội vụ rewrote how its timeframe reads
 
     @property
     def has_unknown_units(self) -> bool:
@@ -56,9 +63,15 @@ class ResolvedAnnex:
 
 
 def resolve_annex(
-    parsed: ParsedAnnex, catalog: UnitCatalog, plan_year: int | None
+    parsed: ParsedAnnex,
+    catalog: UnitCatalog,
+    plan_year: int | None,
+    corrections: Mapping[int, str] | None = None,
 ) -> ResolvedAnnex:
-    """Read every activity's unit cells and timeframe; never drops a row or a name."""
+    """Read every activity's unit cells and timeframe; never drops a row or a name.
+    `corrections`: by row, a clearer phrase Phòng Nội vụ wrote for a timeframe that did
+    not read right; the annex's own phrase is kept (timeframes.read_correction)."""
+    corrections = corrections or {}
     activities: list[ResolvedActivity] = []
     unknown: dict[str, UnknownName] = {}
     problems: list[Problem] = []
@@ -72,15 +85,14 @@ def resolve_annex(
             if not lead:
                 problems.append(Problem(item.row, "Hoạt động chưa có đơn vị chủ trì."))
             timeframe = read_timeframe(item.timeframe_text, plan_year)
-            if timeframe.kind is TimeframeKind.UNDATED:
-                problems.append(
-                    Problem(
-                        item.row,
-                        f"Chưa xác định được thời hạn «{timeframe.text}»: "
-                        "giữ nguyên văn, chờ Phòng Nội vụ ấn định.",
-                        "info",
-                    )
-                )
+            fix, corrected = corrections.get(item.row, "").strip(), False
+            if fix:
+                try:
+                    timeframe, corrected = read_correction(timeframe, fix, plan_year), True
+                except ValueError as exc:
+                    problems.append(Problem(item.row, str(exc), "error"))
+            else:
+                problems += _timeframe_problems(item.row, timeframe)
             activities.append(
                 ResolvedActivity(
                     group=group,
@@ -90,6 +102,7 @@ def resolve_annex(
                     support=support,
                     lead_units=expand_assignments(lead, catalog),
                     support_units=expand_assignments(support, catalog),
+                    corrected=corrected,
                 )
             )
     for name in unknown.values():
@@ -101,6 +114,20 @@ def resolve_annex(
             )
         )
     return ResolvedAnnex(parsed, tuple(activities), tuple(unknown.values()), tuple(problems))
+
+
+def _timeframe_problems(row: int, timeframe: Timeframe) -> list[Problem]:
+    """What the preview says of a reading: not understood, or to be checked."""
+    if timeframe.kind is TimeframeKind.UNDATED:
+        message = (
+            f"Chưa xác định được thời hạn «{timeframe.text}»: giữ nguyên văn, chờ Phòng Nội vụ "
+            "ấn định (có thể sửa cách đọc ngay trong bảng bên dưới)."
+        )
+        return [Problem(row, message, "info")]
+    if timeframe.needs_review:
+        message = f"Thời hạn «{timeframe.text}» đọc là: {timeframe.label()}. {timeframe.note}"
+        return [Problem(row, message, "info")]
+    return []
 
 
 def _collect_unknown(found: dict[str, UnknownName], mention: UnitMention, row: int) -> None:

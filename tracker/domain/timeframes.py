@@ -1,20 +1,31 @@
 """Timeframe phrases (thời gian thực hiện) read into dates — or flagged, never guessed.
 
 Every result keeps the phrase as written. Dates are inclusive: a range "Quý II/2024"
-runs from 01/04/2024 to 30/06/2024 and is due on its last day. A phrase with no year
-("Trước 15/12") takes the plan's year and says so in `note`; without a plan year it is
-undated.
+runs from 01/04/2024 to 30/06/2024 and is due on its last day. A phrase may name several
+deadlines ("15/6 và 15/12 hằng năm", "Quý II, III/2025"): `due_on` is the last and
+`earlier_due_dates` the others; each gets its reminders, feed event and report. A phrase
+with no year ("Trước 15/12") takes the plan's year and says so in `note`; without a plan
+year it is undated. A reading that interprets ("đầu năm", a date tied to an event) is
+flagged `needs_review` for Phòng Nội vụ. The grammar is in `timeframe_grammar`.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from tracker.domain.text import fold, one_line
+from tracker.domain.timeframe_grammar import (
+    Item,
+    NotADate,
+    Parsed,
+    Span,
+    parse,
+    resolve_years,
+    spans,
+)
 
 
 class TimeframeKind(StrEnum):
@@ -50,217 +61,202 @@ class Timeframe:
     due_on: date | None = None
     cadence: Cadence | None = None
     note: str = ""
+    earlier_due_dates: tuple[date, ...] = ()  # deadlines before due_on, in order
+    needs_review: bool = False
 
     @property
     def is_dated(self) -> bool:
         return self.due_on is not None
 
+    @property
+    def due_dates(self) -> tuple[date, ...]:
+        """Every deadline in order, the last being `due_on`; () when undated."""
+        return (*self.earlier_due_dates, self.due_on) if self.due_on else ()
+
     def label(self) -> str:
-        """Short Vietnamese description for pages."""
+        """Short Vietnamese description for pages: "Từ 01/07/2025 đến 31/12/2025"."""
         if self.kind is TimeframeKind.DEADLINE and self.due_on:
-            return f"Hạn {_d(self.due_on)}"
+            return self._repeating(f"hạn {dates_text(self.due_dates)}")
         if self.kind is TimeframeKind.RANGE and self.starts_on and self.due_on:
-            return f"Từ {_d(self.starts_on)} đến {_d(self.due_on)}"
+            span = f"từ {_d(self.starts_on)} đến {_d(self.due_on)}"
+            if self.earlier_due_dates:
+                span += f", hạn {dates_text(self.due_dates)}"
+            return self._repeating(span)
         if self.kind is TimeframeKind.ONGOING:
-            return f"Thường xuyên ({CADENCE_LABELS[self.cadence or Cadence.PERIOD]})"
+            since = f", từ {_d(self.starts_on)}" if self.starts_on else ""
+            return f"Thường xuyên ({CADENCE_LABELS[self.cadence or Cadence.PERIOD]}){since}"
         if self.kind is TimeframeKind.OTHER_PLAN:
             return "Theo kế hoạch khác — chờ Phòng Nội vụ ấn định"
         return "Chưa xác định được thời hạn"
+
+    def _repeating(self, dated: str) -> str:
+        return upper_first(REPEAT_PREFIX[self.cadence] + dated if self.cadence else dated)
+
+
+REPEAT_PREFIX = {
+    Cadence.PERIOD: "thường xuyên; ",
+    Cadence.MONTH: "hằng tháng, ",
+    Cadence.QUARTER: "hằng quý, ",
+    Cadence.HALF_YEAR: "định kỳ 6 tháng, ",
+    Cadence.YEAR: "hằng năm, ",
+}
 
 
 def _d(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_YEAR = r"(?:nam\s*)?(\d{4})"
-_NUM_DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?"
+def dates_text(days: tuple[date, ...] | list[date]) -> str:
+    """ "15/06/2025, 15/09/2025 và 15/12/2025"."""
+    written = [_d(day) for day in days]
+    if len(written) < 2:
+        return "".join(written)
+    return f"{', '.join(written[:-1])} và {written[-1]}"
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-class _Undated(Exception):
-    """Raised inside the reader when a phrase names an impossible date."""
-
-    def __init__(self, note: str) -> None:
-        self.note = note
-
-
-def _date(day: str, month: str, year: str | None, plan_year: int | None) -> tuple[date, str]:
-    note = ""
-    if year is None:
-        if plan_year is None:
-            raise _Undated("Không ghi năm và kế hoạch chưa có năm.")
-        year_value = plan_year
-        note = f"Năm lấy theo năm của kế hoạch ({plan_year})."
-    else:
-        year_value = int(year)
-    try:
-        return date(year_value, int(month), int(day)), note
-    except ValueError:
-        raise _Undated(f"Ngày {day}/{month}/{year_value} không có thật.") from None
-
-
-def _year_of(text: str | None, plan_year: int | None) -> tuple[int, str]:
-    if text:
-        return int(text), ""
-    if plan_year is None:
-        raise _Undated("Không ghi năm và kế hoạch chưa có năm.")
-    return plan_year, f"Năm lấy theo năm của kế hoạch ({plan_year})."
-
-
-def _quarter(q: str) -> int:
-    return _ROMAN[q] if q in _ROMAN else int(q)
-
-
-# Each reader takes the folded phrase and the plan year, and returns a Timeframe-to-be
-# (kind, starts_on, due_on, cadence, note) or None when its pattern does not match.
-Reading = tuple[TimeframeKind, date | None, date | None, Cadence | None, str]
-
-
-def _read_other_plan(t: str, plan_year: int | None) -> Reading | None:
+def _read_other_plan(t: str) -> Timeframe | None:
     if re.match(
         r"^(theo|thuc hien theo)\s+(ke hoach|lo trinh|chuong trinh|de an|van ban|quyet dinh)", t
     ):
-        return TimeframeKind.OTHER_PLAN, None, None, None, "Thời hạn do kế hoạch khác quy định."
+        return Timeframe("", TimeframeKind.OTHER_PLAN, note="Thời hạn do kế hoạch khác quy định.")
     return None
 
 
 _CADENCES = [
-    (r"hang thang|moi thang|dinh ky thang", Cadence.MONTH),
-    (r"hang quy|moi quy|dinh ky quy|dinh ky hang quy", Cadence.QUARTER),
-    (r"6 thang|sau thang|nua nam", Cadence.HALF_YEAR),
-    (r"hang nam|moi nam|dinh ky nam|dinh ky hang nam", Cadence.YEAR),
+    (r"hang thang|moi thang|dinh ky thang|^thang\s*/\s*lan|1 lan\s*/\s*thang", Cadence.MONTH),
+    (r"hang quy|moi quy|dinh ky (hang )?quy|quy\s*/\s*lan|1 lan\s*/\s*quy", Cadence.QUARTER),
+    (r"6 thang|nua nam|2 lan\s*/\s*nam", Cadence.HALF_YEAR),
+    (r"hang nam|moi nam|dinh ky (hang )?nam|nam\s*/\s*lan|1 lan\s*/\s*nam", Cadence.YEAR),
     (r"thuong xuyen|lien tuc|dinh ky|ca nam|quanh nam", Cadence.PERIOD),
 ]
+_ONGOING_WORDS = (
+    r"(thuong xuyen|lien tuc|hang (nam|quy|thang)|moi (nam|quy|thang)|dinh ky|ca nam|quanh nam"
+    r"|lan\s*/\s*(nam|quy|thang)|(nam|quy|thang)\s*/\s*lan)"
+)
 
 
-def _read_ongoing(t: str, plan_year: int | None) -> Reading | None:
-    ongoing_words = (
-        r"(thuong xuyen|lien tuc|hang (nam|quy|thang)|moi (nam|quy|thang)|dinh ky|ca nam|quanh nam)"
-    )
-    if not re.search(ongoing_words, t) or re.search(r"\d{1,2}\s*/\s*\d{1,2}", t):
-        return None
-    if re.match(r"^(trong |trong ca )?nam \d{4}$", t):
+def _read_ongoing(t: str) -> Timeframe | None:
+    """Work with no deadline of its own, reported every period; a phrase that writes a
+    date is never read as ongoing (its date would be lost)."""
+    if not re.search(_ONGOING_WORDS, t) or re.search(r"\d{1,2}\s*/\s*\d{1,2}|\d{4}", t):
         return None
     for pattern, cadence in _CADENCES:
         if re.search(pattern, t):
-            if cadence is Cadence.HALF_YEAR and not t.startswith("dinh ky"):
+            if cadence is Cadence.HALF_YEAR and not re.search(r"dinh ky|\blan\b", t):
                 continue
-            return TimeframeKind.ONGOING, None, None, cadence, ""
-    return TimeframeKind.ONGOING, None, None, Cadence.PERIOD, ""
+            return Timeframe("", TimeframeKind.ONGOING, cadence=cadence)
+    return Timeframe("", TimeframeKind.ONGOING, cadence=Cadence.PERIOD)
 
 
-def _read_deadline(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(
-        rf"^(?:hoan thanh\s+)?(?:truoc|cham nhat|han chot|han|den|xong truoc|truoc het)"
-        rf"\s*(?:ngay\s*)?[:,]?\s*{_NUM_DATE}\b",
-        t,
-    )
-    if m is None:
-        m = re.fullmatch(rf"(?:ngay\s*)?{_NUM_DATE}", t)
-    if m is None:
+_REPEAT_MARKERS = {
+    "@year": Cadence.YEAR,
+    "@half": Cadence.HALF_YEAR,
+    "@quarter": Cadence.QUARTER,
+    "@month": Cadence.MONTH,
+    "@period": Cadence.PERIOD,
+}
+_EVENT_UNITS = frozenset({"day", "month", "part"})
+
+
+def _cadence(parsed: Parsed) -> Cadence | None:
+    return next((c for m, c in _REPEAT_MARKERS.items() if m in parsed.markers), None)
+
+
+def _read_dated(parsed: Parsed, plan_year: int | None) -> Timeframe | None:
+    """The phrase's items as dates (timeframe_grammar), or None when it has none or has
+    words the grammar does not know."""
+    event = "@event" in parsed.markers
+    if not parsed.items or (parsed.unknown and not event):
         return None
-    due, note = _date(m.group(1), m.group(2), m.group(3), plan_year)
-    return TimeframeKind.DEADLINE, None, due, None, note
+    cadence = _cadence(parsed)
+    notes: list[str] = []
+    if all(item.year is None for item in parsed.items) and plan_year is not None:
+        if cadence is None:
+            notes.append(f"Năm lấy theo năm của kế hoạch ({plan_year}).")
+        else:
+            notes.append(f"Lặp lại: lấy các hạn trong năm {plan_year} của kế hoạch.")
+    items = resolve_years(parsed.items, plan_year)
+    if "@cont" in parsed.markers:
+        first = min(item.start() for item in items)
+        note = f"Lặp lại hằng năm, bắt đầu từ {_d(first)}."
+        return Timeframe("", TimeframeKind.ONGOING, cadence=Cadence.YEAR, note=note)
+    if event:
+        return _tied_to_event(items)
+    return _combine(spans(items), cadence, notes)
 
 
-def _read_date_range(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(rf"tu\s*(?:ngay\s*)?{_NUM_DATE}\s*(?:den|-)\s*(?:ngay\s*)?{_NUM_DATE}", t)
-    if m is None:
-        return None
-    end, note = _date(m.group(4), m.group(5), m.group(6), plan_year)
-    start, _ = _date(m.group(1), m.group(2), m.group(3) or str(end.year), plan_year)
-    return _range(start, end, note)
-
-
-def _range(start: date, end: date, note: str) -> Reading:
-    if start > end:
-        raise _Undated("Ngày bắt đầu sau ngày kết thúc.")
-    return TimeframeKind.RANGE, start, end, None, note
-
-
-def _read_month_range(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(
-        r"(?:tu\s*)?thang\s*(\d{1,2})(?:\s*/\s*(\d{4}))?\s*(?:den|-)\s*(?:thang\s*)?(\d{1,2})\s*(?:/|nam)?\s*(\d{4})?",
-        t,
-    )
-    if m is None:
-        return None
-    end_year, note = _year_of(m.group(4) or m.group(2), plan_year)
-    start_year = int(m.group(2)) if m.group(2) else end_year
-    first, last = int(m.group(1)), int(m.group(3))
-    if not (1 <= first <= 12 and 1 <= last <= 12):
-        raise _Undated("Tháng không hợp lệ.")
-    return _range(date(start_year, first, 1), _month_end(end_year, last), note)
-
-
-def _read_month(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(r"(?:^|trong |truoc het )thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?$", t)
-    if m is None:
-        return None
-    year, note = _year_of(m.group(2), plan_year)
-    month = int(m.group(1))
-    if not 1 <= month <= 12:
-        raise _Undated(f"Tháng {month} không có thật.")
-    return _range(date(year, month, 1), _month_end(year, month), note)
-
-
-def _read_quarter(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)\s*(\d{4}))?", t)
-    if m is None:
-        return None
-    year, note = _year_of(m.group(2), plan_year)
-    q = _quarter(m.group(1))
-    start = date(year, 3 * q - 2, 1)
-    if re.search(r"cac nam (tiep theo|sau)|hang nam", t):
-        return (
-            TimeframeKind.ONGOING,
-            None,
-            None,
-            Cadence.YEAR,
-            "Lặp lại hằng năm; kỳ đầu " + f"quý {q}/{year}.",
+def _tied_to_event(items: list[Item]) -> Timeframe:
+    if any(item.unit not in _EVENT_UNITS for item in items):
+        raise NotADate(
+            "Thời hạn gắn với một sự kiện và không ghi tháng cụ thể; Phòng Nội vụ cần ấn định."
         )
-    return _range(start, _month_end(year, 3 * q), note)
+    dues = sorted({item.end() for item in items})
+    note = (
+        f"Thời hạn gắn với một sự kiện; tạm lấy {dates_text(dues)} theo tháng ghi trong "
+        "phụ lục — Phòng Nội vụ kiểm tra lại."
+    )
+    return _deadlines(None, dues, None, [note], review=True)
 
 
-def _read_half(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(r"(6|9|sau|chin) thang (dau|cuoi)(?: nam)?\s*(\d{4})?", t)
-    if m is None:
-        return None
-    year, note = _year_of(m.group(3), plan_year)
-    months = 9 if m.group(1) in ("9", "chin") else 6
-    if m.group(2) == "dau":
-        return _range(date(year, 1, 1), _month_end(year, months), note)
-    return _range(date(year, 13 - months, 1), date(year, 12, 31), note)
+def _combine(parts: list[Span], cadence: Cadence | None, notes: list[str]) -> Timeframe:
+    """Periods, deadlines and open starts of one phrase as one reading. A deadline that
+    falls inside a period is that period's due date ("Quý III/2025 (trước 15/9)")."""
+    deadlines = {p.due for p in parts if p.due is not None and not p.is_period}
+    periods = [(p.start, p.due) for p in parts if p.start is not None and p.due is not None]
+    dues = set(deadlines)
+    for first, last in periods:
+        if not any(first <= day <= last for day in deadlines):
+            dues.add(last)
+    starts = [p.start for p in parts if p.start is not None]
+    reviews = [p.review for p in parts if p.review]
+    notes += [upper_first(r) + "; Phòng Nội vụ kiểm tra lại." for r in dict.fromkeys(reviews)]
+    if not dues:
+        since = min(starts)
+        return Timeframe(
+            "",
+            TimeframeKind.ONGOING,
+            starts_on=since,
+            cadence=cadence or Cadence.PERIOD,
+            note=" ".join([f"Bắt đầu từ {_d(since)}, chưa ghi thời hạn.", *notes]),
+            needs_review=bool(reviews),
+        )
+    ordered = sorted(dues)
+    start = min(starts) if starts else None
+    if start is not None and start > ordered[0]:
+        raise NotADate("Ngày bắt đầu sau thời hạn.")
+    return _deadlines(start, ordered, cadence, notes, review=bool(reviews))
 
 
-def _read_years(t: str, plan_year: int | None) -> Reading | None:
-    m = re.search(r"(?:giai doan|tu nam|nam)?\s*(\d{4})\s*(?:-|den|–)\s*(?:nam\s*)?(\d{4})$", t)
-    if m is not None:
-        return _range(date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31), "")
-    m = re.fullmatch(r"(?:trong |ca |hoan thanh trong |truoc het )?(?:nam|trong nam)\s*(\d{4})", t)
-    if m is None:
-        m = re.fullmatch(r"(\d{4})", t)
-    if m is None:
-        return None
-    year = int(m.group(1))
-    return _range(date(year, 1, 1), date(year, 12, 31), "")
+def _deadlines(
+    start: date | None, dues: list[date], cadence: Cadence | None, notes: list[str], review: bool
+) -> Timeframe:
+    kind = TimeframeKind.RANGE if start is not None else TimeframeKind.DEADLINE
+    return Timeframe(
+        "",
+        kind,
+        starts_on=start,
+        due_on=dues[-1],
+        cadence=cadence,
+        note=" ".join(notes),
+        earlier_due_dates=tuple(dues[:-1]),
+        needs_review=review,
+    )
 
 
-_READERS = (
-    _read_other_plan,
-    _read_date_range,
-    _read_deadline,
-    _read_month_range,
-    _read_quarter,
-    _read_half,
-    _read_month,
-    _read_years,
-    _read_ongoing,
-)
+def encode_dates(days: tuple[date, ...]) -> str:
+    """Dates as stored: ISO, separated by spaces ("" for none)."""
+    return " ".join(day.isoformat() for day in days)
+
+
+def decode_dates(text: str | None) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(part) for part in (text or "").split())
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+NOT_UNDERSTOOD = "Không hiểu được cụm từ thời gian; Phòng Nội vụ cần ấn định thời hạn."
 
 
 def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
@@ -269,16 +265,33 @@ def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
     t = fold(written).strip(" .;,:")
     if not t:
         return Timeframe(written, TimeframeKind.UNDATED, note="Chưa có thời gian thực hiện.")
-    for reader in _READERS:
-        try:
-            reading = reader(t, plan_year)
-        except _Undated as exc:
-            return Timeframe(written, TimeframeKind.UNDATED, note=exc.note)
-        if reading is not None:
-            kind, start, due, cadence, note = reading
-            return Timeframe(written, kind, start, due, cadence, note)
-    return Timeframe(
-        written,
-        TimeframeKind.UNDATED,
-        note="Không hiểu được cụm từ thời gian; Phòng Nội vụ cần ấn định thời hạn.",
-    )
+    try:
+        parsed = parse(written)
+        reading = _read_other_plan(t) or _read_dated(parsed, plan_year) or _read_ongoing(t)
+    except NotADate as exc:
+        return Timeframe(written, TimeframeKind.UNDATED, note=exc.note, needs_review=True)
+    if reading is None:
+        return Timeframe(written, TimeframeKind.UNDATED, note=_why_not(parsed), needs_review=True)
+    return replace(reading, text=written)
+
+
+def _why_not(parsed: Parsed) -> str:
+    if "@event" in parsed.markers:
+        return "Thời hạn gắn với một sự kiện, không ghi thời điểm; Phòng Nội vụ cần ấn định."
+    if parsed.items and parsed.unknown:
+        return f"{NOT_UNDERSTOOD[:-1]} (không rõ «{' '.join(parsed.unknown[:6])}»)."
+    return NOT_UNDERSTOOD
+
+
+CORRECTED = "Phòng Nội vụ sửa cách đọc"
+
+
+def read_correction(original: Timeframe, phrase: str, plan_year: int | None) -> Timeframe:
+    """Phòng Nội vụ's own reading of an annex phrase, written as a clearer phrase
+    ("từ 01/7/2025 đến 31/12/2025"); the phrase as the annex wrote it is kept. Raises
+    ValueError with a Vietnamese message when the correction itself is not understood."""
+    reading = read_timeframe(phrase, plan_year)
+    if reading.kind is TimeframeKind.UNDATED:
+        raise ValueError(f"Không đọc được cách sửa «{one_line(phrase)}»: {reading.note}")
+    note = f"{CORRECTED}: «{one_line(phrase)}»."
+    return replace(reading, text=original.text, note=note, needs_review=False)

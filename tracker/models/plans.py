@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import now_utc
-from tracker.domain.timeframes import Cadence, Timeframe, TimeframeKind
+from tracker.domain.timeframes import (
+    Cadence,
+    Timeframe,
+    TimeframeKind,
+    decode_dates,
+    encode_dates,
+)
 from tracker.extensions import db
 from tracker.models.types import UTCDateTime
 from tracker.models.units import Locality, Unit
@@ -111,6 +117,9 @@ class Activity(db.Model):
     original_due_on: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str | None] = mapped_column(String(20))
     timeframe_note: Mapped[str] = mapped_column(Text, default="")
+    # Deadlines before due_on ("15/6 và 15/12 hằng năm"), ISO dates separated by spaces.
+    earlier_due_dates: Mapped[str] = mapped_column(Text, default="", server_default="")
+    timeframe_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # Sản phẩm, Ghi chú…
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded text + unit names
 
@@ -132,6 +141,8 @@ class Activity(db.Model):
             due_on=self.due_on,
             cadence=Cadence(self.cadence) if self.cadence else None,
             note=self.timeframe_note,
+            earlier_due_dates=decode_dates(self.earlier_due_dates),
+            needs_review=self.timeframe_review,
         )
 
     @timeframe.setter
@@ -142,6 +153,13 @@ class Activity(db.Model):
         self.due_on = value.due_on
         self.cadence = value.cadence.value if value.cadence else None
         self.timeframe_note = value.note
+        self.earlier_due_dates = encode_dates(value.earlier_due_dates)
+        self.timeframe_review = value.needs_review
+
+    @property
+    def due_dates(self) -> tuple[date, ...]:
+        """Every deadline, the last being `due_on` (which Phòng Nội vụ may have moved)."""
+        return self.timeframe.due_dates
 
     def units(self, role: str) -> list[Unit]:
         return [a.unit for a in self.assignments if a.role == role]

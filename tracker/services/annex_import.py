@@ -86,9 +86,11 @@ def preview_import(
     data: bytes,
     mappings: Mapping[str, Mapping_] | None = None,
     read: Document | str | None = None,
+    corrections: Mapping[int, str] | None = None,
 ) -> ImportPreview:
     """Everything the import would do, without writing anything. `read`: the file as
-    staging read it (a Document, or why it could not be read); None reads `data` now."""
+    staging read it (a Document, or why it could not be read); None reads `data` now.
+    `corrections`: Phòng Nội vụ's readings of timeframes by row (domain.resolve)."""
     preview = ImportPreview(plan=plan, filename=filename, mappings=dict(mappings or {}))
     try:
         document = read_once(filename, data, read)
@@ -103,7 +105,7 @@ def preview_import(
         preview.problems = tuple(parse_problems) or (empty,)
         return preview
     preview.catalog = _catalog_with_mappings(plan, preview.mappings)
-    preview.resolved = resolve_annex(parsed, preview.catalog, plan.year)
+    preview.resolved = resolve_annex(parsed, preview.catalog, plan.year, corrections)
     preview.problems = tuple(parse_problems) + preview.resolved.problems
     written = [u.text for u in preview.resolved.unknown] + list(preview.mappings)
     preview.problems += _too_long(preview.resolved, written)
@@ -197,6 +199,7 @@ def _incoming_state(item: ResolvedActivity) -> ActivityState:
         timeframe_text=item.timeframe.text,
         extra=item.parsed.extra,
         ref=item,
+        timeframe_reading=item.timeframe.label() if item.corrected else "",
     )
 
 
@@ -356,7 +359,9 @@ def _fill(activity: Activity, item: ResolvedActivity, group: ContentGroup) -> No
     activity.text = item.parsed.text
     activity.lead_text = item.parsed.lead_text
     activity.support_text = item.parsed.support_text
-    activity.timeframe = item.timeframe
+    # The same phrase keeps its stored reading: a moved deadline or an earlier correction.
+    if item.corrected or activity.timeframe_text != item.timeframe.text or activity.id is None:
+        activity.timeframe = item.timeframe
     activity.extra = dict(item.parsed.extra)
 
 

@@ -2,7 +2,8 @@
 
 What a unit owes follows reporting.unit_work(): an ongoing activity owes a report every
 reporting period of its plan, due on the period's due date; any other activity with a
-date owes its deadline; an activity without a date owes nothing a calendar can show.
+date owes its deadline — each of them when it has several ("15/6 và 15/12") —; an
+activity without a date owes nothing a calendar can show.
 
 SEQUENCE of an event counts what touched it: edits of its activity (text, timeframe,
 deadline, units — each one a Change row), its report's saves and reviews (ReportEvent
@@ -13,12 +14,13 @@ their times, or the plan's creation when nothing touched the event yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tracker.domain.calendar import DONE_MARK, DeadlineEvent
+from tracker.domain.timeframes import decode_dates
 from tracker.models import LEAD, SUPPORT
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, RETURNED, STATUS_LABELS, SUBMITTED
 from tracker.services.calendar_queries import (
@@ -31,7 +33,7 @@ from tracker.services.calendar_queries import (
     read_rows,
 )
 
-__all__ = ["Selection", "build_events", "report_status", "total_touches"]
+__all__ = ["Selection", "answer_to", "build_events", "report_status", "total_touches"]
 
 ROLE_NAMES = ((LEAD, "Đơn vị chủ trì"), (SUPPORT, "Đơn vị phối hợp"))
 
@@ -85,6 +87,7 @@ class _Context:
         if row.kind == ONGOING:
             yield from self._period_events(row, reports, private, base)
         else:
+            yield from self._earlier_deadline_events(row, reports, private, base)
             yield self._deadline_event(row, reports, private, base)
 
     def _period_events(
@@ -127,6 +130,26 @@ class _Context:
             **self._common(row),
         )
 
+    def _earlier_deadline_events(
+        self, row: Row, reports: list[Report], private: bool, base: tuple[Touch | None, ...]
+    ) -> Iterator[DeadlineEvent]:
+        """The deadlines before the last of an activity with several ("15/6 và 15/12"),
+        each answered by a report of a period due on or after it (answer_to)."""
+        due_of = {p.id: p.due_on for p in self.data.periods.get(row.plan_id, [])}
+        for day in decode_dates(row.earlier_due_dates):
+            answer = answer_to(reports, day, due_of)
+            status, done = ("", False) if private else report_status(answer, True)
+            seq, at = total_touches(base, *reports)
+            yield DeadlineEvent(
+                uid=f"assignment-{row.assignment_id}-deadline-{day:%Y%m%d}@{self.host}",
+                day=day,
+                status=status,
+                done=done,
+                sequence=seq,
+                last_modified=at,
+                **self._common(row),
+            )
+
     def _common(self, row: Row) -> dict[str, Any]:
         """What every event of one assignment shares."""
         units = self.data.units.get(row.activity_id, ())
@@ -142,6 +165,16 @@ class _Context:
                 for role, label in ROLE_NAMES
             ),
         }
+
+
+def answer_to(reports: Sequence[Report], day: date, due_of: dict[int, date]) -> Report | None:
+    """The report that answers an earlier deadline `day` of several: one saying done or
+    not carried out (it answers every deadline), else the latest sent or accepted report
+    of a period due on or after `day` (services.reminders counts it the same way)."""
+    counted = [r for r in reports if r.state in (SUBMITTED, ACCEPTED)]
+    closing = [r for r in counted if r.status in (DONE, NOT_DONE)]
+    answering = [r for r in counted if due_of.get(r.period_id, date.min) >= day]
+    return (closing or answering or [None])[-1]
 
 
 def total_touches(

@@ -32,10 +32,11 @@ from sqlalchemy.orm import aliased
 
 from tracker.domain.calendar_plan import PlanEvent
 from tracker.domain.periods import report_rounds
+from tracker.domain.timeframes import decode_dates
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Unit, UnitGroupMember
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED
-from tracker.services.calendar_events import total_touches
+from tracker.services.calendar_events import answer_to, total_touches
 from tracker.services.calendar_queries import (
     ONGOING,
     FeedRows,
@@ -58,6 +59,7 @@ class PlanActivity(NamedTuple):
     kind: str
     due_on: date | None
     original_due_on: date | None
+    earlier_due_dates: str  # domain.timeframes.encode_dates
 
 
 class Lead(NamedTuple):
@@ -97,6 +99,8 @@ def build_plan_events(
                 activity.round_event(r, data.touches.get(("period", r[0].id))) for r in rounds
             ]
         else:
+            due_of = {p.id: p.due_on for p in data.periods.get(plan_id, [])}
+            events += activity.earlier_deadline_events(due_of)
             events.append(activity.deadline_event())
     if not include_done:
         events = [e for e in events if not e.done]
@@ -126,6 +130,7 @@ def _statements() -> tuple[Select[Any], Select[Any]]:
             Activity.timeframe_kind,
             Activity.due_on,
             Activity.original_due_on,
+            Activity.earlier_due_dates,
         )
         .where(in_plan, shown)
         .order_by(Activity.position)
@@ -245,6 +250,16 @@ class _Activity:
         assert self.row.due_on is not None  # the query keeps dated activities only
         counted = tally(self.names, closing)
         return self._event(self.uid.format("d"), self.row.due_on, counted, touches, True)
+
+    def earlier_deadline_events(self, due_of: dict[int, date]) -> list[PlanEvent]:
+        """One event per deadline before the last ("15/6 và 15/12"): "a82-d20250615"."""
+        touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
+        events = []
+        for day in decode_dates(self.row.earlier_due_dates):
+            answers = [answer_to(list(rs.values()), day, due_of) for rs in self.reports]
+            uid = self.uid.format(f"d{day:%Y%m%d}")
+            events.append(self._event(uid, day, tally(self.names, answers), touches, True))
+        return events
 
     def _event(
         self, uid: str, day: date, counted: Tally, touches: tuple[int, datetime], deadline: bool

@@ -62,6 +62,7 @@ class Row(NamedTuple):
     timeframe_text: str
     due_on: date | None
     original_due_on: date | None
+    earlier_due_dates: str  # deadlines before due_on (domain.timeframes.encode_dates)
 
 
 class Report(NamedTuple):
@@ -208,6 +209,7 @@ def _rows_stmt(where: list[ColumnElement[bool]]) -> Select[tuple]:  # type: igno
             Activity.timeframe_text,
             Activity.due_on,
             Activity.original_due_on,
+            Activity.earlier_due_dates,
         )
         .join(Activity, Activity.id == Assignment.activity_id)
         .join(Unit, Unit.id == Assignment.unit_id)

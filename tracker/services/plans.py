@@ -344,8 +344,11 @@ def timeframe_json(tf: Timeframe) -> dict[str, Any]:
         "kind": tf.kind.value,
         "starts_on": tf.starts_on.isoformat() if tf.starts_on else None,
         "due_on": tf.due_on.isoformat() if tf.due_on else None,
+        "due_dates": [day.isoformat() for day in tf.due_dates],
         "cadence": tf.cadence.value if tf.cadence else None,
+        "reading": tf.label(),
         "note": tf.note,
+        "needs_review": tf.needs_review,
     }
 
 

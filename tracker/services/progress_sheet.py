@@ -40,7 +40,8 @@ def export_unit_sheet(plan: Plan, period: ReportingPeriod, unit: Unit) -> bytes:
     for assignment in assignments:
         activity = assignment.activity
         report = reports.get(assignment.id)
-        due = activity.due_on.strftime("%d/%m/%Y") if activity.due_on else activity.timeframe_text
+        dates = activity.due_dates
+        due = ", ".join(f"{day:%d/%m/%Y}" for day in dates) if dates else activity.timeframe_text
         rows.append(
             SheetRow(
                 assignment.id,

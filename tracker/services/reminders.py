@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tracker.domain.periods import report_rounds
 from tracker.domain.reminders import Kind, Rules, Step, deadline_steps, digest_steps
-from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.timeframes import TimeframeKind, decode_dates
 from tracker.domain.workdays import WorkCalendar
 from tracker.extensions import db
 from tracker.models import (
@@ -100,7 +100,9 @@ class Item:
 
 def open_items(plan: Plan) -> list[Item]:
     """Everything the plan's units still owe: a period's report until one is submitted
-    or accepted; a deadline until a report saying done (or not carried out) is."""
+    or accepted; a deadline until a report saying done (or not carried out) is. An
+    earlier deadline of several ("15/6 và 15/12") is answered by any report of a round
+    due on or after it."""
     rows = db.session.execute(
         select(
             Assignment.id,
@@ -109,6 +111,7 @@ def open_items(plan: Plan) -> list[Item]:
             Activity.id,
             Activity.timeframe_kind,
             Activity.due_on,
+            Activity.earlier_due_dates,
         )
         .join(Activity, Assignment.activity_id == Activity.id)
         .join(Unit, Assignment.unit_id == Unit.id)
@@ -127,16 +130,24 @@ def open_items(plan: Plan) -> list[Item]:
     ).all()
     rounds = _rounds(plan)
     reported = {(a, rounds[p].id) for a, p, _, _ in reports}
+    answered: dict[int, list[date]] = defaultdict(list)  # assignment → its rounds' due dates
+    for a, p, _, _ in reports:
+        answered[a].append(rounds[p].due_on)
     finished = {a for a, _, _, status in reports if status in (DONE, NOT_DONE)}
     owed = sorted({p.id: p for p in rounds.values()}.values(), key=lambda p: p.ends_on)
     items = []
-    for assignment_id, unit_id, role, activity_id, kind, due_on in rows:
+    for assignment_id, unit_id, role, activity_id, kind, due_on, earlier in rows:
         base = (plan.id, assignment_id, activity_id, unit_id, role)
         if kind == TimeframeKind.ONGOING:
             items += [
                 Item(*base, p.due_on, p.id) for p in owed if (assignment_id, p.id) not in reported
             ]
         elif due_on is not None and assignment_id not in finished:
+            items += [
+                Item(*base, day, None)
+                for day in decode_dates(earlier)
+                if day < due_on and not any(d >= day for d in answered[assignment_id])
+            ]
             items.append(Item(*base, due_on, None))
     return items
 

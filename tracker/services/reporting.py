@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from tracker.clock import now_utc, today_local
 from tracker.domain.evidence import find_documents
 from tracker.domain.text import one_line
-from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.timeframes import TimeframeKind, decode_dates, encode_dates
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, Unit, User
 from tracker.models.reporting import (
@@ -356,6 +356,9 @@ def change_deadline(activity: Activity, due_on: date, reason: str, user: User) -
     if activity.original_due_on is None:
         activity.original_due_on = activity.due_on
     activity.due_on = due_on
+    # Earlier deadlines of several stay while they come before the new last one.
+    earlier = tuple(day for day in decode_dates(activity.earlier_due_dates) if day < due_on)
+    activity.earlier_due_dates = encode_dates(earlier)
     history.record_activity_update(activity, before, user, f"Đổi thời hạn: {reason}")
     db.session.flush()
 

@@ -84,6 +84,16 @@ def _chosen_mappings():
     return mappings
 
 
+def _chosen_corrections() -> dict[int, str]:
+    """Timeframe readings Phòng Nội vụ wrote in the preview, by annex row."""
+    found = {}
+    for key, value in request.form.items():
+        row = key.removeprefix("tf::")
+        if row != key and row.isdigit() and value.strip():
+            found[int(row)] = value.strip()[:300]
+    return found
+
+
 @bp.route("/plans/<int:plan_id>/import/<token>", methods=["GET", "POST"])
 @coordinator_required
 def preview(plan_id: int, token: str):
@@ -92,9 +102,11 @@ def preview(plan_id: int, token: str):
     if staged is None:
         abort(404)
     form = ConfirmForm()
-    mappings = _chosen_mappings() if request.method == "POST" else {}
+    posted = request.method == "POST"
+    mappings = _chosen_mappings() if posted else {}
+    corrections = _chosen_corrections() if posted else {}
     read = staged.document or staged.error
-    result = preview_import(plan, staged.filename, staged.data, mappings, read)
+    result = preview_import(plan, staged.filename, staged.data, mappings, read, corrections)
     if form.validate_on_submit() and request.form.get("action") == "confirm":
         if not result.can_apply:
             flash("Chưa thể nhập: còn lỗi hoặc đơn vị chưa được ánh xạ (xem bên dưới).", "error")
@@ -120,6 +132,7 @@ def preview(plan_id: int, token: str):
         field_labels=FIELD_LABELS,
         kinds=[(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind if k != UnitKind.GROUP],
         chosen={k: request.form.get(f"map::{k}", "") for k in _unknown_names(result)},
+        corrections=corrections,
     )
 
 
