@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from tracker.domain.timeframe_words import FILLER, tokens
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-LIST_MARKS = frozenset({",", ";", "va", "hoac", "&", "+"})
+LIST_MARKS = frozenset({",", ";", "va", "&", "+"})
 IGNORED_MARKS = frozenset({":", ".", "(", ")", "[", "]", "/"})
 REPEATS = ("@cont", "@year", "@half", "@quarter", "@month", "@period")
 
@@ -109,6 +109,8 @@ class _Parser:
     def _other(self, tok: str) -> None:
         if tok in ("@by", "@before", "@from"):
             self.mod = tok[1:]
+        elif tok == "@or":
+            self.link = "or"
         elif tok == "@to" or (tok == "-" and self.out.items):
             if self.out.items:
                 self.link = "range"
@@ -183,7 +185,7 @@ class _Parser:
     def _more(self, number, make) -> None:  # type: ignore[no-untyped-def]
         """Items of the same kind written without their head word, after a list or range
         mark; each may carry its own year."""
-        while self.peek() in LIST_MARKS | {"-", "@to"}:
+        while self.peek() in LIST_MARKS | {"-", "@to", "@or"}:
             value = number(self.peek(1))
             if value is None or self.peek(2) in ("/", "-", ".") and _small(self.peek(3), 12):
                 return  # not a bare number, or the start of a day ("15/12")
@@ -325,17 +327,29 @@ class Span:
 
 
 def spans(items: list[Item]) -> list[Span]:
-    """List entries from items with years: a range runs from its first item's first day
-    to its last item's last day; a lone item counts by the word before it."""
+    """List entries from items with years: a range ("đến", "-") or a choice ("hoặc") runs
+    from its first item's first day to its last item's last day; a lone item counts by
+    the word before it; periods listed back to back ("quý II, III") are one span, while
+    a list with gaps ("tháng 6 và tháng 12") keeps an entry, and a due date, each."""
     out: list[Span] = []
     for item in items:
-        if item.link == "range" and out:
+        if item.link in ("range", "or") and out:
             first = out.pop()
             start = first.start if first.start is not None else first.due
             out.append(Span(start, item.end(), True, first.review))
+            continue
+        span = _lone(item)
+        last = out[-1] if out else None
+        if last and _adjoin(last, span) and item.link == "list":
+            out[-1] = Span(last.start, span.due, True, last.review or span.review)
         else:
-            out.append(_lone(item))
+            out.append(span)
     return out
+
+
+def _adjoin(earlier: Span, later: Span) -> bool:
+    periods = earlier.is_period and later.is_period and earlier.due and later.start
+    return bool(periods) and earlier.due + timedelta(days=1) == later.start  # type: ignore[operator]
 
 
 def _lone(item: Item) -> Span:

@@ -82,12 +82,14 @@ MARKERS: list[tuple[str, str]] = [
     (r"tu nay(?: cho)? (den|toi)(?: het)?(?: ngay)?", "@by"),
     (r"(truoc|den|toi|cho den|han|cham nhat) het(?: ngay)?", "@by"),
     (r"cham nhat(?: la)?(?: vao)?(?: ngay)?|han chot(?: la)?(?: ngay)?", "@by"),
+    (r"(hoan thanh |xong )?truoc(?= cuoi)", "@by"),
     (r"(hoan thanh|xong)? ?truoc(?! khi)(?: ngay)?", "@before"),
     (r"(den|toi)( het)?(?: ngay)?", "@to"),
-    (r"\btu(?: ngay)?", "@from"),
+    (r"(bat dau )?\btu(?: ngay)?", "@from"),
     (r"\bhet(?: ngay)?", "@by"),
     # events: the date is tied to something that happens
     (r"(ngay )?(sau|truoc) khi|ngay khi|\bkhi\b|\bsau\b|du kien|phu thuoc", "@event"),
+    (r"hoac", "@or"),
 ]
 # Words that add nothing to the dates: verbs of doing, labels, "trong" (within).
 FILLER = frozenset(
