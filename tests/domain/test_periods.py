@@ -14,6 +14,7 @@ from tracker.domain.periods import (
     next_working_day,
     periods_of_year,
 )
+from tracker.domain.workdays import WorkCalendar
 
 K = PeriodKind
 
@@ -44,6 +45,41 @@ def test_due_one_working_day_after_the_cutoff():
     assert make_period(K.YEAR, 2023).due_on == date(2023, 12, 15)  # Thursday 14 → Friday 15
     assert make_period(K.HALF, 2024).due_on == date(2024, 6, 17)  # Friday 14 → Monday 17
     assert next_working_day(date(2023, 9, 16)) == date(2023, 9, 18)
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [
+        (date(2024, 12, 31), date(2025, 1, 2)),  # 1/1 is Tết Dương lịch
+        (date(2024, 2, 7), date(2024, 2, 15)),  # over Tết Giáp Thìn (8–14/2/2024)
+        (date(2023, 8, 31), date(2023, 9, 5)),  # 1/9, 2/9 and 4/9/2023 (nghỉ bù)
+        (date(2024, 4, 26), date(2024, 5, 2)),  # 29/4/2024 (swapped), 30/4, 1/5
+    ],
+)
+def test_the_default_due_date_skips_public_holidays(day, due):
+    assert next_working_day(day) == due
+
+
+def test_the_due_date_follows_the_work_calendar_given():
+    """Days off the coordinator recorded push it on; a make-up Saturday is a working day."""
+    cal = WorkCalendar.for_years(
+        [2023, 2024], days_off=[date(2023, 12, 15)], extra_working_days=[date(2024, 5, 4)]
+    )
+    assert make_period(K.YEAR, 2023, calendar=cal).due_on == date(2023, 12, 18)
+    assert next_working_day(date(2024, 5, 3), cal) == date(2024, 5, 4)
+    assert next_working_day(date(2024, 5, 3)) == date(2024, 5, 6)
+    assert [p.due_on for p in periods_of_year(2023, {K.HALF, K.YEAR}, cal)] == [
+        date(2023, 6, 15),
+        date(2023, 12, 18),
+    ]
+
+
+@pytest.mark.parametrize("year", range(2023, 2028))
+def test_every_default_due_date_is_a_working_day(year):
+    cal = WorkCalendar.for_years([year, year + 1])
+    for period in periods_of_year(year, set(K)):
+        assert cal.is_working_day(period.due_on)
+        assert cal.working_days_after(period.ends_on, period.due_on) == 1
 
 
 def test_labels_and_codes():

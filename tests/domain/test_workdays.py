@@ -1,4 +1,5 @@
-"""Working days: weekends, Vietnamese public holidays, extra days off and make-up days."""
+"""Working days: weekends, Vietnamese public holidays, extra days off and make-up days,
+and the swaps whose make-up day nobody recorded."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.workdays import WorkCalendar, public_holidays
+from tracker.domain.workdays import (
+    WorkCalendar,
+    missing_make_up_text,
+    public_holidays,
+    swapped_days,
+    unmatched_swaps,
+)
 
 CAL = WorkCalendar.for_years([2023, 2024, 2025])
 
@@ -77,3 +84,58 @@ def test_shift_and_count_agree(day, n):
     assert CAL.working_days_after(day, later) == n
     assert n == 0 or CAL.is_working_day(later)
     assert later - day <= timedelta(days=n * 3 + 12)
+
+
+# ---- swaps (hoán đổi) and their make-up days ------------------------------------------------
+
+
+def test_the_library_lists_swapped_days_off_but_not_their_make_up_days():
+    """holidays 0.109: 29/4/2024 off for Saturday 4/5/2024, which stays a day off unless
+    recorded (seeds/working_days.json records it)."""
+    swaps = {s.day: s.made_up_on for s in swapped_days(range(2023, 2027))}
+    assert swaps == {
+        date(2024, 4, 29): date(2024, 5, 4),
+        date(2025, 5, 2): date(2025, 4, 26),
+        date(2026, 8, 31): date(2026, 8, 22),
+    }
+    assert not CAL.is_working_day(date(2024, 5, 4))
+
+
+def test_nghi_bu_is_not_a_swap():
+    """2/5/2023 (Giỗ Tổ on Saturday 29/4) and 4/9/2023 are nghỉ bù: nothing is made up."""
+    names = public_holidays([2023])
+    assert "nghỉ bù" in names[date(2023, 5, 2)] and "nghỉ bù" in names[date(2023, 9, 4)]
+    assert swapped_days([2023]) == []
+
+
+def test_a_recorded_make_up_saturday_is_a_working_day():
+    cal = WorkCalendar.for_years([2024], extra_working_days=[date(2024, 5, 4)])
+    assert cal.shift(date(2024, 4, 26), 1) == date(2024, 5, 2)  # over the 27/4–1/5 break
+    assert cal.shift(date(2024, 5, 3), 1) == date(2024, 5, 4)
+    assert cal.working_days_after(date(2024, 4, 26), date(2024, 5, 6)) == 4  # 2, 3, 4, 6/5
+    assert CAL.working_days_after(date(2024, 4, 26), date(2024, 5, 6)) == 3
+
+
+SWAP_2024 = swapped_days([2024])
+
+
+@pytest.mark.parametrize(
+    ("recorded", "missing"),
+    [
+        ([], SWAP_2024),
+        ([date(2024, 5, 4)], []),  # its own Saturday
+        ([date(2024, 5, 11)], []),  # another Saturday of the same break, 12 days on
+        ([date(2024, 4, 29)], []),  # the day off marked worked: there was no swap
+        ([date(2024, 6, 1)], SWAP_2024),  # a month on: some other swap's
+    ],
+)
+def test_unmatched_swaps(recorded, missing):
+    cal = WorkCalendar.for_years([2024], extra_working_days=recorded)
+    assert unmatched_swaps(SWAP_2024, cal) == missing
+
+
+def test_the_warning_names_the_day_and_what_to_do():
+    text = missing_make_up_text(SWAP_2024[0])
+    assert text.startswith("Thứ Hai 29/04/2024 là ngày nghỉ hoán đổi")
+    assert "thêm ngày làm bù thứ Bảy 04/05/2024 kèm số văn bản" in text
+    assert "thêm 29/04/2024 là ngày làm việc" in text

@@ -55,7 +55,7 @@ ACCOUNT = {"role": "officer", "unit_id": "0", "password": "mat-khau-dai-12"}
         ("/activities/1/edit", {"group_id": "1", "number": "1" * 31, "text": "Họp dân"},
          "Số thứ tự dài quá 30 ký tự."),
         ("/users", {"username": LONG, "full_name": LONG, **ACCOUNT}, None),
-        ("/working-days", {"day": "2024-03-04", "note": LONG, "action": "off"}, None),
+        ("/working-days", {"day": "2024-03-04", "note": LONG, "source": LONG, "action": "off"}, None),
         ("/activities/1/deadline", {"due_on": "2024-03-04", "reason": LONG}, None),
     ],
 )  # fmt: skip

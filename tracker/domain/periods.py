@@ -6,8 +6,9 @@ Periodic reports take data up to a cut-off (Nghị định 09/2019/NĐ-CP, Đi�
 - 9 months: 15/12 of the previous year to 14/9;
 - year: 15/12 of the previous year to 14/12.
 Both ends are inclusive. The report is due at least one working day after the cut-off
-(Điều 8.5); the default due date here is the first working day (Monday–Friday) after
-it. A plan may set its own due dates.
+(Điều 8.5); the default due date here is the first working day after it, by a work
+calendar (weekends, public holidays, and the days off and make-up days recorded; without
+one, weekends and public holidays). A plan may set its own due dates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
+
+from tracker.domain.workdays import WorkCalendar
 
 
 class PeriodKind(StrEnum):
@@ -77,12 +80,12 @@ class Period:
         return self.starts_on <= day <= self.ends_on
 
 
-def next_working_day(day: date) -> date:
-    """The first Monday–Friday strictly after `day` (public holidays: issue 5)."""
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+def next_working_day(day: date, calendar: WorkCalendar | None = None) -> date:
+    """The first working day strictly after `day` by `calendar`; without one, the first
+    day after it that is neither a weekend nor a public holiday (31/12/2024 → 2/1/2025).
+    A make-up Saturday the calendar records is a working day."""
+    cal = calendar or WorkCalendar.for_years({day.year, day.year + 1})
+    return cal.on_or_after(day + timedelta(days=1))
 
 
 def cutoff(kind: PeriodKind, year: int, index: int = 1) -> tuple[date, date]:
@@ -102,21 +105,33 @@ def cutoff(kind: PeriodKind, year: int, index: int = 1) -> tuple[date, date]:
     return date(year - 1, 12, 15), date(year, 12, 14)
 
 
-def make_period(kind: PeriodKind, year: int, index: int = 1, due_on: date | None = None) -> Period:
+def make_period(
+    kind: PeriodKind,
+    year: int,
+    index: int = 1,
+    due_on: date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Period:
+    """A period with its cut-off; due on `due_on`, or by default on the first working day
+    after the cut-off (next_working_day, by `calendar`)."""
     start, end = cutoff(kind, year, index)
-    return Period(kind, year, index, start, end, due_on or next_working_day(end))
+    return Period(kind, year, index, start, end, due_on or next_working_day(end, calendar))
 
 
-def periods_of_year(year: int, kinds: set[PeriodKind]) -> list[Period]:
+def periods_of_year(
+    year: int, kinds: set[PeriodKind], calendar: WorkCalendar | None = None
+) -> list[Period]:
     """The periods of the given kinds in a year, ordered by cut-off, one per cut-off:
     where two end together the longer stands for both, as one report covers them (the
-    year's report is the second half's, "quý II và 6 tháng đầu năm" is one report)."""
+    year's report is the second half's, "quý II và 6 tháng đầu năm" is one report).
+    Default due dates by `calendar` (next_working_day)."""
+    calendar = calendar or WorkCalendar.for_years({year, year + 1})
     longest: dict[date, Period] = {}
     for kind in PeriodKind:
         if kind not in kinds:
             continue
         for index in range(1, PER_YEAR[kind] + 1):
-            period = make_period(kind, year, index)
+            period = make_period(kind, year, index, calendar=calendar)
             kept = longest.get(period.ends_on)
             if kept is None or period.starts_on < kept.starts_on:
                 longest[period.ends_on] = period

@@ -4,7 +4,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.calendar import CalendarToken
 from tracker.models.history import Change, DeadlineChange
 from tracker.models.jobs import FigureSnapshot, JobLease, JobRun
-from tracker.models.notifications import DayOff, Notification, ReminderRules
+from tracker.models.notifications import DayOff, DayOffSeed, Notification, ReminderRules
 from tracker.models.plans import (
     LEAD,
     SUPPORT,
@@ -43,6 +43,7 @@ __all__ = [
     "Change",
     "DeadlineChange",
     "DayOff",
+    "DayOffSeed",
     "Notification",
     "ReminderRules",
     "RevokedSession",

@@ -103,9 +103,21 @@ class ReminderRules(db.Model):
 
 
 class DayOff(db.Model):
-    """A day the coordinator adds to the public holidays (`is_off`), or a weekend day that
-    is a working day (ngày làm bù, not `is_off`)."""
+    """A day the coordinator adds to the public holidays (`is_off`), or a day that is a
+    working day (ngày làm bù, not `is_off`): a weekend day the government makes one, or a
+    day the holiday library wrongly has off."""
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_off: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # The document that announced it ("Thông báo số 6150/TB-BLĐTBXH ngày 03/12/2024 …");
+    # empty when nobody gave one.
+    source: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class DayOffSeed(db.Model):
+    """A day of seeds/working_days.json already put in day_off. Seeding puts each day in
+    once, so what the coordinator changed or removed since stays as they left it."""
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -23,7 +23,7 @@ from tracker.models import LEAD, Activity, Assignment, Locality, Plan, ProgressR
 from tracker.models.notifications import PENDING, SKIPPED
 from tracker.models.reporting import ReportingPeriod
 from tracker.services import periods as period_service
-from tracker.services import reminders
+from tracker.services import reminders, workdays
 from tracker.services.figures import figures_for
 from tracker.services.reporting import review_queue
 
@@ -264,7 +264,7 @@ def _digest(decision: reminders.Decision, today: date) -> tuple[str, dict[str, A
     locality = db.session.get(Locality, decision.locality_id)
     assert locality is not None
     plans = [p for p in reminders.active_plans(today) if p.locality_id == locality.id]
-    cal = reminders.work_calendar({today.year - 1, today.year})
+    cal = workdays.work_calendar({today.year - 1, today.year})
     monday = today - timedelta(days=today.weekday())
     digests = []
     for plan in plans:

@@ -11,10 +11,12 @@ from sqlalchemy import select
 from tracker.clock import today_local
 from tracker.domain.figures import RULE_LABELS, CountRule
 from tracker.domain.periods import Period, PeriodKind, current_period, periods_of_year
+from tracker.domain.workdays import WorkCalendar
 from tracker.extensions import db
 from tracker.models import Plan, User
 from tracker.models.reporting import ProgressReport, ReportingPeriod
 from tracker.services import audit, history
+from tracker.services.workdays import work_calendar
 
 # Seed 004, V.1: "định kỳ (sáu tháng, năm)".
 DEFAULT_KINDS = frozenset({PeriodKind.HALF, PeriodKind.YEAR})
@@ -39,14 +41,20 @@ def find_period(plan: Plan, ref: str) -> ReportingPeriod | None:
 def ensure_periods(
     plan: Plan, kinds: Iterable[PeriodKind] = DEFAULT_KINDS
 ) -> list[ReportingPeriod]:
-    """Create the plan's periods of its year for the given kinds when it has none."""
+    """Create the plan's periods of its year for the given kinds when it has none, due by
+    default on the first working day after the cut-off (the recorded days counted)."""
     existing = plan_periods(plan)
     if existing:
         return existing
-    for period in periods_of_year(plan.year, set(kinds)):
+    for period in periods_of_year(plan.year, set(kinds), _calendar(plan)):
         _add_period(plan, period)
     db.session.flush()
     return plan_periods(plan)
+
+
+def _calendar(plan: Plan) -> WorkCalendar:
+    """The year's reports are due by the first weeks of the next year at the latest."""
+    return work_calendar({plan.year, plan.year + 1})
 
 
 def _add_period(plan: Plan, period: Period) -> None:
@@ -67,13 +75,14 @@ def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -
     """Collect exactly these kinds of period; a period that already has reports stays."""
     if not kinds:
         raise PeriodError("Kế hoạch cần ít nhất một loại kỳ báo cáo.")
-    wanted = {(p.kind.value, p.index) for p in periods_of_year(plan.year, kinds)}
+    periods = periods_of_year(plan.year, kinds, _calendar(plan))
+    wanted = {(p.kind.value, p.index) for p in periods}
     for period in plan_periods(plan):
         if (period.kind, period.index) not in wanted and not _has_reports(period):
             audit.record("delete.period", target=period.label, plan_id=plan.id, user=user)
             db.session.delete(period)
     have = {(p.kind, p.index) for p in plan_periods(plan)}
-    for period in periods_of_year(plan.year, kinds):
+    for period in periods:
         if (period.kind.value, period.index) not in have:
             _add_period(plan, period)
     history.record(

@@ -8,6 +8,7 @@ from datetime import date
 
 from tracker.domain.reminders import Rules
 from tracker.domain.text import email_address
+from tracker.domain.workdays import public_holidays
 from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
 from tracker.services import audit, history
@@ -76,24 +77,26 @@ def _describe(values: dict) -> str:  # type: ignore[type-arg]
     )
 
 
-def set_day(day: date, is_off: bool, note: str, user: User | None) -> None:
-    """Add a day off, or a weekend day that is a working day (ngày làm bù)."""
-    if not is_off and day.weekday() < 5:
+def set_day(day: date, is_off: bool, note: str, user: User | None, source: str = "") -> None:
+    """Add or change a day off, or a working day (ngày làm bù): a weekend day the
+    government makes one, or a day the holiday library has off that was not (the library
+    lists a swap that did not happen). `source`: the announcing document."""
+    if not is_off and day.weekday() < 5 and day not in public_holidays([day.year]):
         raise SettingsError(f"{day:%d/%m/%Y} là ngày thường, đã là ngày làm việc.")
     existing = db.session.get(DayOff, day)
     if existing is None:
         existing = DayOff(day=day)
         db.session.add(existing)
-    existing.is_off, existing.note = is_off, note.strip()[:200]
+    note, source = note.strip()[:200], source.strip()[:300]
+    existing.is_off, existing.note, existing.source = is_off, note, source
+    described = ("Nghỉ" if is_off else "Làm bù") + "".join(f" — {t}" for t in (note, source) if t)
     history.record(
         user,
         entity="calendar",
         action="update",
         entity_id=None,
         plan_id=None,
-        after={
-            f"{day:%d/%m/%Y}": ("Nghỉ" if is_off else "Làm bù") + (f" — {note}" if note else "")
-        },
+        after={f"{day:%d/%m/%Y}": described},
         note="Lịch ngày làm việc",
     )
     db.session.flush()

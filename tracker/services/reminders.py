@@ -9,7 +9,6 @@ and a second tick (or a second scheduler) finds every key taken and adds nothing
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -24,7 +23,6 @@ from tracker.models import (
     LEAD,
     Activity,
     Assignment,
-    DayOff,
     Notification,
     Plan,
     ProgressReport,
@@ -44,21 +42,13 @@ from tracker.models.reporting import (
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services import periods as period_service
 from tracker.services.plans import all_plans
+from tracker.services.workdays import work_calendar
 
 # How long after its last report due date a plan keeps reminding, unless changed.
 DEFAULT_GRACE = timedelta(days=30)
 
 
 # ---- the calendar and each plan's rules ---------------------------------------------------
-
-
-def work_calendar(years: Iterable[int]) -> WorkCalendar:
-    extra = db.session.scalars(select(DayOff)).all()
-    return WorkCalendar.for_years(
-        years,
-        days_off=[d.day for d in extra if d.is_off],
-        extra_working_days=[d.day for d in extra if not d.is_off],
-    )
 
 
 def rules_for(plan: Plan) -> ReminderRules:

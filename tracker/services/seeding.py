@@ -1,4 +1,5 @@
-"""Loading `seeds/`: PAPI dimensions, a locality's unit catalogue and its plans.
+"""Loading `seeds/`: PAPI dimensions, the government's swapped working days, a
+locality's unit catalogue and its plans.
 
 sqlite-utils reads the seed files (CSV/JSON, any dialect it can sniff); the rows go in
 through the same services a user's actions use, so the seed plan's annex is imported
@@ -31,7 +32,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.users import COORDINATOR
-from tracker.services import catalog, plans, reporting
+from tracker.services import catalog, plans, reporting, workdays
 from tracker.services import periods as period_service
 from tracker.services.annex_import import apply_import, preview_import
 
@@ -47,6 +48,7 @@ class SeedResult:
     activities: int = 0
     users: int = 0
     reports: int = 0
+    days: int = 0
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -212,6 +214,8 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR, demo: bool = True) -> SeedResult:
     """Load every seed; `demo` adds the sample progress of 2023 (demo-progress-*.csv)."""
     result = SeedResult()
     load_dimensions(seeds_dir / "papi_dimensions.csv", result)
+    # Before the plans: their reports' default due dates count these days.
+    result.days = workdays.load_official_days(seeds_dir / "working_days.json")
     db.session.flush()
     for folder in sorted(p for p in seeds_dir.iterdir() if (p / "locality.json").exists()):
         locality = load_locality(folder, result)

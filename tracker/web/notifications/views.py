@@ -13,12 +13,12 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.clock import today_local
 from tracker.domain.reminders import KIND_LABELS, Rules
-from tracker.domain.workdays import public_holidays
+from tracker.domain.workdays import missing_make_up_text, public_holidays
 from tracker.extensions import csrf, db
-from tracker.models import DayOff, Notification, User
+from tracker.models import Notification, User
 from tracker.models.notifications import MAIL_LABELS
 from tracker.models.users import OFFICER
-from tracker.services import messages, outbox, reminder_settings, reminders
+from tracker.services import messages, outbox, reminder_settings, reminders, workdays
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next
@@ -235,6 +235,11 @@ def _date_arg(name: str) -> date | None:
 class DayForm(FlaskForm):
     day = DateField("Ngày", validators=[DataRequired("Nhập ngày hợp lệ.")])
     note = StringField("Ghi chú", validators=[Optional()])
+    source = StringField(
+        "Văn bản",
+        validators=[Optional()],
+        description="Số, ngày và cơ quan ban hành văn bản thông báo ngày nghỉ, ngày làm bù.",
+    )
 
 
 @bp.route("/working-days", methods=["GET", "POST"])
@@ -252,7 +257,8 @@ def working_days():
                 reminder_settings.remove_day(form.day.data, g.user)
             else:
                 is_off = request.form.get("action") != "work"
-                reminder_settings.set_day(form.day.data, is_off, form.note.data or "", g.user)
+                note, source = form.note.data or "", form.source.data or ""
+                reminder_settings.set_day(form.day.data, is_off, note, g.user, source=source)
         except reminder_settings.SettingsError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -260,11 +266,17 @@ def working_days():
             db.session.commit()
             flash("Đã lưu lịch ngày làm việc.", "success")
         return redirect(url_for("notifications.working_days", year=form.day.data.year))
-    extra = db.session.scalars(select(DayOff).order_by(DayOff.day)).all()
+    extra = workdays.recorded_days(year)
+    editing = next((d for d in extra if d.day == _date_arg("edit")), None)
+    if editing is not None and request.method == "GET":
+        form.day.data, form.note.data, form.source.data = editing.day, editing.note, editing.source
+    missing = workdays.missing_make_up_days(workdays.plan_years() | {year})
     return render_template(
         "notifications/working_days.html",
         form=form,
         year=year,
         holidays=public_holidays([year]),
-        extra=[d for d in extra if d.day.year == year],
+        extra=extra,
+        editing=editing,
+        missing=[missing_make_up_text(swap) for swap in missing],
     )
