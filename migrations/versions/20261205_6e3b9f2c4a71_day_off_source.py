@@ -1,7 +1,7 @@
 """working days: day_off.source (the announcing document), day_off_seed (days seeded)
 
 Revision ID: 6e3b9f2c4a71
-Revises: 4b8c1e6f2a9d
+Revises: c3d5e7f9a1b2
 Create Date: 2026-12-05 09:00:00
 
 - `day_off.source`: the announcement a day comes from ("Thông báo số …/TB-… ngày …");
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6e3b9f2c4a71'
-down_revision = '4b8c1e6f2a9d'
+down_revision = 'c3d5e7f9a1b2'
 branch_labels = None
 depends_on = None
 
