@@ -152,13 +152,14 @@ class _Parser:
         return True
 
     def _worded_day(self) -> bool:
-        """ngày 15 tháng 9 [năm 2025]."""
-        if self.peek() != "ngay" or self.peek(2) != "thang":
+        """[ngày] 15 tháng 9 [năm 2025] ("ngày" is gone after "trước ngày")."""
+        at = 1 if self.peek() == "ngay" else 0
+        if self.peek(at + 1) != "thang":
             return False
-        day, month = _small(self.peek(1), 31), _small(self.peek(3), 12)
+        day, month = _small(self.peek(at), 31), _small(self.peek(at + 2), 12)
         if day is None or month is None:
             return False
-        self.i += 4
+        self.i += at + 3
         self._add(Item("day", (month, day), (month, day), self._attached_year()))
         return True
 
@@ -226,7 +227,7 @@ class _Parser:
     def _part_of_year(self, part: str) -> bool:
         if part == "giua":
             return False
-        self.i += 2
+        self.i += 3 if self.peek(2) == "nay" else 2
         year = self._attached_year()
         if part == "dau":
             item = Item("part", (1, 1), (3, None), year, vague="«đầu năm» hiểu là quý I")

@@ -35,21 +35,26 @@ _AFTER_HEAD = re.compile(rf"\b(ngày|tháng|quý)\s+((?:{_WORD})(?:\s+(?:{_WORD}
 _BEFORE_MONTHS = re.compile(r"\b(ba|sáu|chín|mười hai)\s+(?=tháng\b)")
 
 
+# After "mười"/"mươi" five is "lăm" ("mười lăm"): "năm" there is the year ("tháng mười năm
+# 2025"), and the month names "giêng", "chạp" stand alone.
+_LAST_DIGIT = {k: v for k, v in _DIGITS.items() if k not in ("năm", "giêng", "chạp")}
+
+
 def number_in_words(words: list[str]) -> int | None:
     """A number from 1 to 39 in words ("mười lăm", "hai mươi mốt", "ba mươi"); None if
     the words are not one."""
     if words == ["mười"]:
         return 10
     if len(words) == 1:
-        return _DIGITS.get(words[0])
-    if words[0] == "mười" and len(words) == 2 and words[1] in _DIGITS:
-        return 10 + _DIGITS[words[1]]
+        return _DIGITS.get(words[0]) if words[0] not in ("mốt", "lăm", "nhăm") else None
+    if words[0] == "mười" and len(words) == 2 and words[1] in _LAST_DIGIT:
+        return 10 + _LAST_DIGIT[words[1]] if words[1] != "mốt" else None
     tens = _DIGITS.get(words[0])
     if tens in (2, 3) and words[1] == "mươi":
         if len(words) == 2:
             return tens * 10
-        if len(words) == 3 and words[2] in _DIGITS and words[2] != "một":
-            return tens * 10 + _DIGITS[words[2]]
+        if len(words) == 3 and words[2] in _LAST_DIGIT and words[2] != "một":
+            return tens * 10 + _LAST_DIGIT[words[2]]
     return None
 
 

@@ -181,11 +181,11 @@ def _read_dated(parsed: Parsed, plan_year: int | None) -> Timeframe | None:
         note = f"Lặp lại hằng năm, bắt đầu từ {_d(first)}."
         return Timeframe("", TimeframeKind.ONGOING, cadence=Cadence.YEAR, note=note)
     if event:
-        return _tied_to_event(items)
+        return _tied_to_event(items, notes)
     return _combine(spans(items), cadence, notes)
 
 
-def _tied_to_event(items: list[Item]) -> Timeframe:
+def _tied_to_event(items: list[Item], notes: list[str]) -> Timeframe:
     if any(item.unit not in _EVENT_UNITS for item in items):
         raise NotADate(
             "Thời hạn gắn với một sự kiện và không ghi tháng cụ thể; Phòng Nội vụ cần ấn định."
@@ -195,7 +195,7 @@ def _tied_to_event(items: list[Item]) -> Timeframe:
         f"Thời hạn gắn với một sự kiện; tạm lấy {dates_text(dues)} theo tháng ghi trong "
         "phụ lục — Phòng Nội vụ kiểm tra lại."
     )
-    return _deadlines(None, dues, None, [note], review=True)
+    return _deadlines(None, dues, None, [note, *notes], review=True)
 
 
 def _combine(parts: list[Span], cadence: Cadence | None, notes: list[str]) -> Timeframe:
@@ -264,7 +264,8 @@ def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
     written = one_line(text)
     t = fold(written).strip(" .;,:")
     if not t:
-        return Timeframe(written, TimeframeKind.UNDATED, note="Chưa có thời gian thực hiện.")
+        note = "Chưa có thời gian thực hiện."
+        return Timeframe(written, TimeframeKind.UNDATED, note=note, needs_review=True)
     try:
         parsed = parse(written)
         reading = _read_other_plan(t) or _read_dated(parsed, plan_year) or _read_ongoing(t)
