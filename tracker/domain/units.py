@@ -17,6 +17,7 @@ from enum import StrEnum
 from functools import cache
 
 from tracker.domain.text import clean, fold, name_key
+from tracker.domain.unit_short_names import Fit, ShortNameIndex
 
 
 class UnitKind(StrEnum):
@@ -68,6 +69,9 @@ class UnitCatalog:
         for written, ids in (extra_aliases or {}).items():
             self._add(written, tuple(ids), override=True)
         self._word_counts: dict[str, int] | None = None
+        self._short_names = ShortNameIndex(
+            (u.id, written) for u in self._units.values() for written in (u.name, *u.aliases)
+        )
 
     def _add(self, written: str, ids: tuple[int, ...], override: bool = False) -> None:
         key = name_key(written)
@@ -84,28 +88,47 @@ class UnitCatalog:
         return iter(self._units.values())
 
     def lookup(self, written: str) -> tuple[int, ...]:
-        """Unit ids a whole name stands for, or () — by name key, then by folded key
-        when that is unambiguous ("Phong Noi vu" finds Phòng Nội vụ)."""
+        """Unit ids a whole name stands for, or () — by name key; then by folded key
+        when that is unambiguous ("Phong Noi vu" finds Phòng Nội vụ); then read as a short
+        name ("P.TC-KH", "TNMT", "CA thị xã": see ``unit_short_names``) when exactly one
+        unit fits and no other unit fits even in part. Anything less certain is left to
+        :meth:`suggest` and the coordinator."""
         key = name_key(written)
         if not key:
             return ()
         if key in self._by_key:
             return self._by_key[key]
         candidates = self._by_fold.get(fold(key), set())
-        return next(iter(candidates)) if len(candidates) == 1 else ()
+        if candidates:
+            return next(iter(candidates)) if len(candidates) == 1 else ()
+        fits = self._short_names.fits(written)
+        if len(fits) == 1 and Fit.WHOLE in fits.values():
+            return tuple(fits)
+        return ()
 
     def suggest(self, written: str, limit: int = 5) -> tuple[int, ...]:
         """The closest units to an unknown name, best first.
 
-        Scores mix character similarity with shared words weighted by how rare they are
-        in the catalogue, so "tư pháp" counts for more than "phòng" or "thị xã"."""
+        First the units the name fits as a short name (wholly, then in part: "TT" puts
+        Thanh tra, then every Trung tâm), then by similarity: character similarity mixed
+        with shared words weighted by how rare they are in the catalogue, so "tư pháp"
+        counts for more than "phòng" or "thị xã". Similarity under 0.4 is no suggestion."""
+        fits = self._short_names.fits(written)
+        similar = self._similarity(written)
+        ranked = set(fits) | {uid for uid, score in similar.items() if score >= 0.4}
+        order = sorted(
+            ranked, key=lambda uid: (-fits.get(uid, Fit.NONE), -similar.get(uid, 0.0), uid)
+        )
+        return tuple(order[:limit])
+
+    def _similarity(self, written: str) -> dict[int, float]:
         target = fold(written)
         if not target:
-            return ()
+            return {}
         words = set(target.split())
         weight = {w: self._rarity(w) for w in words}
         total = sum(weight.values()) or 1.0
-        scored = []
+        scores: dict[int, float] = {}
         for unit in self._units.values():
             best = 0.0
             for name in (unit.name, *unit.aliases):
@@ -113,10 +136,8 @@ class UnitCatalog:
                 ratio = difflib.SequenceMatcher(None, target, candidate).ratio()
                 shared = sum(weight[w] for w in words & set(candidate.split())) / total
                 best = max(best, 0.5 * ratio + 0.5 * shared)
-            if best >= 0.4:
-                scored.append((best, unit.id))
-        scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        return tuple(unit_id for _, unit_id in scored[:limit])
+            scores[unit.id] = best
+        return scores
 
     def _rarity(self, word: str) -> float:
         if self._word_counts is None:
