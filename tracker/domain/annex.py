@@ -14,19 +14,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from tracker.domain.annex_cells import (
+    LETTER,
+    NUMBER_PREFIX,
+    Column,
+    is_roman,
+    normalise_number,
+    place_short_row,
+)
 from tracker.domain.text import clean, fold, one_line
+from tracker.domain.units import UnitCatalog
 
-
-class Column(StrEnum):
-    NUMBER = "number"  # STT, TT
-    GROUP = "group"  # Nội dung (when an activity column exists too)
-    ACTIVITY = "activity"  # Hoạt động, Nhiệm vụ
-    LEAD = "lead"  # Đơn vị chủ trì
-    SUPPORT = "support"  # Đơn vị phối hợp
-    TIMEFRAME = "timeframe"  # Thời gian thực hiện, Thời hạn
-    EXTRA = "extra"  # Sản phẩm, Ghi chú…: kept as they are
+__all__ = [
+    "Column",
+    "ParsedActivity",
+    "ParsedAnnex",
+    "ParsedGroup",
+    "Problem",
+    "is_roman",
+    "normalise_number",
+    "parse_annex",
+]
 
 
 @dataclass(frozen=True)
@@ -81,9 +90,6 @@ _HEADER_RULES: tuple[tuple[Column, str], ...] = (
     (Column.EXTRA, r"san pham|ghi chu|ket qua|kinh phi|du kien|tieu chi|chi tieu"),
 )
 _REQUIRED = {Column.ACTIVITY, Column.LEAD}
-_ROMAN = re.compile(r"^(?=[ivxlc]+$)m{0,3}(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})\.?$")
-_LETTER = re.compile(r"^[a-hA-H][.)]?$")
-_NUMBER_PREFIX = re.compile(r"^\s*(\d{1,2}(?:\s*[.,]\s*\d{1,2}){0,3})\s*[.,:)]?\s+(?=\S)")
 _RULE_ROW = re.compile(r"^[-_=*|:\s]*$")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 
@@ -120,18 +126,6 @@ def _header_columns(row: Sequence[str]) -> list[Column | None] | None:
     return columns
 
 
-def normalise_number(raw: str) -> str | None:
-    """ "1.1." → "1.1"; "5,2," → "5.2"; "3" → "3"; anything without digits → None."""
-    parts = re.findall(r"\d+", raw or "")
-    if not parts or not re.fullmatch(r"[\d.,\s)]*", raw.strip()):
-        return None
-    return ".".join(str(int(p)) for p in parts)
-
-
-def is_roman(label: str) -> bool:
-    return bool(_ROMAN.match(fold(label).strip())) and bool(label.strip())
-
-
 @dataclass
 class _GroupDraft:
     row: int
@@ -147,6 +141,7 @@ class _Builder:
 
     columns: list[Column | None]
     headers: list[str]
+    catalog: UnitCatalog | None = None
     groups: list[_GroupDraft] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -167,13 +162,18 @@ class _Builder:
 
 
 def parse_annex(
-    tables: Sequence[Sequence[Sequence[str]]], paragraphs: Sequence[str] = ()
+    tables: Sequence[Sequence[Sequence[str]]],
+    paragraphs: Sequence[str] = (),
+    catalog: UnitCatalog | None = None,
 ) -> tuple[ParsedAnnex | None, tuple[Problem, ...]]:
     """Find the header, then read groups and activities from the rows that follow it.
 
     Tables after the header's table continue the annex (a Word table broken across
-    pages) when their width fits. Rows shorter than the header lost their leading
-    merged cells in conversion, so they are aligned to the right.
+    pages) when their width fits. A row shorter than the header lost leading merged
+    cells or had its empty trailing cells stripped: its cells go under the columns
+    their content fits (`annex_cells.place_short_row`); `catalog`, the plan's units,
+    helps tell unit names from other text. A row that fits more than one way is read
+    right-aligned and reported.
     """
     numbered = _number_rows(tables)
     start = next(
@@ -184,7 +184,7 @@ def parse_annex(
         return None, (Problem(None, NO_HEADER, "error"),)
     index, columns = start
     header_row, header_table, header = numbered[index]
-    builder = _Builder(columns=columns, headers=[one_line(c) for c in header])
+    builder = _Builder(columns=columns, headers=[one_line(c) for c in header], catalog=catalog)
     for row_no, table_no, row in numbered[index + 1 :]:
         if table_no != header_table and len(_trimmed(row)) > len(columns) + 1:
             continue  # another table that is not part of the annex
@@ -221,9 +221,21 @@ def _align(builder: _Builder, row_no: int, row: list[str]) -> list[str]:
             Problem(row_no, f"Dòng có nhiều ô hơn tiêu đề; phần thừa «{extra[:60]}» bị bỏ qua.")
         )
         return cells[:width]
-    if len(cells) < width and len(row) < width:
-        return [""] * (width - len(cells)) + cells  # lost leading merged cells
-    return cells + [""] * (width - len(cells))
+    if cells and len(row) < width:
+        placed, ambiguous = place_short_row(cells, builder.columns, builder.catalog)
+        if ambiguous:
+            builder.problems.append(Problem(row_no, _unclear_row(builder, placed)))
+        return placed
+    return cells + [""] * (width - len(cells))  # as wide as the header: cells stay put
+
+
+def _unclear_row(builder: _Builder, placed: list[str]) -> str:
+    first = next(i for i, cell in enumerate(placed) if clean(cell))
+    return (
+        f"Dòng có ít ô hơn tiêu đề và không rõ ô nào thuộc cột nào: đã xếp "
+        f"«{one_line(placed[first])[:40]}» vào cột «{builder.headers[first]}». "
+        "Hãy kiểm tra lại dòng này."
+    )
 
 
 def _cell(builder: _Builder, cells: list[str], column: Column) -> str:
@@ -253,7 +265,7 @@ def _read_row(builder: _Builder, row_no: int, row: list[str]) -> None:
     if builder.has(Column.GROUP):
         if number or group_title:
             builder.new_group(row_no, number, group_title)
-    elif unitless and (is_roman(number) or _LETTER.match(number)):
+    elif unitless and (is_roman(number) or LETTER.match(number)):
         builder.new_group(row_no, number, activity)
         return
     elif unitless and not number and activity and activity.isupper():
@@ -292,7 +304,7 @@ def _activity(
     timeframe: str,
 ) -> ParsedActivity:
     number_raw, text = "", activity
-    match = _NUMBER_PREFIX.match(activity)
+    match = NUMBER_PREFIX.match(activity)
     if match:
         number_raw, text = match.group(0).strip(), activity[match.end() :].strip()
     elif not builder.has(Column.GROUP) and number_cell and normalise_number(number_cell):

@@ -237,3 +237,39 @@ def expand_assignments(
             for member in members:
                 rows.setdefault(member, via)
     return tuple(rows.items())
+
+
+# How unit names open in annexes (folded). Activities open with some of the same words:
+# "Phòng, chống tham nhũng", "Ban hành", "Bàn giao", "Hội nghị", "Số hóa", "Áp dụng",
+# "Xã hội hóa", "Phương án", "Thanh tra việc…" — those are not names.
+_UNIT_OPENING = re.compile(
+    r"^(phong (?!chong|ngua)|uy ban|ubnd|ubmttq|mttq|mat tran|hdnd|van phong|trung tam"
+    r"|cong an|thanh tra (thi xa|huyen|tinh|thanh pho|so|xa|phuong)\b|thanh tra$"
+    r"|ban (?!hanh|giao)|bo chi huy|chi nhanh|chi cuc|cuc |so (?!hoa|lieu|ket|sanh|luong)"
+    r"|kho bac|bao hiem|bhxh|doan (thanh nien|the|kiem tra|giam sat|cong tac)"
+    r"|hoi (nong dan|lien hiep|cuu chien binh|chu thap do|nguoi cao tuoi|khuyen hoc|luat gia)"
+    r"|lien doan|(dang|thi|huyen|tinh|thanh) uy|toa an|vien kiem sat|dai (truyen|phat) thanh"
+    r"|buu dien|ngan hang|benh vien|tram y te|cong chuc|truong (thpt|thcs|tieu hoc|mam non)"
+    r"|(cac |moi )?(xa|phuong|thi tran|dac khu|khom|to dan pho)\b(?! (hoi|an|phap|thuc|cham|tien))"
+    r"|(cac )?ap\b(?! dung)"
+    r"|(cac|nhung|mot so) (co quan|nganh|ban nganh|don vi|phong|so|truong|to chuc|doan the|hoi)"
+    r"|co quan|to cong tac)"
+)
+_NAME_WORDS = 15  # the longest names ("Ủy ban Mặt trận Tổ quốc Việt Nam thị xã, xã, phường")
+
+
+def reads_as_units(cell: str, catalog: UnitCatalog | None = None) -> bool:
+    """Whether a cell reads as a list of unit names rather than other text: at least half
+    of its items are names the catalogue knows, or short pieces that open like a name."""
+    items = _items(cell)
+    if not items:
+        return False
+    named = sum(_reads_as_name(item, catalog) for item in items)
+    return 2 * named >= len(items)
+
+
+def _reads_as_name(item: str, catalog: UnitCatalog | None) -> bool:
+    if catalog is not None and catalog.lookup(item):
+        return True
+    folded = fold(item)
+    return len(folded.split()) <= _NAME_WORDS and bool(_UNIT_OPENING.match(folded))

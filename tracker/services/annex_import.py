@@ -98,13 +98,14 @@ def preview_import(
         preview.problems = (Problem(None, exc.message, "error"),)
         return preview
     preview.format = document.format
-    parsed, parse_problems = parse_annex(document.tables, document.paragraphs)
+    catalog = _catalog_with_mappings(plan, preview.mappings)
+    parsed, parse_problems = parse_annex(document.tables, document.paragraphs, catalog)
     preview.parsed = parsed
     if parsed is None or parsed.activity_count == 0:
         empty = Problem(None, "Không tìm thấy hoạt động nào trong bảng phụ lục.", "error")
         preview.problems = tuple(parse_problems) or (empty,)
         return preview
-    preview.catalog = _catalog_with_mappings(plan, preview.mappings)
+    preview.catalog = catalog
     preview.resolved = resolve_annex(parsed, preview.catalog, plan.year, corrections)
     preview.problems = tuple(parse_problems) + preview.resolved.problems
     written = [u.text for u in preview.resolved.unknown] + list(preview.mappings)
