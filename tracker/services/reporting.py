@@ -103,9 +103,31 @@ def unit_work(unit: Unit, plan: Plan, period: ReportingPeriod | None, today: dat
     )
     assignments = db.session.scalars(stmt).all()
     reports = _reports_by_assignment([a.id for a in assignments])
+    due_of = dict(
+        db.session.execute(
+            select(ReportingPeriod.id, ReportingPeriod.due_on).where(
+                ReportingPeriod.plan_id == plan.id
+            )
+        ).tuples()
+    )
     for assignment in assignments:
-        _classify(work, assignment, reports.get(assignment.id, []), period, today)
+        found = reports.get(assignment.id, [])
+        _classify(work, assignment, found, period, today, next_deadline(assignment, found, due_of))
     return work
+
+
+def next_deadline(
+    assignment: Assignment, reports: list[ProgressReport], due_of: dict[int, date]
+) -> date | None:
+    """The deadline a dated activity waits on next: of several ("15/6 và 15/12"), the
+    first that no sent or accepted report of a period due on or after it answers (as
+    services.reminders counts); else the last."""
+    activity = assignment.activity
+    said = [due_of[r.period_id] for r in reports if r.state in (SUBMITTED, ACCEPTED)]
+    for day in decode_dates(activity.earlier_due_dates):
+        if activity.due_on and day < activity.due_on and not any(d >= day for d in said):
+            return day
+    return activity.due_on
 
 
 def _reports_by_assignment(ids: list[int]) -> dict[int, list[ProgressReport]]:
@@ -123,13 +145,13 @@ def _reports_by_assignment(ids: list[int]) -> dict[int, list[ProgressReport]]:
     return found
 
 
-def _classify(work, assignment, reports, period, today) -> None:  # type: ignore[no-untyped-def]
+def _classify(work, assignment, reports, period, today, deadline) -> None:  # type: ignore[no-untyped-def]
     activity = assignment.activity
     this_period = next((r for r in reports if period and r.period_id == period.id), None)
     if activity.timeframe_kind == TimeframeKind.ONGOING:
         due = period.due_on if period else None
     else:
-        due = activity.due_on
+        due = deadline
         finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
         if finished and this_period is None:
             work.done_earlier.append(WorkItem(assignment, finished[-1], due, False))
