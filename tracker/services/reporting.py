@@ -381,6 +381,7 @@ def change_deadline(activity: Activity, due_on: date, reason: str, user: User) -
     # Earlier deadlines of several stay while they come before the new last one.
     earlier = tuple(day for day in decode_dates(activity.earlier_due_dates) if day < due_on)
     activity.earlier_due_dates = encode_dates(earlier)
+    activity.timeframe_review = False  # Phòng Nội vụ has set the date: nothing left to check
     history.record_activity_update(activity, before, user, f"Đổi thời hạn: {reason}")
     db.session.flush()
 
