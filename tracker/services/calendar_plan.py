@@ -88,6 +88,7 @@ def build_plan_events(
     by_activity: dict[int, list[Lead]] = defaultdict(list)
     for lead in leads:
         by_activity[lead.activity_id].append(lead)
+    due_of = {p.id: p.due_on for p in data.periods.get(plan_id, [])}
     events = []
     for row in activities:
         if row.id not in by_activity:
@@ -99,7 +100,6 @@ def build_plan_events(
                 activity.round_event(r, data.touches.get(("period", r[0].id))) for r in rounds
             ]
         else:
-            due_of = {p.id: p.due_on for p in data.periods.get(plan_id, [])}
             events += activity.earlier_deadline_events(due_of)
             events.append(activity.deadline_event())
     if not include_done:
