@@ -253,6 +253,8 @@ class _Activity:
 
     def earlier_deadline_events(self, due_of: dict[int, date]) -> list[PlanEvent]:
         """One event per deadline before the last ("15/6 và 15/12"): "a82-d20250615"."""
+        if not self.row.earlier_due_dates:
+            return []
         touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
         events = []
         for day in decode_dates(self.row.earlier_due_dates):
