@@ -41,7 +41,10 @@ PHRASES = [
     ("Thường xuyên khi có yêu cầu", K.ONGOING, None, None, C.PERIOD),
     ("Năm 2025 và các năm tiếp theo", K.ONGOING, None, None, C.YEAR),
     ("Năm 2025 và những năm tiếp theo", K.ONGOING, None, None, C.YEAR),
-    ("Từ năm 2025 trở đi", K.ONGOING, None, None, C.YEAR),
+    ("Từ năm 2025 trở đi", K.ONGOING, D(2025, 1, 1), None, C.PERIOD),
+    ("Từ tháng 9/2025 trở đi", K.ONGOING, D(2025, 9, 1), None, C.PERIOD),
+    ("Năm 2025 và tiếp tục thực hiện các năm sau", K.ONGOING, None, None, C.YEAR),
+    ("Hằng tháng (trừ tháng Tết)", K.ONGOING, None, None, C.MONTH),
     ("Từ quý III/2025 và các năm tiếp theo", K.ONGOING, None, None, C.YEAR),
     # dated by another plan
     ("Theo Kế hoạch đã được Ủy ban nhân dân thị xã phê duyệt", K.OTHER_PLAN, None, None, None),
@@ -397,6 +400,34 @@ GRAMMAR = [
     ("Theo tiến độ", K.UNDATED, None, (), None, True),
     ("Năm học 2025-2026", K.UNDATED, None, (), None, True),
     ("Quý III/2025, tùy tình hình", K.UNDATED, None, (), None, True),
+    # words in brackets with no date are an aside: not read, flagged
+    ("Trước 15/11/2025 (báo cáo kết quả)", DL, None, (D(2025, 11, 15),), None, True),
+    ("Quý III/2025 (nếu có điều kiện)", R, D(2025, 7, 1), (D(2025, 9, 30),), None, True),
+    (
+        "Sau khi có kết quả khảo sát PAPI năm 2024 (tháng 5/2025)",
+        DL,
+        None,
+        (D(2025, 5, 31),),
+        None,
+        True,
+    ),
+    (
+        "6 tháng đầu năm và cả năm 2025",
+        R,
+        D(2025, 1, 1),
+        (D(2025, 6, 30), D(2025, 12, 31)),
+        None,
+        False,
+    ),
+    ("Chậm nhất trong tháng 6/2025", DL, None, (D(2025, 6, 30),), None, False),
+    (
+        "Đợt 1: Quý II/2025; Đợt 2: Quý IV/2025",
+        R,
+        D(2025, 4, 1),
+        (D(2025, 6, 30), D(2025, 12, 31)),
+        None,
+        False,
+    ),
 ]
 
 

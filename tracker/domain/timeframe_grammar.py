@@ -28,7 +28,6 @@ from tracker.domain.timeframe_words import FILLER, tokens
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 LIST_MARKS = frozenset({",", ";", "va", "&", "+"})
 IGNORED_MARKS = frozenset({":", ".", "(", ")", "[", "]", "/"})
-REPEATS = ("@cont", "@year", "@half", "@quarter", "@month", "@period")
 
 
 class NotADate(Exception):
@@ -73,6 +72,8 @@ class Parsed:
     items: list[Item] = field(default_factory=list)
     markers: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    # Words in brackets that hold no date ("(nếu có điều kiện)"): not read, but flagged.
+    aside: list[str] = field(default_factory=list)
 
 
 def parse(text: str) -> Parsed:
@@ -94,6 +95,7 @@ class _Parser:
         self.out = Parsed()
         self.mod = ""
         self.link = ""
+        self.bracket: tuple[int, int] | None = None  # (items, unknown words) when it opened
 
     def peek(self, ahead: int = 0) -> str:
         at = self.i + ahead
@@ -107,6 +109,10 @@ class _Parser:
         return self.out
 
     def _other(self, tok: str) -> None:
+        if tok in ("(", "["):
+            self.bracket = (len(self.out.items), len(self.out.unknown))
+        elif tok in (")", "]") and self.bracket is not None:
+            self._close_bracket(*self.bracket)
         if tok in ("@by", "@before", "@from"):
             self.mod = tok[1:]
         elif tok == "@or":
@@ -122,6 +128,13 @@ class _Parser:
             self.out.markers.add(tok)
         elif tok not in FILLER and tok not in IGNORED_MARKS and tok != "-":
             self.out.unknown.append(tok)
+
+    def _close_bracket(self, items: int, unknown: int) -> None:
+        """Words in a bracket with no date in it are an aside, not a misread date."""
+        if len(self.out.items) == items:
+            self.out.aside += self.out.unknown[unknown:]
+            del self.out.unknown[unknown:]
+        self.bracket = None
 
     def _add(self, item: Item) -> None:
         link = self.link if self.out.items else ""

@@ -77,7 +77,8 @@ def digits_for_words(text: str) -> str:
 # Set expressions, longest first, on folded text. Each becomes one marker token.
 MARKERS: list[tuple[str, str]] = [
     # repeating work
-    (r"(cac|nhung) nam (tiep theo|sau|ke tiep)|tro di|tro ve sau", "@cont"),
+    (r"(cac|nhung) nam (tiep theo|sau|ke tiep)", "@cont"),
+    (r"tro di|tro ve sau", "@onward"),
     (r"(hang|moi) nam|dinh ky (hang )?nam|1 lan\s*/\s*nam", "@year"),
     (r"(dinh ky )?6 thang\s*/\s*lan|2 lan\s*/\s*nam|dinh ky 6 thang", "@half"),
     (r"(hang|moi) quy|dinh ky (hang )?quy", "@quarter"),
@@ -101,7 +102,7 @@ FILLER = frozenset(
     {
         *("hoan", "thanh", "thuc", "hien", "trien", "khai", "to", "chuc", "xong"),
         *("thoi", "gian", "han", "tien", "do", "giai", "doan"),
-        *("trong", "cac", "ca", "dot", "lan", "ky", "buoc", "la", "vao"),
+        *("trong", "cac", "ca", "dot", "lan", "ky", "buoc", "la", "vao", "tiep", "tuc"),
     }
 )
 # Number words left untouched elsewhere ("lần 1", "đợt 2") are labels.

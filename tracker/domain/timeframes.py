@@ -156,13 +156,14 @@ _REPEAT_MARKERS = {
     "@period": Cadence.PERIOD,
 }
 _EVENT_UNITS = frozenset({"day", "month", "part"})
+_BRACKETS_WITHOUT_DIGITS = re.compile(r"[(\[]([^)\]\d]*)[)\]]")
 
 
 def _cadence(parsed: Parsed) -> Cadence | None:
     return next((c for m, c in _REPEAT_MARKERS.items() if m in parsed.markers), None)
 
 
-def _read_dated(parsed: Parsed, plan_year: int | None) -> Timeframe | None:
+def _read_dated(parsed: Parsed, plan_year: int | None, written: str) -> Timeframe | None:
     """The phrase's items as dates (timeframe_grammar), or None when it has none or has
     words the grammar does not know."""
     event = "@event" in parsed.markers
@@ -176,17 +177,26 @@ def _read_dated(parsed: Parsed, plan_year: int | None) -> Timeframe | None:
         else:
             notes.append(f"Lặp lại: lấy các hạn trong năm {plan_year} của kế hoạch.")
     items = resolve_years(parsed.items, plan_year)
+    if "@onward" in parsed.markers:  # "từ tháng 9/2025 trở đi": a start, no deadline
+        items = [replace(item, mod="from", link="") for item in items[:1]]
     if "@cont" in parsed.markers:
         first = min(item.start() for item in items)
         note = f"Lặp lại hằng năm, bắt đầu từ {_d(first)}."
         return Timeframe("", TimeframeKind.ONGOING, cadence=Cadence.YEAR, note=note)
+    if parsed.aside:
+        aside = "; ".join(_BRACKETS_WITHOUT_DIGITS.findall(written)) or " ".join(parsed.aside)
+        notes.append(f"Không đọc phần trong ngoặc «{aside}»; Phòng Nội vụ kiểm tra lại.")
     if event:
         return _tied_to_event(items, notes)
-    return _combine(spans(items), cadence, notes)
+    reading = _combine(spans(items), cadence, notes)
+    return replace(reading, needs_review=True) if parsed.aside else reading
 
 
 def _tied_to_event(items: list[Item], notes: list[str]) -> Timeframe:
-    if any(item.unit not in _EVENT_UNITS for item in items):
+    """The month (or day) written beside an event; a year alone names the event
+    ("kết quả PAPI năm 2024") more often than it dates it."""
+    items = [item for item in items if item.unit != "year"]
+    if not items or any(item.unit not in _EVENT_UNITS for item in items):
         raise NotADate(
             "Thời hạn gắn với một sự kiện và không ghi tháng cụ thể; Phòng Nội vụ cần ấn định."
         )
@@ -268,7 +278,7 @@ def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
         return Timeframe(written, TimeframeKind.UNDATED, note=note, needs_review=True)
     try:
         parsed = parse(written)
-        reading = _read_other_plan(t) or _read_dated(parsed, plan_year) or _read_ongoing(t)
+        reading = _read_other_plan(t) or _read_dated(parsed, plan_year, written) or _read_ongoing(t)
     except NotADate as exc:
         return Timeframe(written, TimeframeKind.UNDATED, note=exc.note, needs_review=True)
     if reading is None:
