@@ -201,8 +201,9 @@ class _Parser:
         mark; each may carry its own year."""
         while self.peek() in LIST_MARKS | {"-", "@to", "@or"}:
             value = number(self.peek(1))
-            if value is None or self.peek(2) in ("/", "-", ".") and _small(self.peek(3), 12):
-                return  # not a bare number, or the start of a day ("15/12")
+            day_next = self.peek(2) in ("/", "-", ".") and _small(self.peek(3), 12)
+            if value is None or day_next or self.peek(2) == "thang":
+                return  # not a bare number, or the start of a day ("15/12", "2 tháng 1")
             self._other(self.peek())
             self.i += 2
             self._add(replace(make(value), year=self._attached_year()))

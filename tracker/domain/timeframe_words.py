@@ -32,7 +32,7 @@ _DIGITS = {
 }
 _WORD = "|".join(sorted([*_DIGITS, "mười", "mươi"], key=len, reverse=True))
 _AFTER_HEAD = re.compile(rf"\b(ngày|tháng|quý)\s+((?:{_WORD})(?:\s+(?:{_WORD})){{0,2}})\b")
-_BEFORE_MONTHS = re.compile(r"\b(ba|sáu|chín|mười hai)\s+(?=tháng\b)")
+_BEFORE_MONTHS = re.compile(r"\b(ba|sáu|chín|mười hai)\s+(?=tháng\s*(đầu|cuối|/)|tháng một lần)")
 
 
 # After "mười"/"mươi" five is "lăm" ("mười lăm"): "năm" there is the year ("tháng mười năm
