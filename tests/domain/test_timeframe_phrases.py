@@ -34,6 +34,8 @@ PHRASES = [
     ("2 lần/năm", K.ONGOING, None, None, C.HALF_YEAR),
     ("6 tháng/lần", K.ONGOING, None, None, C.HALF_YEAR),
     ("1 lần/năm", K.ONGOING, None, None, C.YEAR),
+    ("2 lần mỗi năm", K.ONGOING, None, None, C.HALF_YEAR),
+    ("Mỗi năm 2 lần", K.ONGOING, None, None, C.HALF_YEAR),
     ("Mỗi quý", K.ONGOING, None, None, C.QUARTER),
     ("Định kỳ hằng quý", K.ONGOING, None, None, C.QUARTER),
     ("Ngày 25 hằng tháng", K.ONGOING, None, None, C.MONTH),
@@ -375,6 +377,16 @@ GRAMMAR = [
         C.YEAR,
         False,
     ),
+    (
+        "Mỗi năm 2 lần (tháng 6 và tháng 12)",
+        R,
+        D(2023, 6, 1),
+        (D(2023, 6, 30), D(2023, 12, 31)),
+        C.HALF_YEAR,
+        False,
+    ),
+    ("Báo cáo trước 15/12/2025", DL, None, (D(2025, 12, 15),), None, False),
+    ("Từ ngày ban hành Kế hoạch đến 31/12/2025", DL, None, (D(2025, 12, 31),), None, False),
     # tied to an event: the month written, flagged
     (
         "Sau khi có quyết định phê duyệt (dự kiến tháng 10/2025)",

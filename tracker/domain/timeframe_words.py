@@ -79,6 +79,7 @@ MARKERS: list[tuple[str, str]] = [
     # repeating work
     (r"(cac|nhung) nam (tiep theo|sau|ke tiep)", "@cont"),
     (r"tro di|tro ve sau", "@onward"),
+    (r"((hang|moi) nam|trong nam) 2 lan|2 lan (moi|hang|trong) nam", "@half"),
     (r"(hang|moi) nam|dinh ky (hang )?nam|1 lan\s*/\s*nam", "@year"),
     (r"(dinh ky )?6 thang\s*/\s*lan|2 lan\s*/\s*nam|dinh ky 6 thang", "@half"),
     (r"(hang|moi) quy|dinh ky (hang )?quy", "@quarter"),
@@ -86,6 +87,8 @@ MARKERS: list[tuple[str, str]] = [
     (r"thuong xuyen|lien tuc|quanh nam|ca nam(?! \d)|dinh ky", "@period"),
     # deadlines and spans
     (r"tu nay(?: cho)? (den|toi)(?: het)?(?: ngay)?", "@by"),
+    # from the plan's own start: "từ ngày ban hành Kế hoạch đến 31/12/2025"
+    (r"tu (ngay |khi )?(ban hanh|ky)( ke hoach| van ban| quyet dinh)?(?= (den|toi)\b)", "@by"),
     (r"(truoc|den|toi|cho den|han|cham nhat) het(?: ngay)?", "@by"),
     (r"cham nhat(?: la)?(?: vao)?(?: ngay)?|han chot(?: la)?(?: ngay)?", "@by"),
     (r"(hoan thanh |xong )?truoc(?= cuoi)", "@by"),
@@ -101,7 +104,7 @@ MARKERS: list[tuple[str, str]] = [
 FILLER = frozenset(
     {
         *("hoan", "thanh", "thuc", "hien", "trien", "khai", "to", "chuc", "xong"),
-        *("thoi", "gian", "han", "tien", "do", "giai", "doan"),
+        *("thoi", "gian", "han", "tien", "do", "giai", "doan", "bao", "cao"),
         *("trong", "cac", "ca", "dot", "lan", "ky", "buoc", "la", "vao", "tiep", "tuc"),
     }
 )

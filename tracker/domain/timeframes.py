@@ -125,7 +125,7 @@ def _read_other_plan(t: str) -> Timeframe | None:
 _CADENCES = [
     (r"hang thang|moi thang|dinh ky thang|^thang\s*/\s*lan|1 lan\s*/\s*thang", Cadence.MONTH),
     (r"hang quy|moi quy|dinh ky (hang )?quy|quy\s*/\s*lan|1 lan\s*/\s*quy", Cadence.QUARTER),
-    (r"6 thang|nua nam|2 lan\s*/\s*nam", Cadence.HALF_YEAR),
+    (r"6 thang|nua nam|2 lan\s*(/|moi|hang|trong)\s*nam|(moi|hang) nam 2 lan", Cadence.HALF_YEAR),
     (r"hang nam|moi nam|dinh ky (hang )?nam|nam\s*/\s*lan|1 lan\s*/\s*nam", Cadence.YEAR),
     (r"thuong xuyen|lien tuc|dinh ky|ca nam|quanh nam", Cadence.PERIOD),
 ]
