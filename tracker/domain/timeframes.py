@@ -89,6 +89,10 @@ class Timeframe:
             return "Theo kế hoạch khác — chờ Phòng Nội vụ ấn định"
         return "Chưa xác định được thời hạn"
 
+    def reading(self) -> str:
+        """The label, and whether it waits for Phòng Nội vụ: what an import compares."""
+        return self.label() + (" (cần kiểm tra)" if self.needs_review else "")
+
     def _repeating(self, dated: str) -> str:
         return upper_first(REPEAT_PREFIX[self.cadence] + dated if self.cadence else dated)
 

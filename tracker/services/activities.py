@@ -53,7 +53,7 @@ def stored_state(activity: Activity) -> ActivityState:
         timeframe_text=activity.timeframe_text,
         extra=tuple(activity.extra.items()),
         ref=activity.id,
-        timeframe_reading=activity.timeframe.label(),
+        timeframe_reading=activity.timeframe.reading(),
     )
 
 

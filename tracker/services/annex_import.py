@@ -200,7 +200,7 @@ def _incoming_state(item: ResolvedActivity) -> ActivityState:
         timeframe_text=item.timeframe.text,
         extra=item.parsed.extra,
         ref=item,
-        timeframe_reading=item.timeframe.label() if item.corrected else "",
+        timeframe_reading=item.timeframe.reading() if item.corrected else "",
     )
 
 

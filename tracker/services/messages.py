@@ -220,6 +220,14 @@ def _item_link(decision: reminders.Decision, today: date) -> str:
         plan = db.session.get(Plan, item.plan_id)
         current = period_service.current_plan_period(plan, today) if plan else None
         period_id = current.id if current else None
+        activity = db.session.get(Activity, item.activity_id)
+        earlier = activity is not None and activity.due_on and item.due_on < activity.due_on
+        if plan and earlier and (current is None or current.due_on < item.due_on):
+            # An earlier deadline of several is answered only by a report of a period due
+            # on or after it (services.reminders): lead there, not to a period closing first.
+            periods = period_service.plan_periods(plan)
+            answering = next((p for p in periods if p.due_on >= item.due_on), None)
+            period_id = answering.id if answering else period_id
     if period_id is None:
         return f"/work?plan={item.plan_id}"
     return f"/assignments/{item.assignment_id}/periods/{period_id}/report"

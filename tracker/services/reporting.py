@@ -108,7 +108,7 @@ def unit_work(unit: Unit, plan: Plan, period: ReportingPeriod | None, today: dat
             select(ReportingPeriod.id, ReportingPeriod.due_on).where(
                 ReportingPeriod.plan_id == plan.id
             )
-        ).tuples()
+        ).all()
     )
     for assignment in assignments:
         found = reports.get(assignment.id, [])
