@@ -57,9 +57,12 @@ class Config:
     # … and this many hours after signing in, whatever happens (the cookie's lifetime).
     SESSION_MAX_HOURS = int(_env("TRACKER_SESSION_MAX_HOURS", "168"))
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Port `python3 dev.py up` serves on (the production servers take their own).
+    PORT = int(_env("PORT", "5000"))
     # Address of the app as people reach it: absolute links in e-mails, calendar feeds and
-    # the links printed by `calendar-url`. Set it to the public https address in production.
-    BASE_URL = _env("TRACKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # the links printed by `calendar-url`. Set it to the public https address in production;
+    # unset, the address `dev.py up` serves at (http://127.0.0.1:PORT).
+    BASE_URL = _env("TRACKER_BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     # SMTP server for reminder e-mails; empty: reminders reach the in-app inbox only.
     SMTP_HOST = _env("TRACKER_SMTP_HOST", "")
     SMTP_PORT = int(_env("TRACKER_SMTP_PORT", "25"))
@@ -78,6 +81,8 @@ class Config:
     CALENDAR_ALARM_DAYS = _optional_int(_env("TRACKER_CALENDAR_ALARM_DAYS", "3"))
     # Request logs: "text" (one readable line) or "json" (one JSON object per line).
     LOG_FORMAT = _env("TRACKER_LOG_FORMAT", "text")
+    # Password given to the seeded coordinator `noivu` when `seed` first creates it.
+    SEED_PASSWORD = _env("TRACKER_SEED_PASSWORD", "noivu2023")
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, so
     # the address logged and audited is the connecting one and cannot be forged).
     TRUSTED_PROXIES = int(_env("TRACKER_TRUSTED_PROXIES", "0"))

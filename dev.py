@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import venv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -190,13 +190,26 @@ def flask(*args: str) -> None:
     run(BIN / "flask", "--app", "wsgi", *args)
 
 
+def welcome(environ: Mapping[str, str]) -> str:
+    """Where to open the app, and the address its calendar and e-mail links use: with PORT
+    set and TRACKER_BASE_URL not, config.py derives http://127.0.0.1:PORT for both the web
+    server and the scheduler, and this says so."""
+    address = f"http://127.0.0.1:{environ.get('PORT', '5000')}"
+    base_url = environ.get("TRACKER_BASE_URL")
+    if base_url:
+        links = f"Liên kết trong lịch và e-mail dùng TRACKER_BASE_URL={base_url}."
+    else:
+        links = f"TRACKER_BASE_URL chưa đặt: liên kết trong lịch và e-mail dùng {address}."
+    return f"Mở {address} — đăng nhập: noivu / noivu2023\n{links}"
+
+
 def up() -> None:
     ensure_venv("")
     ensure_office(required=False)
     flask("db", "upgrade")
     flask("seed")
     port = os.environ.get("PORT", "5000")
-    print(f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023\n", flush=True)
+    print(f"\n{welcome(os.environ)}\n", flush=True)
     # One scheduler process beside the web server, never inside it (APScheduler's FAQ).
     scheduler = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "scheduler"], cwd=ROOT)
     try:

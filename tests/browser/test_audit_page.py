@@ -13,6 +13,7 @@ def test_audit_page_on_a_phone(live_server, phone):
     base, _app = live_server
     login(phone, base, "noivu", "sai-mat-khau")  # a failed sign-in to show
     login(phone, base)
+    phone.click("header [data-menu]")  # on a phone the pages are behind the Menu button
     phone.click("header nav >> text=Nhật ký")
     phone.wait_for_load_state()
     assert phone.locator("h1").inner_text() == "Nhật ký hệ thống"

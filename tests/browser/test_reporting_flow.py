@@ -20,7 +20,7 @@ def in_may_2023(monkeypatch):
 
 
 def logout(page):
-    page.click("header button[type=submit]")
+    page.click("header .who button[type=submit]")
     page.wait_for_url("**/login")
 
 
@@ -84,6 +84,7 @@ def test_report_return_resubmit_accept(live_server, page, phone, tmp_path):
     assert "Đã được chấp nhận" in phone.inner_text("#accepted")
 
     # The officer subscribes to the commune's deadlines from the phone (issue 6).
+    phone.click("header [data-menu]")  # on a phone the pages are behind the Menu button
     phone.click("header nav a:has-text('Lịch')")
     phone.wait_for_url("**/calendar")
     phone.click("[id^=feed-unit-] button[type=submit]")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tracker.domain.documents import (
     PlanRef,
+    activity_label,
     activity_list,
     activity_reference,
     annex_note,
@@ -145,6 +146,28 @@ def test_a_subject_without_title_or_period():
 )
 def test_activity_reference_never_cuts_a_word(number, text, reference):
     assert activity_reference(number, text) == reference
+
+
+@pytest.mark.parametrize(
+    ("number", "text", "label"),
+    [
+        ("1.5", "Thông tin tuyên truyền.", "1.5"),
+        ("", "Đối thoại với Nhân dân.", "(không số) «Đối thoại với Nhân dân»"),
+        (
+            "",
+            "Đối thoại với Nhân dân. Xây dựng Kế hoạch và tổ chức đối thoại trực tiếp giữa người",
+            "(không số) «Đối thoại với Nhân dân. Xây dựng Kế hoạch và tổ…»",
+        ),
+        (
+            "",
+            "Hội nghị triển khai nhiệm vụ,\n giải pháp",
+            "(không số) «Hội nghị triển khai nhiệm vụ, giải pháp»",
+        ),
+    ],
+)
+def test_activity_label_is_a_number_or_a_short_text_never_an_id(number, text, label):
+    assert activity_label(number, text) == label
+    assert len(activity_label(number, text)) <= len("(không số) «»") + 50
 
 
 def test_activity_list():

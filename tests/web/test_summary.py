@@ -173,8 +173,11 @@ def test_dashboard_shows_the_figures_the_command_gives(app, client, auth, histor
     data = summary(app, "2023-09-30")
     assert data["summary"]["text"] in page
     assert "01/23" in page and "4,35%" in page
-    assert "Điểm PAPI tỉnh Sóc Trăng năm 2023" in page  # the province's real scores, from seeds/
-    assert "Điểm PAPI 2023: 4,96/10" in page  # D1 of Sóc Trăng in 2023: 4.9587636
+    # the province's real scores, from seeds/, in a column of their own, never as a bar
+    assert "điểm tỉnh Sóc Trăng năm 2023 do PAPI công bố (thang 1–10 điểm" in page
+    dimension_1 = page.split("<td>1. Tham gia của người dân ở cấp cơ sở</td>")[1]
+    score = re.sub(r"<[^>]+>", "", dimension_1.split("</td>")[0]).strip()
+    assert score.startswith("4,96 điểm (+0,47 so với 2022)")  # D1 of Sóc Trăng 2023: 4.9587636
     assert "đã hoàn thành" in page and "swatch" in page  # the bars have a legend
     # nothing fetched from a network: the one script is this site's
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/app.js" defer>']
@@ -198,7 +201,7 @@ def test_dashboard_shows_the_most_overdue_and_links_the_whole_list(app, client, 
     monkeypatch.setattr(views, "OVERDUE_ON_DASHBOARD", 0)  # the seed plan has one overdue
     auth.login()
     page = client.get("/plans/1/dashboard?as_of=2024-03-01").get_data(as_text=True)
-    total = int(page.split("<h2>Quá hạn (")[1].split(")")[0])
+    total = int(page.split('<h2 id="overdue-heading">Quá hạn, chưa hoàn thành (')[1].split(")")[0])
     assert total >= 1
     assert not re.findall(r"trễ \d+ ngày", page.split('id="overdue"')[1].split("</div>\n\n")[0])
     assert f"Xem đủ {total} việc quá hạn" in page

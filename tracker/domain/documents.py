@@ -96,6 +96,19 @@ def activity_reference(number: str, text: str) -> str:
     return f"hoạt động “{name}”"
 
 
+def activity_label(number: str, text: str, limit: int = 50) -> str:
+    """How a page names an activity in a line: by its number as the annex writes it
+    ("1.5"); an unnumbered one "(không số) «Đối thoại với Nhân dân…»" — its first
+    `limit` characters at most, cut between words. Never by a database id."""
+    if number:
+        return number
+    words = " ".join(text.split()).rstrip(".")
+    if len(words) > limit:
+        cut = words[: limit - 1]
+        words = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
+    return f"(không số) «{words}»"
+
+
 def activity_list(references: list[tuple[str, str]]) -> str:
     """Several activities named in one breath: "các hoạt động 1.4, 3.1, 3.2"; unnumbered
     ones follow by name. `references`: (number, text) in plan order."""

@@ -97,6 +97,21 @@ UNDER_WAY = frozenset({Outcome.ONGOING, Outcome.IN_PROGRESS, Outcome.LATE_IN_PRO
 CARRIED_OUT = DONE | UNDER_WAY  # "đã và đang triển khai thực hiện"
 NO_RESULT = frozenset({Outcome.PARTIAL, Outcome.OVERDUE, Outcome.NOT_STARTED, Outcome.NOT_REPORTED})
 LATE = frozenset({Outcome.LATE_IN_PROGRESS, Outcome.OVERDUE})  # quá hạn, chưa hoàn thành
+# "Quá hạn" means one thing on every page: LATE, the figures' rule. A period report not
+# sent by its due date is another thing with another name (services.reporting.unit_work).
+WORDS = {
+    "late": "Quá hạn, chưa hoàn thành",
+    "late_meaning": (
+        "Hoạt động có thời hạn đã qua thời hạn (đang có hiệu lực) mà đơn vị chủ trì chưa "
+        "hoàn thành: đang thực hiện hoặc chưa triển khai. Việc thường xuyên không có thời "
+        "hạn nên không tính ở đây."
+    ),
+    "report_late": "Chưa nộp, đã quá hạn nộp",
+    "report_late_meaning": (
+        "Báo cáo của kỳ chưa được gửi khi đã qua hạn nộp (việc thường xuyên: hạn nộp của "
+        "kỳ; việc có thời hạn: thời hạn của việc)."
+    ),
+}
 # Best first: the ANY rule takes the first of these its lead units reached.
 RANK = (
     Outcome.DONE_ON_TIME,

@@ -17,7 +17,6 @@ from tracker.exporters.data import ReportData
 from tracker.exporters.report_docx import generate_docx
 
 TIMEOUT_S = 120
-INSTALL_HINT = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 
 
 class ConversionError(RuntimeError):
@@ -40,8 +39,8 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_S) -> bytes:
     program = soffice()
     if program is None:
         raise LibreOfficeMissing(
-            "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF. "
-            f"Quản trị viên cài bằng lệnh: {INSTALL_HINT}"
+            "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF: nhờ bộ phận kỹ thuật cài "
+            "đặt; trong lúc chờ, tải bản Word."
         )
     with tempfile.TemporaryDirectory(prefix="papi-pdf-") as folder:
         work = Path(folder)

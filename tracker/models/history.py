@@ -13,6 +13,20 @@ from tracker.extensions import db
 from tracker.models.types import UTCDateTime
 from tracker.models.users import User
 
+# What a person reads for the code's names: "Sửa báo cáo", never "update report".
+ENTITY_LABELS = {
+    "activity": "hoạt động",
+    "assignment": "phân công",
+    "calendar": "liên kết lịch",
+    "group": "nhóm nội dung",
+    "period": "kỳ báo cáo",
+    "plan": "kế hoạch",
+    "report": "báo cáo",
+    "unit": "đơn vị",
+    "user": "tài khoản",
+}
+ACTION_LABELS = {"create": "Tạo", "update": "Sửa", "delete": "Xóa", "move": "Đổi thứ tự"}
+
 
 class Change(db.Model):
     """One change to a plan's data. Plan and activity ids are plain columns (no foreign
@@ -24,14 +38,22 @@ class Change(db.Model):
     actor: Mapped[str] = mapped_column(String(100))  # user name or "dòng lệnh"
     plan_id: Mapped[int | None] = mapped_column(index=True)
     activity_id: Mapped[int | None] = mapped_column(index=True)
-    entity: Mapped[str] = mapped_column(String(30))  # "activity", "assignment", "group", "plan"
+    entity: Mapped[str] = mapped_column(String(30))  # a key of ENTITY_LABELS
     entity_id: Mapped[int | None]
-    action: Mapped[str] = mapped_column(String(20))  # "create", "update", "delete", "move"
+    action: Mapped[str] = mapped_column(String(20))  # a key of ACTION_LABELS
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
+
+    @property
+    def entity_label(self) -> str:
+        return ENTITY_LABELS.get(self.entity, "dữ liệu")
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, "Thay đổi")
 
 
 class DeadlineChange(db.Model):

@@ -29,13 +29,26 @@ class FigureSnapshot(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
+# The scheduler's job ids (tracker.scheduler.JOBS) and run states, as a person reads them.
+JOB_LABELS = {"daily-figures": "Lưu số liệu hằng ngày", "reminders": "Xét và gửi nhắc việc"}
+RUN_STATUS_LABELS = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua (đang chạy nơi khác)"}
+
+
 class JobRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[str] = mapped_column(String(50), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20))  # "ok", "failed", "skipped"
+    status: Mapped[str] = mapped_column(String(20))  # a key of RUN_STATUS_LABELS
     message: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def job_label(self) -> str:
+        return JOB_LABELS.get(self.job_id, "Việc hẹn giờ")
+
+    @property
+    def status_label(self) -> str:
+        return RUN_STATUS_LABELS.get(self.status, "Không rõ")
 
 
 class JobLease(db.Model):

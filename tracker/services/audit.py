@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from tracker.clock import LOCAL_TZ, now_utc
 from tracker.extensions import db
 from tracker.logging import mask_path
-from tracker.models import AuditEvent, User
+from tracker.models import AuditEvent, Plan, User
 from tracker.models.audit import ACTION_LABELS, OK
 from tracker.services.history import CLI_ACTOR
 
@@ -103,6 +103,7 @@ class AuditPage:
     total: int
     page: int
     pages: int
+    plan_names: dict[int, str]  # plan id → its reference, for the events' plan links
 
 
 class FilterError(ValueError):
@@ -157,7 +158,9 @@ def find_events(flt: AuditFilter, page: int = 1) -> AuditPage:
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return AuditPage(list(events), total, page, pages)
+    plan_ids = {e.plan_id for e in events if e.plan_id is not None}
+    plans = db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids))) if plan_ids else []
+    return AuditPage(list(events), total, page, pages, {p.id: p.reference for p in plans})
 
 
 def known_usernames() -> list[str]:

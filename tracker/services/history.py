@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from tracker.domain.documents import activity_label
 from tracker.extensions import db
 from tracker.models import Activity, Change, ContentGroup, DeadlineChange, User
 
@@ -102,3 +106,20 @@ def _record_deadline_move(activity: Activity, before: date | None, after: date |
             plan_id=activity.plan_id, activity_id=activity.id, due_before=before, due_after=after
         )
     )
+
+
+def activity_names(changes: Iterable[Change]) -> dict[int, str]:
+    """activity id → how the history names it ("1.5", "(không số) «Đối thoại…»"): the
+    stored activity, or for a removed one the number and text its last change kept."""
+    changes = list(changes)
+    ids = {c.activity_id for c in changes if c.activity_id is not None}
+    if not ids:
+        return {}
+    stmt = select(Activity.id, Activity.number, Activity.text).where(Activity.id.in_(ids))
+    names = {i: activity_label(number or "", text) for i, number, text in db.session.execute(stmt)}
+    for c in changes:
+        kept = c.before or c.after or {}
+        if c.activity_id in ids - names.keys() and "Hoạt động" in kept:
+            number = str(kept.get("Số thứ tự") or "").strip().rstrip(".,")
+            names[c.activity_id] = activity_label(number, str(kept["Hoạt động"]))
+    return names

@@ -61,7 +61,7 @@ def mail_state(user: User) -> tuple[str, str, str]:
     if not user.email_reminders:
         return SKIPPED, user.email, "Người nhận đã tắt nhận e-mail nhắc việc."
     if not current_app.config["SMTP_HOST"]:
-        return SKIPPED, user.email, "Chưa cấu hình máy chủ thư (TRACKER_SMTP_HOST)."
+        return SKIPPED, user.email, "Chưa cấu hình máy chủ thư: chỉ gửi vào Hộp thư."
     return PENDING, user.email, ""
 
 

@@ -9,11 +9,11 @@ exactly as an uploaded one would be. Running it twice changes nothing.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from sqlite_utils.utils import rows_from_file
 
@@ -205,7 +205,7 @@ def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
     user.unit = db.session.scalar(
         select(Unit).where(Unit.locality_id == locality.id, Unit.name == "Phòng Nội vụ")
     )
-    user.set_password(os.environ.get("TRACKER_SEED_PASSWORD", "noivu2023"))
+    user.set_password(current_app.config["SEED_PASSWORD"])
     db.session.add(user)
     result.users += 1
 

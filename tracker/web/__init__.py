@@ -6,14 +6,24 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Request, Response, g, render_template, request
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from tracker import database
 from tracker.clock import to_local
-from tracker.domain.documents import upper_first
+from tracker.domain.documents import activity_label, upper_first
+from tracker.domain.figures import WORDS
 from tracker.extensions import db
 from tracker.models.audit import DENIED
 from tracker.services import audit as audit_service
@@ -74,13 +84,18 @@ def init_app(app: Flask) -> None:
     )
     for bp in blueprints:
         app.register_blueprint(bp)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.before_request(auth.load_user)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
     app.jinja_env.filters["upper_first"] = upper_first
+    app.jinja_env.filters["activity_label"] = lambda a: activity_label(a.number or "", a.text)
     app.after_request(security_headers)
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
+    app.jinja_env.globals["words"] = WORDS
+    # A link to a page another part of the app may not have (the search page).
+    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.globals["unread_count"] = lambda: (
         outbox.unread_count(g.user) if g.get("user") else 0
     )
@@ -107,6 +122,17 @@ def security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def favicon() -> Response:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: answered,
+    so the log has no 404 for it. Pages link the SVG (templates/base.html)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=7 * 24 * 3600,
+    )
 
 
 def vndate(value: date | None) -> str:

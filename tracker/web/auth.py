@@ -61,10 +61,20 @@ def login_required(view):
         if g.user is None:
             if request.path.startswith("/api/"):
                 return {"error": "Cần đăng nhập."}, 401
-            return redirect(url_for("auth.login", next=request.full_path))
+            return redirect(sign_in_url())
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def sign_in_url() -> str:
+    """The sign-in page, coming back here afterwards: "/login?next=%2Fplans%2F1" — no
+    stray "?" (request.full_path ends in one when there is no query string), and no
+    `next` at all for the first page, where signing in leads anyway."""
+    here = request.full_path if request.query_string else request.path
+    if here == url_for("plans.index"):
+        return url_for("auth.login")
+    return url_for("auth.login", next=here)
 
 
 def coordinator_required(view):

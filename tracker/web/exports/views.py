@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from tracker import database
 from tracker.domain.text import one_line
 from tracker.exporters import EXPORTS
-from tracker.exporters.pdf import INSTALL_HINT, ConversionError, soffice
+from tracker.exporters.pdf import ConversionError, soffice
 from tracker.extensions import db
 from tracker.models.audit import FAILED
 from tracker.models.users import COORDINATOR, LEADER
@@ -67,7 +67,6 @@ def page(plan_id: int):
         data=data,
         formats=EXPORTS.values(),
         has_soffice=soffice() is not None,
-        install_hint=INSTALL_HINT,
     )
     return html, 200 if data is not None else 400
 

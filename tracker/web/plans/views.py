@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.scheduler import recent_runs
 from tracker.services import dashboard as dashboard_service
+from tracker.services import history as history_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting, snapshots
@@ -169,10 +170,12 @@ def history(plan_id: int):
         .offset((page - 1) * HISTORY_PAGE)
         .limit(HISTORY_PAGE)
     ).all()
+    visible = reporting.visible_changes(changes, g.user)
     return render_template(
         "plans/history.html",
         plan=plan,
-        changes=reporting.visible_changes(changes, g.user),
+        changes=visible,
+        names=history_service.activity_names(visible),
         page=page,
         pages=max(1, -(-total // HISTORY_PAGE)),
         total=total,
