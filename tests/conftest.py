@@ -286,9 +286,11 @@ def demo_live_server(fresh_database, demo_db):
     yield from _live(fresh_database, demo_db)
 
 
-def _live(fresh_database, template: Template):
+def _live(fresh_database, template: Template, **settings):
     instance, url = fresh_database(template)
-    app = create_app({**_config(instance, url), "WTF_CSRF_ENABLED": True, "TESTING": False})
+    app = create_app(
+        {**_config(instance, url), "WTF_CSRF_ENABLED": True, "TESTING": False, **settings}
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,7 +16,7 @@ from tracker.scheduler import JOBS, build_scheduler, run_job
 def test_jobs_are_declared_with_stable_ids(app):
     scheduler = build_scheduler(app)
     jobs = {j.id: j for j in scheduler.get_jobs()}
-    assert set(jobs) == set(JOBS) == {"daily-figures", "reminders"}
+    assert set(jobs) == set(JOBS) == {"daily-figures", "reminders", "send-mail"}
     assert all(job.max_instances == 1 for job in jobs.values())
 
 

@@ -9,7 +9,11 @@ ongoing activity):
 - ESCALATION: once, when the deadline is `escalate_after` working days past, to Phòng
   Nội vụ, naming the unit and the days late.
 And for Phòng Nội vụ and leaders, digests: WEEKLY on the first working day of each week,
-MONTHLY on the first working day of each month.
+MONTHLY on the first working day of each month; DAILY, each working day, for a coordinator
+who chose a list of the reports submitted instead of a notice for each.
+
+Notices of something that happened are not reminders and no rule times them: a report
+RETURNED or ACCEPTED (to its unit), SUBMITTED (to Phòng Nội vụ), written at once.
 
 A tick decides "everything due and not yet decided" (catch-up): for a deadline, the latest
 BEFORE or OVERDUE step whose day has come. A step missed while the scheduler was down is
@@ -31,8 +35,11 @@ class Kind(StrEnum):
     OVERDUE = "overdue"
     ESCALATION = "escalation"
     RETURNED = "returned"
+    ACCEPTED = "accepted"
+    SUBMITTED = "submitted"
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+    DAILY = "daily"
 
 
 KIND_LABELS = {
@@ -40,9 +47,16 @@ KIND_LABELS = {
     Kind.OVERDUE: "Quá hạn",
     Kind.ESCALATION: "Báo Phòng Nội vụ: quá hạn",
     Kind.RETURNED: "Báo cáo bị trả lại",
+    Kind.ACCEPTED: "Báo cáo được chấp nhận",
+    Kind.SUBMITTED: "Đơn vị gửi báo cáo",
     Kind.WEEKLY: "Tổng hợp tuần",
     Kind.MONTHLY: "Tổng hợp tháng",
+    Kind.DAILY: "Tổng hợp báo cáo đã gửi",
 }
+
+# Reminders about what is still owed: a report sent, a deadline moved or a later step
+# makes an unsent one stale. Notices of what happened, and the daily list, never are.
+CANCELLABLE = frozenset({Kind.BEFORE, Kind.OVERDUE, Kind.ESCALATION, Kind.WEEKLY, Kind.MONTHLY})
 
 
 @dataclass(frozen=True)

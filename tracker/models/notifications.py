@@ -31,9 +31,10 @@ MAIL_LABELS = {
 
 class Notification(db.Model):
     """A decision to notify one person. `key` is unique — (kind, step, due date, plan,
-    recipient) — and the row is written before any sending, so no decision is taken
-    twice however many ticks run; `message_id` is fixed here, so a retry after a crash
-    can never reach the recipient as a second, different message."""
+    recipient) for a reminder, (kind, report event, recipient) for a notice of what
+    happened to a report — and the row is written before any sending, so no decision is
+    taken twice however many ticks run; `message_id` is fixed here, so a retry after a
+    crash can never reach the recipient as a second, different message."""
 
     __table_args__ = (Index("ix_notification_mail", "mail_status", "next_attempt_at"),)
 

@@ -22,6 +22,14 @@ ROLE_LABELS = {
     LEADER: "Lãnh đạo",
 }
 
+# How Phòng Nội vụ hears of a submitted report: a notice for each one, in the app only, or
+# one list each working morning, in the app and by e-mail (services.notices says why).
+EACH_REPORT, DAILY_DIGEST = "each", "daily"
+SUBMITTED_NOTICE_LABELS = {
+    EACH_REPORT: "Báo từng báo cáo ngay khi đơn vị gửi, trong hệ thống (không gửi e-mail)",
+    DAILY_DIGEST: "Tổng hợp một lần mỗi sáng ngày làm việc, trong hệ thống và qua e-mail",
+}
+
 
 class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +42,10 @@ class User(db.Model):
     # Reminders go to the in-app inbox always, and by e-mail to this address unless off.
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Phòng Nội vụ only: EACH_REPORT or DAILY_DIGEST.
+    submitted_notices: Mapped[str] = mapped_column(
+        String(10), default=EACH_REPORT, server_default=EACH_REPORT
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # Raised to end every session of the account (password changed or reset, account
     # deactivated): a session cookie carries the number it was signed in with.

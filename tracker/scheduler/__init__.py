@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import LOCAL_TZ, now_utc, today_local
@@ -38,11 +40,18 @@ def reminders() -> str:
     return outbox.tick(HOLDER).message
 
 
+def send_mail() -> str:
+    return outbox.send_queued(HOLDER).message
+
+
 @dataclass(frozen=True)
 class Job:
     body: Callable[[], str]
-    trigger: CronTrigger
+    trigger: BaseTrigger
     lease: timedelta  # longer than a run can take; a runner that died frees it after this
+    # A job run every few seconds keeps its runs this long (failures stay), and the list
+    # of recent runs shows only its last one, so it does not push the others off.
+    keep_runs: timedelta | None = None
 
 
 # Ids are stable: runs and leases refer to them.
@@ -54,6 +63,14 @@ JOBS: dict[str, Job] = {
     # out from TRACKER_REMINDER_HOUR on; a tick missed while down is caught up.
     "reminders": Job(
         reminders, CronTrigger(minute="*/5", timezone=LOCAL_TZ), timedelta(minutes=10)
+    ),
+    # Every 30 seconds: what waits in the outbox — a review's notice to its unit, a retry
+    # come due — leaves within a minute of being written, not at the next tick.
+    "send-mail": Job(
+        send_mail,
+        IntervalTrigger(seconds=30, timezone=LOCAL_TZ),
+        timedelta(minutes=10),
+        keep_runs=timedelta(days=1),
     ),
 }
 
@@ -101,13 +118,37 @@ def run_job(app: Flask, job_id: str, holder: str = HOLDER) -> RunResult:
         run.finished_at = now_utc()
         db.session.add(run)
         _release(job_id, holder)
+        _forget_old_runs(job_id)
         result = RunResult(job_id, run.status, run.message)
         db.session.commit()
         return result
 
 
+def _forget_old_runs(job_id: str) -> None:
+    keep = JOBS[job_id].keep_runs
+    if keep is not None:
+        db.session.execute(
+            delete(JobRun).where(
+                JobRun.job_id == job_id,
+                JobRun.status != "failed",
+                JobRun.started_at < now_utc() - keep,
+            )
+        )
+
+
 def recent_runs(limit: int = 20) -> list[JobRun]:
-    return list(db.session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
+    """The latest runs, newest first; of a frequent job (`keep_runs`), only its last."""
+    frequent = [job_id for job_id, job in JOBS.items() if job.keep_runs is not None]
+    last_frequent = (
+        select(func.max(JobRun.id)).where(JobRun.job_id.in_(frequent)).group_by(JobRun.job_id)
+    )
+    stmt = (
+        select(JobRun)
+        .where(or_(JobRun.job_id.not_in(frequent), JobRun.id.in_(last_frequent)))
+        .order_by(JobRun.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

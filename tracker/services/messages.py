@@ -1,109 +1,41 @@
-"""The words of each reminder: subject, plain text and HTML, rendered once when the
-decision is written, so the outbox shows exactly what was (or will be) sent."""
+"""The words of each reminder and digest: subject, plain text and HTML, rendered once
+when the decision is written, so the outbox shows exactly what was (or will be) sent.
+(Notices of what happened to a report have theirs in services.notices.)"""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain import figure_text
 from tracker.domain.numbers import count
 from tracker.domain.reminders import KIND_LABELS, Kind
-from tracker.domain.text import one_line
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Assignment, Locality, Plan, ProgressReport, Unit, User
-from tracker.models.notifications import PENDING, SKIPPED
-from tracker.models.reporting import ReportingPeriod
+from tracker.models import LEAD, Activity, Assignment, Locality, Plan, Unit, User
+from tracker.models.reporting import ProgressReport, ReportEvent, ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services import reminders, workdays
 from tracker.services.figures import figures_for
+from tracker.services.outbox_rows import About, Words, absolute, render, short
 from tracker.services.reporting import review_queue
-
-
-def absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def message_id(key: str) -> str:
-    """Fixed per decision: a retry can only ever resend the same message."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.nhacviec@{host}>"
-
-
-def _unsubscribe_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="tat-email-nhac-viec")
-
-
-def unsubscribe_token(user_id: int) -> str:
-    return _unsubscribe_signer().dumps(user_id)
-
-
-def user_of_unsubscribe_token(token: str) -> int | None:
-    try:
-        value = _unsubscribe_signer().loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) else None
-
-
-def mail_state(user: User) -> tuple[str, str, str]:
-    """(status, address, why not) of the e-mail copy for `user`."""
-    if not user.email:
-        return SKIPPED, "", "Tài khoản chưa có địa chỉ e-mail."
-    if not user.email_reminders:
-        return SKIPPED, user.email, "Người nhận đã tắt nhận e-mail nhắc việc."
-    if not current_app.config["SMTP_HOST"]:
-        return SKIPPED, user.email, "Chưa cấu hình máy chủ thư: chỉ gửi vào Hộp thư."
-    return PENDING, user.email, ""
-
-
-def short(text: str, limit: int = 80) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def outbox_row(decision: reminders.Decision, today: date, now: datetime) -> dict[str, Any]:
     """The outbox row for a decision: its words, its recipient and its e-mail state."""
     user = db.session.get(User, decision.user_id)
     assert user is not None
-    subject, context, template, link = _content(decision, today)
-    context.update(
-        user=user,
-        link=absolute(link),
-        settings_link=absolute("/account/notifications"),
-        unsubscribe_link=absolute(f"/unsubscribe/{unsubscribe_token(user.id)}"),
+    about = About(
+        step=decision.step.step,
+        due_on=decision.due_on or decision.step.on,
+        plan_id=decision.plan_id,
+        items=tuple((i.assignment_id, i.period_id) for i in decision.items),
     )
-    status, address, why = mail_state(user)
-    return {
-        "key": decision.key,
-        "kind": decision.step.kind.value,
-        "step": decision.step.step,
-        "due_on": decision.due_on or (decision.step.on if decision.step.on != date.min else None),
-        "user_id": user.id,
-        "plan_id": decision.plan_id,
-        "items": [[i.assignment_id, i.period_id] for i in decision.items],
-        "report_id": decision.report_id,
-        "subject": short(subject, 290),
-        "body_text": render_template(f"mail/{template}.txt", **context),
-        "body_html": render_template(f"mail/{template}.html", **context),
-        "link": link,
-        "created_at": now,
-        "mail_to": address,
-        "mail_status": status,
-        "message_id": message_id(decision.key),
-        "attempts": 0,
-        "next_attempt_at": now if status == PENDING else None,
-        "claimed_by": "",
-        "last_error": why,
-    }
+    return render(decision.key, decision.step.kind, user, _content(decision, today), now, about)
 
 
 def preview_row(decision: reminders.Decision, day: date) -> dict[str, Any]:
@@ -116,7 +48,7 @@ def preview_row(decision: reminders.Decision, day: date) -> dict[str, Any]:
         "kind": decision.step.kind.value,
         "kind_label": KIND_LABELS[decision.step.kind],
         "step": decision.step.step,
-        "fires_on": (decision.step.on if decision.step.on != date.min else day).isoformat(),
+        "fires_on": decision.step.on.isoformat(),
         "due_on": decision.due_on.isoformat() if decision.due_on else None,
         "recipient": user.username,
         "recipient_name": user.full_name,
@@ -128,10 +60,10 @@ def preview_row(decision: reminders.Decision, day: date) -> dict[str, Any]:
     }
 
 
-def _content(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+def _content(decision: reminders.Decision, today: date) -> Words:
     kind = decision.step.kind
-    if kind is Kind.RETURNED:
-        return _returned(decision)
+    if kind is Kind.DAILY:
+        return _daily(decision)
     if kind in (Kind.WEEKLY, Kind.MONTHLY):
         assert decision.locality_id is not None
         return _digest(decision, today)
@@ -180,7 +112,7 @@ def item_words(item: reminders.Item) -> ItemWords:
     )
 
 
-def _item(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+def _item(decision: reminders.Decision, today: date) -> Words:
     """Reminders about things owed by one date: to a unit, or (escalation) about units."""
     step, items = decision.step, [item_words(i) for i in decision.items]
     first = items[0]
@@ -206,7 +138,7 @@ def _item(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any
         "unit": first.unit,
         "plan": first.plan,
     }
-    return subject, context, "item", _item_link(decision, today)
+    return Words(subject, "item", context, _item_link(decision, today))
 
 
 def _item_link(decision: reminders.Decision, today: date) -> str:
@@ -233,16 +165,6 @@ def _item_link(decision: reminders.Decision, today: date) -> str:
     return f"/assignments/{item.assignment_id}/periods/{period_id}/report"
 
 
-def _returned(decision: reminders.Decision) -> tuple[str, dict[str, Any], str, str]:
-    report = db.session.get(ProgressReport, decision.report_id)
-    assert report is not None
-    activity = report.assignment.activity
-    number = f"{activity.number} " if activity.number else ""
-    title = f"hoạt động {number}«{short(activity.text, 60)}»"
-    subject = f"[Báo cáo bị trả lại] {report.period.label} — {title}"
-    return subject, {"report": report, "activity": activity}, "returned", f"/reports/{report.id}"
-
-
 # ---- digests --------------------------------------------------------------------------
 
 
@@ -267,7 +189,7 @@ class PlanDigest:
     headline: str = ""
 
 
-def _digest(decision: reminders.Decision, today: date) -> tuple[str, dict[str, Any], str, str]:
+def _digest(decision: reminders.Decision, today: date) -> Words:
     step = decision.step
     locality = db.session.get(Locality, decision.locality_id)
     assert locality is not None
@@ -311,4 +233,37 @@ def _digest(decision: reminders.Decision, today: date) -> tuple[str, dict[str, A
         template = "monthly"
     link = f"/plans/{plans[0].id}/dashboard" if plans else "/"
     context = {"locality": locality, "digests": digests, "today": today, "monday": monday}
-    return subject, context, template, link
+    return Words(subject, template, context, link)
+
+
+@dataclass
+class Submitted:
+    """A report in the daily list: when its unit last sent it, and how it stands now."""
+
+    at: datetime
+    report: ProgressReport
+
+    @property
+    def link(self) -> str:
+        return absolute(f"/reports/{self.report.id}")
+
+
+def _daily(decision: reminders.Decision) -> Words:
+    """The reports units submitted since the coordinator's last list, by plan; a report
+    sent twice (returned, then sent again) is listed once, at its last sending."""
+    events = db.session.scalars(
+        select(ReportEvent).where(ReportEvent.id.in_(decision.events)).order_by(ReportEvent.id)
+    ).all()
+    latest = {event.report_id: event for event in events}
+    by_plan: dict[int, list[Submitted]] = defaultdict(list)
+    for event in latest.values():
+        by_plan[event.plan_id].append(Submitted(event.at, event.report))
+    plans = db.session.scalars(select(Plan).where(Plan.id.in_(by_plan)).order_by(Plan.id)).all()
+    lists = [
+        (plan, by_plan[plan.id], len(review_queue(plan)), absolute(f"/plans/{plan.id}/reviews"))
+        for plan in plans
+    ]
+    day = decision.step.on
+    subject = f"[Tổng hợp ngày {day:%d/%m/%Y}] {count(len(latest))} báo cáo đơn vị đã gửi"
+    context = {"lists": lists, "total": count(len(latest)), "until": day - timedelta(days=1)}
+    return Words(subject, "daily", context, f"/plans/{plans[0].id}/reviews")

@@ -1,5 +1,5 @@
 """The reminder tick and the outbox's life: decide, write, cancel what is no longer due,
-send; and what the coordinator sees and resends."""
+send; sending what is queued between ticks; and what the coordinator sees and resends."""
 
 from __future__ import annotations
 
@@ -8,20 +8,19 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker import database
 from tracker.clock import now_utc, to_local
-from tracker.domain.reminders import Kind
+from tracker.domain.reminders import CANCELLABLE
 from tracker.extensions import db
 from tracker.models import Notification, User
 from tracker.models.notifications import CANCELLED, FAILED, PENDING, UNKNOWN
-from tracker.services import mailer, messages, reminders
+from tracker.services import mailer, messages, outbox_rows, reminders
 
 
 def is_send_time(now: datetime) -> bool:
-    """Reminders and digests go out from the morning hour on; a returned report at once."""
+    """Reminders and digests go out from the morning hour on. (Notices of what happened
+    to a report are written when it happens: services.notices.)"""
     return to_local(now).hour >= current_app.config["REMINDER_HOUR"]
 
 
@@ -29,29 +28,24 @@ def queue(decisions: list[reminders.Decision], now: datetime) -> int:
     """Write an outbox row for every decision due at `now` not yet taken; returns how
     many rows are new. A row another tick wrote meanwhile is skipped by the database."""
     if not is_send_time(now):
-        decisions = [d for d in decisions if d.step.kind is Kind.RETURNED]
+        return 0
     taken = reminders.taken_keys([d.key for d in decisions])
     today = to_local(now).date()
-    rows = [messages.outbox_row(d, today, now) for d in decisions if d.key not in taken]
-    if not rows:
-        return 0
-    table = Notification.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    # Count the rows written from RETURNING: the DB-API leaves the rowcount of a many-row
-    # insert undefined (psycopg answers -1, which read as "none new").
-    written = db.session.execute(
-        insert.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id), rows
+    return outbox_rows.write(
+        [messages.outbox_row(d, today, now) for d in decisions if d.key not in taken]
     )
-    return len(written.all())
 
 
 def cancel_stale(decisions: list[reminders.Decision]) -> int:
-    """Cancel unsent e-mails no longer due: the work was reported, the deadline moved (so
-    the key changed), a later step superseded it, or the plan stopped reminding."""
+    """Cancel unsent reminders no longer due: the work was reported, the deadline moved
+    (so the key changed), a later step superseded it, or the plan stopped reminding.
+    Notices of what happened, and the daily list, stay (domain.reminders.CANCELLABLE)."""
     valid = {d.key for d in decisions}
     pending = db.session.execute(
-        select(Notification.id, Notification.key).where(Notification.mail_status == PENDING)
+        select(Notification.id, Notification.key).where(
+            Notification.mail_status == PENDING,
+            Notification.kind.in_([kind.value for kind in CANCELLABLE]),
+        )
     ).all()
     stale = [row_id for row_id, key in pending if key not in valid]
     if stale:
@@ -93,6 +87,22 @@ def tick(holder: str, now: datetime | None = None) -> TickResult:
     db.session.commit()
     sent, failed = mailer.send_pending(holder)
     return TickResult(cancelled, queued, sent, failed)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    failed: int
+
+    @property
+    def message(self) -> str:
+        return f"Gửi e-mail: {self.sent} thư đã gửi, {self.failed} lần gửi lỗi."
+
+
+def send_queued(holder: str) -> SendResult:
+    """Send what waits in the outbox — a review's notice, a retry come due — between the
+    ticks, which decide only every few minutes (the scheduler's "send-mail" job)."""
+    return SendResult(*mailer.send_pending(holder))
 
 
 # ---- what people see ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from tracker.domain.text import email_address
 from tracker.domain.workdays import public_holidays
 from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
+from tracker.models.users import COORDINATOR, SUBMITTED_NOTICE_LABELS
 from tracker.services import audit, history
 from tracker.services.reminders import rules_for
 
@@ -121,12 +122,22 @@ def remove_day(day: date, user: User | None) -> None:
     db.session.flush()
 
 
-def set_email(user: User, email: str, wants_email: bool) -> None:
+def set_email(
+    user: User, email: str, wants_email: bool, submitted_notices: str | None = None
+) -> None:
+    """The person's address and e-mail choice; for Phòng Nội vụ also how it hears of a
+    submitted report (`submitted_notices`, None: unchanged)."""
     email = email.strip()
     if email:
         try:
             email = email_address(email)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
+    if submitted_notices is not None:
+        if user.role != COORDINATOR:
+            raise SettingsError("Chỉ tài khoản Phòng Nội vụ nhận tin đơn vị gửi báo cáo.")
+        if submitted_notices not in SUBMITTED_NOTICE_LABELS:
+            raise SettingsError("Chọn một cách nhận tin khi đơn vị gửi báo cáo.")
+        user.submitted_notices = submitted_notices
     user.email, user.email_reminders = email, wants_email
     db.session.flush()

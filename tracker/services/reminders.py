@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tracker.clock import LOCAL_TZ
 from tracker.domain.periods import report_rounds
 from tracker.domain.reminders import Kind, Rules, Step, deadline_steps, digest_steps
 from tracker.domain.timeframes import TimeframeKind, decode_dates
@@ -31,15 +32,8 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.models.reporting import (
-    ACCEPTED,
-    DONE,
-    NOT_DONE,
-    RETURNED,
-    SUBMITTED,
-    ReportingPeriod,
-)
-from tracker.models.users import COORDINATOR, LEADER, OFFICER
+from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED, ReportingPeriod
+from tracker.models.users import COORDINATOR, DAILY_DIGEST, LEADER, OFFICER
 from tracker.services import periods as period_service
 from tracker.services.plans import all_plans
 from tracker.services.workdays import work_calendar
@@ -162,8 +156,8 @@ class Decision:
     user_id: int
     plan_id: int | None
     items: tuple[Item, ...] = ()
-    report_id: int | None = None
     locality_id: int | None = None  # digests: whose plans they cover
+    events: tuple[int, ...] = ()  # the daily list: the "submitted" report events it lists
 
     @property
     def due_on(self) -> date | None:
@@ -206,6 +200,11 @@ def group_key(step: Step, plan_id: int, due_on: date, user_id: int) -> str:
     return f"{step.kind}:{step.step}:{due_on}:p{plan_id}:u{user_id}"
 
 
+def event_key(kind: Kind, event_id: int, user_id: int) -> str:
+    """A notice of one report event (returned, accepted, submitted) to one person."""
+    return f"{kind}:e{event_id}:u{user_id}"
+
+
 def active_plans(today: date) -> list[Plan]:
     return [p for p in all_plans() if rules_for(p).active_until >= today]
 
@@ -235,35 +234,65 @@ def decide(today: date) -> list[Decision]:
             )
             for (step, user_id, due_on), items in groups.items()
         ]
-    decisions += _returned(plans, who)
     decisions += _digests(plans, who, today, cal)
+    decisions += _daily(today, cal)
     return decisions
 
 
-def _returned(plans: list[Plan], who: People) -> list[Decision]:
-    """A report returned for correction and not yet resubmitted: its unit, at once."""
-    rows = db.session.execute(
-        select(ProgressReport.id, Assignment.unit_id, ReportingPeriod.plan_id, ReportEvent.id)
-        .join(Assignment, ProgressReport.assignment_id == Assignment.id)
-        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .join(ReportEvent, ReportEvent.report_id == ProgressReport.id)
+def _daily(today: date, cal: WorkCalendar) -> list[Decision]:
+    """Each working day, for each coordinator who chose the daily list instead of a
+    notice per report: the reports submitted on the days since their last list (up to
+    yesterday), on any plan of their locality, reminding or not — less those a notice
+    of its own already told them of (they chose the list since). Nothing to list, no
+    list; the next one starts where the last one written ended, so nothing is skipped."""
+    if not cal.is_working_day(today):
+        return []
+    readers = db.session.execute(
+        select(User.id, Unit.locality_id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
         .where(
-            ReportingPeriod.plan_id.in_([p.id for p in plans]),
-            ProgressReport.state == RETURNED,
-            ReportEvent.state == RETURNED,
+            User.is_active.is_(True),
+            User.role == COORDINATOR,
+            User.submitted_notices == DAILY_DIGEST,
+        )
+        .order_by(User.id)
+    ).all()
+    step = Step(Kind.DAILY, 0, today)
+    found = []
+    for user_id, locality_id in readers:
+        last = db.session.scalar(
+            select(func.max(Notification.due_on)).where(
+                Notification.user_id == user_id,
+                Notification.kind == Kind.DAILY.value,
+                Notification.due_on < today,
+            )
+        )
+        events = submitted_between(last or cal.shift(today, -1), today, locality_id)
+        keys = {event_key(Kind.SUBMITTED, e, user_id): e for e in events}
+        taken = taken_keys(list(keys))
+        listed = tuple(e for key, e in keys.items() if key not in taken)
+        if listed:
+            key = f"{Kind.DAILY}:{today}:u{user_id}"
+            found.append(Decision(key, step, user_id, None, events=listed, locality_id=locality_id))
+    return found
+
+
+def submitted_between(start: date, end: date, locality_id: int | None) -> list[int]:
+    """Ids of the report events "submitted" from the start of local day `start` to the
+    start of `end`, on plans of `locality_id` (any plan for None: province staff)."""
+    stmt = (
+        select(ReportEvent.id)
+        .join(Plan, ReportEvent.plan_id == Plan.id)
+        .where(
+            ReportEvent.state == SUBMITTED,
+            ReportEvent.at >= datetime.combine(start, time(0), LOCAL_TZ),
+            ReportEvent.at < datetime.combine(end, time(0), LOCAL_TZ),
         )
         .order_by(ReportEvent.id)
-    ).all()
-    last: dict[int, tuple[int, int, int]] = {}
-    for report_id, unit_id, plan_id, event_id in rows:
-        last[report_id] = (unit_id, plan_id, event_id)
-    found = []
-    for report_id, (unit_id, plan_id, event_id) in last.items():
-        step = Step(Kind.RETURNED, 0, date.min)
-        for u in who.by_unit.get(unit_id, []):
-            key = f"returned:e{event_id}:u{u}"
-            found.append(Decision(key, step, u, plan_id, report_id=report_id))
-    return found
+    )
+    if locality_id is not None:
+        stmt = stmt.where(Plan.locality_id == locality_id)
+    return list(db.session.scalars(stmt))
 
 
 def _digests(plans: list[Plan], who: People, today: date, cal: WorkCalendar) -> list[Decision]:
@@ -301,7 +330,7 @@ def taken_keys(keys: list[str]) -> set[str]:
 def preview(day: date, today: date) -> list[Decision]:
     """What a tick on `day` would decide, the scheduler having run every day before it:
     the decisions whose rule fires that day, and on `today` also anything due earlier
-    and not yet decided (returned reports, a missed step)."""
+    and not yet decided (a missed step)."""
     cal = work_calendar({day.year - 1, day.year, day.year + 1})
     found = decide(day)
     if day == today:

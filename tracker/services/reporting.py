@@ -31,7 +31,7 @@ from tracker.models.reporting import (
     ReportingPeriod,
 )
 from tracker.models.users import COORDINATOR, OFFICER
-from tracker.services import history
+from tracker.services import history, notices
 
 
 class ReportError(ValueError):
@@ -228,8 +228,9 @@ def save_report(
     user: User | None,
     submit: bool,
 ) -> ProgressReport:
-    """Save a draft or submit it. Submitting checks what review will need.
-    `user` None is the command line, run by whoever operates the server."""
+    """Save a draft or submit it. Submitting checks what review will need, and tells
+    Phòng Nội vụ (services.notices). `user` None is the command line, run by whoever
+    operates the server."""
     if user is not None and not can_write(user, assignment):
         raise ReportError("Bạn không được báo cáo cho đơn vị này.")
     if period.plan_id != assignment.activity.plan_id:
@@ -244,8 +245,10 @@ def save_report(
             raise ReportError(f"Báo cáo đang ở trạng thái «{report.state_label}», không sửa được.")
         before = report_snapshot(report)
     _apply(report, data, user, submit)
-    log_event(report)
+    event = log_event(report)
     db.session.flush()
+    if submit:
+        notices.report_submitted(report, event, user)
     after = report_snapshot(report)
     changed = after if before is None else history.changed_keys(before, after)
     if changed:
@@ -296,23 +299,27 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
         report.state = DRAFT
 
 
-def log_event(report: ProgressReport, at: datetime | None = None) -> None:
+def log_event(report: ProgressReport, at: datetime | None = None) -> ReportEvent:
     """Append the report's state to its event log (the one place both are written)."""
     at = at or now_utc()
     report.changed_at = at
-    db.session.add(
-        ReportEvent(
-            report=report,
-            plan_id=report.period.plan_id,
-            state=report.state,
-            status=report.status,
-            completed_on=report.completed_on,
-            at=at,
-        )
+    event = ReportEvent(
+        report=report,
+        plan_id=report.period.plan_id,
+        state=report.state,
+        status=report.status,
+        completed_on=report.completed_on,
+        at=at,
     )
+    db.session.add(event)
+    return event
 
 
-def review_report(report: ProgressReport, accept: bool, comment: str, user: User) -> None:
+def review_report(
+    report: ProgressReport, accept: bool, comment: str, user: User
+) -> notices.Noticed:
+    """Accept or return a submitted report; its unit's focal officers are told at once
+    (in the app, and the e-mail queued: services.notices). Returns who was told."""
     if user.role != COORDINATOR:
         raise ReportError("Chỉ Phòng Nội vụ được duyệt báo cáo.")
     if report.state != SUBMITTED:
@@ -324,7 +331,7 @@ def review_report(report: ProgressReport, accept: bool, comment: str, user: User
     report.state = ACCEPTED if accept else RETURNED
     report.review_comment = comment
     report.reviewed_at, report.reviewed_by = now_utc(), user
-    log_event(report)
+    event = log_event(report)
     history.record(
         user,
         entity="report",
@@ -337,6 +344,7 @@ def review_report(report: ProgressReport, accept: bool, comment: str, user: User
         note=f"{'Chấp nhận' if accept else 'Trả lại'} báo cáo của {report.assignment.unit.name}",
     )
     db.session.flush()
+    return notices.report_reviewed(report, event, user)
 
 
 def reports_for_activity(activity: Activity, user: User | None) -> list[ProgressReport]:

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.clock import today_local
@@ -17,8 +28,8 @@ from tracker.domain.workdays import missing_make_up_text, public_holidays
 from tracker.extensions import csrf, db
 from tracker.models import Notification, User
 from tracker.models.notifications import MAIL_LABELS
-from tracker.models.users import OFFICER
-from tracker.services import messages, outbox, reminder_settings, reminders, workdays
+from tracker.models.users import COORDINATOR, OFFICER, SUBMITTED_NOTICE_LABELS
+from tracker.services import messages, outbox, outbox_rows, reminder_settings, reminders, workdays
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next
@@ -50,17 +61,30 @@ def mark_read():
 class EmailForm(FlaskForm):
     email = StringField("Địa chỉ e-mail nhận nhắc việc")
     wants_email = BooleanField("Nhận nhắc việc qua e-mail (thông báo trong hệ thống luôn có)")
+    # Phòng Nội vụ only; the service checks the choice, with its own message.
+    submitted_notices = RadioField(
+        "Khi đơn vị gửi báo cáo",
+        choices=[SelectChoice(k, v) for k, v in SUBMITTED_NOTICE_LABELS.items()],
+        validate_choice=False,
+    )
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
     form = EmailForm()
+    is_coordinator = g.user.role == COORDINATOR
     if request.method == "GET":
         form.email.data, form.wants_email.data = g.user.email, g.user.email_reminders
+        form.submitted_notices.data = g.user.submitted_notices
     if form.validate_on_submit():
         try:
-            reminder_settings.set_email(g.user, form.email.data or "", form.wants_email.data)
+            reminder_settings.set_email(
+                g.user,
+                form.email.data or "",
+                form.wants_email.data,
+                (form.submitted_notices.data or "") if is_coordinator else None,
+            )
         except reminder_settings.SettingsError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -68,13 +92,18 @@ def settings():
             db.session.commit()
             flash("Đã lưu cách nhận thông báo.", "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form)
+    return render_template(
+        "notifications/settings.html",
+        form=form,
+        is_coordinator=is_coordinator,
+        hour=current_app.config["REMINDER_HOUR"],
+    )
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail clients post here without a form (RFC 8058); the token is signed
 def unsubscribe(token: str):
-    user_id = messages.user_of_unsubscribe_token(token)
+    user_id = outbox_rows.user_of_unsubscribe_token(token)
     user = db.session.get(User, user_id) if user_id else None
     if user is None:
         abort(404)

@@ -225,15 +225,14 @@ def review(report_id: int):
     if form.validate_on_submit():
         accept = request.form.get("action") == "accept"
         try:
-            reporting.review_report(report, accept, form.comment.data or "", g.user)
+            noticed = reporting.review_report(report, accept, form.comment.data or "", g.user)
         except reporting.ReportError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(
-                "Đã chấp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị.", "success"
-            )
+            done = "Đã chấp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị."
+            flash(f"{done} {noticed.told(report.assignment.unit.name)}", "success")
     return redirect(url_for("reports.show", report_id=report.id))
 
 
