@@ -25,7 +25,7 @@ from tracker.models.reporting import (
     ReportingPeriod,
 )
 from tracker.models.units import Locality, Unit, UnitAlias, UnitGroupMember
-from tracker.models.users import RevokedSession, User
+from tracker.models.users import RevokedSession, SignInLink, User
 
 __all__ = [
     "LEAD",
@@ -47,6 +47,7 @@ __all__ = [
     "Notification",
     "ReminderRules",
     "RevokedSession",
+    "SignInLink",
     "FigureSnapshot",
     "JobLease",
     "JobRun",

@@ -46,6 +46,8 @@ class User(db.Model):
     submitted_notices: Mapped[str] = mapped_column(
         String(10), default=EACH_REPORT, server_default=EACH_REPORT
     )
+    # A Vietnamese number as `domain.accounts.phone_number` normalises it ("0912345678").
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # Raised to end every session of the account (password changed or reset, account
     # deactivated): a session cookie carries the number it was signed in with.
@@ -71,3 +73,20 @@ class RevokedSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SignInLink(db.Model):
+    """A one-time link to set a new account's password, e-mailed to its address. Only the
+    SHA-256 of the token in the link is kept; a link works once, until `expires_at`, and
+    only while the account is active. Issuing a new one, or a reset by Phòng Nội vụ,
+    drops the account's unused links."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,45 +1,70 @@
-"""Accounts, managed by Phòng Nội vụ: create, reset a password, deactivate and
-reactivate (ending the account's sessions), unlock after failed sign-ins. Passwords are
-hashed before the write transaction (`@reads_first`)."""
+"""Accounts, managed by Phòng Nội vụ of their locality (services.accounts): create one
+(its initial password shown once), edit, reset a password, deactivate and reactivate
+(ending the account's sessions), unlock after failed sign-ins. Passwords are hashed
+before the write transaction (`@reads_first`). Many at once: bulk.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from sqlalchemy import select
+from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from tracker import database
+from tracker.domain.accounts import phone_display
 from tracker.extensions import db
-from tracker.models import Unit, User
-from tracker.models.users import ROLE_LABELS
-from tracker.services import accounts
-from tracker.services import catalog as catalog_service
+from tracker.models import Change, User
+from tracker.models.users import OFFICER, ROLE_LABELS
+from tracker.services import account_links, accounts, new_accounts
 from tracker.web.auth import coordinator_required
+from tracker.web.users import bulk, setup  # noqa: F401 - their routes are on bp
+from tracker.web.users.common import bp, user_or_404
+from tracker.web.users.created import created_page
 
-bp = Blueprint("users", __name__)
+__all__ = ["bp"]
 
 
-class UserForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập.")])
+class AccountFields(FlaskForm):
     full_name = StringField("Họ tên", validators=[DataRequired("Nhập họ tên.")])
-    role = SelectField("Vai trò", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in accounts.ROLES])
-    unit_id = SelectField("Đơn vị", coerce=int)
-    password = PasswordField("Mật khẩu ban đầu", validators=[DataRequired("Nhập mật khẩu.")])
+    # Choices are checked by services.accounts, in Vietnamese (WTForms says it in English).
+    role = SelectField(
+        "Vai trò",
+        choices=[SelectChoice(r, ROLE_LABELS[r]) for r in accounts.ROLES],
+        default=OFFICER,
+        validate_choice=False,
+    )
+    unit_id = SelectField("Đơn vị", coerce=int, validate_choice=False)
+    email = EmailField(
+        "E-mail", description="Để nhận nhắc việc; có e-mail thì được gửi liên kết đặt mật khẩu."
+    )
+    phone = TelField("Điện thoại", description="vd 0912 345 678 hoặc 0299 3861 234")
+
+
+class UserForm(AccountFields):
+    username = StringField(
+        "Tên đăng nhập",
+        description="Để trống: hệ thống tự tạo từ đơn vị và họ tên, vd tuphap.annv.",
+    )
+    password = PasswordField(
+        "Mật khẩu ban đầu",
+        description="Để trống: hệ thống tạo mật khẩu và chỉ hiện một lần sau khi tạo.",
+    )
+
+
+class EditForm(AccountFields):
+    pass
 
 
 class ResetForm(FlaskForm):
     password = PasswordField("Mật khẩu mới", validators=[DataRequired("Nhập mật khẩu mới.")])
 
 
-def _unit_choices() -> list[SelectChoice]:
-    units = [
-        u
-        for u in catalog_service.sorted_units(db.session.query(Unit).all())
-        if u.kind not in ("group", "vague")
-    ]
-    return [SelectChoice(0, "— Không thuộc đơn vị —"), *(SelectChoice(u.id, u.name) for u in units)]
+def _unit_choices(by: User) -> list[SelectChoice]:
+    units = accounts.assignable_units(by)
+    none = [SelectChoice(0, "— Không thuộc đơn vị —")] if accounts.may_attach(by, None) else []
+    return [*none, *(SelectChoice(u.id, u.name) for u in units)]
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -47,30 +72,30 @@ def _unit_choices() -> list[SelectChoice]:
 @coordinator_required
 def index():
     form = UserForm()
-    form.unit_id.choices = _unit_choices()
+    form.unit_id.choices = _unit_choices(g.user)
     if form.validate_on_submit():
         try:
-            password_hash = accounts.hash_password(form.password.data)
+            account = new_accounts.check_form(
+                username=form.username.data or "",
+                full_name=form.full_name.data,
+                role=form.role.data,
+                unit_id=form.unit_id.data or None,
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                by=g.user,
+            )
+            mail = account_links.mail_configured()
+            issued = new_accounts.issue([account], form.password.data or "", links=mail)
             with database.writing(db.session):
-                unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-                user = accounts.create_user(
-                    username=form.username.data,
-                    full_name=form.full_name.data,
-                    role=form.role.data,
-                    unit=unit,
-                    password_hash=password_hash,
-                    by=db.session.get(User, g.user_id),
-                )
-                username = user.username
+                created = new_accounts.create_all(issued, db.session.get(User, g.user_id))
         except accounts.AccountError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            flash(f"Đã tạo tài khoản «{username}».", "success")
-            return redirect(url_for("users.index"))
+            return created_page(created)
     return render_template(
         "users/list.html",
-        users=accounts.users(),
+        users=accounts.users(g.user),
         form=form,
         reset=ResetForm(),
         roles=ROLE_LABELS,
@@ -78,11 +103,53 @@ def index():
     )
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(user_id: int):
+    """Name, role, unit, e-mail and phone; the user name stays."""
+    user = user_or_404(user_id)
+    form = EditForm(obj=user)
+    form.unit_id.choices = _unit_choices(g.user)
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+        form.phone.data = phone_display(user.phone)
+    if form.validate_on_submit():
+        try:
+            unit = accounts.find_unit(form.unit_id.data)
+            changed = accounts.update_user(
+                user,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                unit=unit,
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                by=g.user,
+            )
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            user = user_or_404(user_id)
+        else:
+            db.session.commit()
+            flash(
+                f"Đã lưu tài khoản «{user.username}»." if changed else "Không có gì thay đổi.",
+                "success",
+            )
+            return redirect(url_for("users.index"))
+    changes = db.session.scalars(
+        select(Change)
+        .where(Change.entity == "user", Change.entity_id == user.id)
+        .order_by(Change.at.desc(), Change.id.desc())
+        .limit(50)
+    )
+    return render_template(
+        "users/edit.html",
+        user=user,
+        form=form,
+        action=ResetForm(),
+        changes=list(changes),
+        mail_configured=account_links.mail_configured(),
+    )
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -90,14 +157,14 @@ def _user_or_404(user_id: int) -> User:
 @coordinator_required
 def reset_password(user_id: int):
     """A new password; the account's sessions end."""
-    username = _user_or_404(user_id).username
+    username = user_or_404(user_id).username
     form = ResetForm()
     if form.validate_on_submit():
         try:
             password_hash = accounts.hash_password(form.password.data)
             with database.writing(db.session):
                 by = db.session.get(User, g.user_id)
-                accounts.reset_password(_user_or_404(user_id), password_hash, by)
+                accounts.reset_password(user_or_404(user_id), password_hash, by)
         except accounts.AccountError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -110,7 +177,7 @@ def reset_password(user_id: int):
 @coordinator_required
 def set_active(user_id: int):
     """Deactivate (sessions end, sign-in refused) or reactivate an account."""
-    user = _user_or_404(user_id)
+    user = user_or_404(user_id)
     active = request.form.get("active") == "1"
     try:
         accounts.set_active(user, active, g.user)
@@ -127,7 +194,7 @@ def set_active(user_id: int):
 @coordinator_required
 def unlock(user_id: int):
     """Forget the account's failed sign-ins, so it can sign in at once."""
-    user = _user_or_404(user_id)
+    user = user_or_404(user_id)
     accounts.unlock(user, g.user)
     db.session.commit()
     flash(f"Đã mở khóa đăng nhập cho «{user.username}».", "success")

@@ -1,0 +1,129 @@
+"""Many accounts from an Excel sheet: template → upload → preview → confirm → the
+initial passwords, once. The upload is read once, when staged (services.staging); the
+preview and the confirmation work from what was read. The confirmation hashes every
+password before it takes the write lock (`@reads_first`), then writes all or none."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from tracker import database
+from tracker.extensions import db
+from tracker.models import Locality, User
+from tracker.services import account_links, account_sheet, accounts, audit, new_accounts, staging
+from tracker.web.auth import coordinator_required
+from tracker.web.imports.views import _display_name
+from tracker.web.users.common import bp
+from tracker.web.users.created import created_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Bảng tài khoản (.xlsx)")
+
+
+class ConfirmForm(FlaskForm):
+    """CSRF only."""
+
+
+def _locality() -> Locality:
+    """The locality the sheet is for: the coordinator's own, or the one chosen
+    (`?locality=`) by a coordinator of several."""
+    choices = accounts.localities_for(g.user)
+    wanted = request.args.get("locality", type=int)
+    chosen = next((loc for loc in choices if loc.id == wanted), None)
+    if chosen is None and (wanted is not None or not choices):
+        abort(404)
+    return chosen or choices[0]
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@database.reads_first  # staging reads the file: no write lock while it does
+@coordinator_required
+def bulk_upload():
+    locality = _locality()
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            flash("Chọn tệp Excel (.xlsx) danh sách tài khoản.", "error")
+        else:
+            instance = current_app.config["INSTANCE_DIR"]
+            token = staging.stage(instance, _display_name(upload.filename), upload.read())
+            return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
+    return render_template(
+        "users/bulk_upload.html",
+        form=form,
+        locality=locality,
+        localities=accounts.localities_for(g.user),
+        max_accounts=account_sheet.MAX_ACCOUNTS,
+    )
+
+
+@bp.route("/users/import/template.xlsx")
+@coordinator_required
+def bulk_template():
+    locality = _locality()
+    body = account_sheet.template(locality, g.user)
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = "attachment; filename=mau-tai-khoan.xlsx"
+    return response
+
+
+@bp.route("/users/import/<token>", methods=["GET", "POST"])
+@database.reads_first  # the confirmation hashes every password before it writes
+@coordinator_required
+def bulk_preview(token: str):
+    locality = _locality()
+    instance = current_app.config["INSTANCE_DIR"]
+    staged = staging.load(instance, token)
+    if staged is None:
+        if request.method == "POST":  # a reload of the result page, or a second click
+            flash("Bảng này đã được nhập hoặc đã hết hạn; mật khẩu chỉ hiện một lần.", "error")
+            return redirect(url_for("users.index"))
+        abort(404)
+    read = staged.document or staged.error
+    preview = account_sheet.preview_sheet(locality, staged.filename, staged.data, read, g.user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not preview.can_apply:
+            flash("Chưa tạo tài khoản nào: bảng còn lỗi (xem bên dưới).", "error")
+        else:
+            try:
+                mail = account_links.mail_configured()
+                issued = new_accounts.issue(preview.accounts, links=mail)
+                with database.writing(db.session):
+                    by = db.session.get(User, g.user_id)
+                    created = new_accounts.create_all(issued, by)
+                    audit.record(
+                        "import.accounts",
+                        target=staged.filename,
+                        detail={"Số tài khoản": len(created), "Địa phương": locality.name},
+                        user=by,
+                    )
+            except accounts.AccountError as exc:
+                db.session.rollback()
+                flash(f"Chưa tạo tài khoản nào: {exc} Hãy xem lại bảng.", "error")
+                return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
+            staging.discard(instance, token)
+            return created_page(created, sheet=staged.filename)
+    return render_template(
+        "users/bulk_preview.html",
+        preview=preview,
+        form=form,
+        token=token,
+        locality=locality,
+    )
