@@ -244,7 +244,7 @@ def save_report(
             raise ReportError(f"Báo cáo đang ở trạng thái «{report.state_label}», không sửa được.")
         before = report_snapshot(report)
     _apply(report, data, user, submit)
-    log_event(report)
+    log_event(report, by=user)
     db.session.flush()
     after = report_snapshot(report)
     changed = after if before is None else history.changed_keys(before, after)
@@ -296,8 +296,11 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
         report.state = DRAFT
 
 
-def log_event(report: ProgressReport, at: datetime | None = None) -> None:
-    """Append the report's state to its event log (the one place both are written)."""
+def log_event(
+    report: ProgressReport, at: datetime | None = None, by: User | None = None, comment: str = ""
+) -> None:
+    """Append the report's state to its event log (the one place both are written), with
+    who moved it (`by`, None for the command line) and a reviewer's `comment`."""
     at = at or now_utc()
     report.changed_at = at
     db.session.add(
@@ -308,6 +311,8 @@ def log_event(report: ProgressReport, at: datetime | None = None) -> None:
             status=report.status,
             completed_on=report.completed_on,
             at=at,
+            by=by,
+            comment=comment,
         )
     )
 
@@ -324,7 +329,7 @@ def review_report(report: ProgressReport, accept: bool, comment: str, user: User
     report.state = ACCEPTED if accept else RETURNED
     report.review_comment = comment
     report.reviewed_at, report.reviewed_by = now_utc(), user
-    log_event(report)
+    log_event(report, by=user, comment=comment)
     history.record(
         user,
         entity="report",
