@@ -1,7 +1,7 @@
 """accounts: user.phone, sign_in_link (one-time links to set a new account's password)
 
 Revision ID: a7c4e1d9b3f2
-Revises: 6e3b9f2c4a71
+Revises: a7d2c5e8f013
 Create Date: 2026-12-06 09:00:00
 
 - `user.phone`: a Vietnamese number, normalised ("0912345678"); empty when not given.

@@ -61,16 +61,15 @@ def test_report_return_resubmit_accept(live_server, page, phone, tmp_path):
     phone.goto(f"{base}/work")
     returned = phone.inner_text("#returned")
     assert "bổ sung số lượt người tham dự" in returned
-    phone.click("#returned a.btn:has-text('Xem báo cáo')")
+    phone.click("#returned a.btn:has-text('Sửa và gửi lại')")  # the form, comment on top
+    assert "bổ sung số lượt người tham dự" in phone.inner_text("#returned-comment")
     evidence = tmp_path / "bien-ban-hoi-nghi.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% bien ban hoi nghi\n%%EOF\n")
-    phone.set_input_files("#upload-evidence input[type=file]", str(evidence))
-    phone.click("#upload-evidence button[type=submit]")
-    assert "bien-ban-hoi-nghi.pdf" in phone.inner_text("#attachments")
-    phone.click("text=Sửa báo cáo")
+    phone.set_input_files("#files", str(evidence))
     phone.fill("#result", "Tổ chức 6 buổi tuyên truyền tại 6 ấp, 412 lượt người tham dự.")
     phone.click("#submit-report")
     phone.wait_for_selector("#state")
+    assert "bien-ban-hoi-nghi.pdf" in phone.inner_text("#attachments")
 
     page.goto(report_url)
     assert "bien-ban-hoi-nghi.pdf" in page.inner_text("#attachments")

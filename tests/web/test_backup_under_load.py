@@ -61,12 +61,14 @@ class Writer(Session):
                 "csrf_token": self.token(path),
             }
         ).encode()
-        url, _ = self.send(path, body, "application/x-www-form-urlencoded")
-        found = re.search(r"/reports/(\d+)$", url)
+        _, page = self.send(path, body, "application/x-www-form-urlencoded")
+        self.form_path = path
+        # A draft stays on its form, which links to the report page.
+        found = re.search(r'href="/reports/(\d+)"', page)
         return int(found.group(1)) if found else None
 
     def upload(self, report_id: int, data: bytes) -> bool:
-        token = self.token(f"/reports/{report_id}")
+        token = self.token(self.form_path)  # the report form: the report page has no form
         body, content_type = multipart({"csrf_token": token}, "anh.png", data)
         _, page = self.send(f"/reports/{report_id}/attachments", body, content_type)
         return "Đã thêm tệp minh chứng." in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -190,3 +191,97 @@ def test_exported_text_that_looks_like_a_formula_is_neutralised(app, client, aut
         "'\tx",
         "bình thường",
     ]
+
+
+# ---- the period comes from the sheet (issue 15) -------------------------------------------
+
+
+def period_ids(app) -> dict[str, int]:
+    with app.app_context():
+        return {p.code: p.id for p in db.session.scalars(select(ReportingPeriod))}
+
+
+def upload(client, workbook, period_id, name="p1.xlsx"):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return client.post(
+        "/plans/1/progress-import",
+        data={"period_id": period_id, "file": (io.BytesIO(buffer.getvalue()), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def year_sheet(app, client):
+    with app.app_context():
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.name == "Phường 1"))
+    response = client.get(
+        f"/plans/1/periods/{period_ids(app)['2023-Y']}/units/{unit_id}/sheet.xlsx"
+    )
+    workbook = load_workbook(io.BytesIO(response.data))
+    rows, ws = rows_by_number(workbook)
+    ws.cell(rows["5.2"], 6, "Hoàn thành")
+    ws.cell(rows["5.2"], 7, "Niêm yết công khai cả năm")
+    return workbook
+
+
+def test_the_upload_page_preselects_the_current_period(app, client, sheet):
+    page = client.get("/plans/1/progress-import").get_data(as_text=True)
+    selected = re.search(r'<option selected value="(\d+)">([^<]+)</option>', page)
+    assert selected.group(2) == "6 tháng đầu năm 2023"  # 02/05/2023: the first half
+    assert "Kỳ báo cáo được đọc từ tệp" in page
+
+
+def test_a_sheet_of_another_period_is_imported_for_its_own(app, client, sheet):
+    periods = period_ids(app)
+    workbook = year_sheet(app, client)
+    response = upload(client, workbook, periods["2023-H1"])  # the page's default
+    location = response.headers["Location"]
+    assert f"/periods/{periods['2023-Y']}/progress-import/" in location
+    page = client.get(location).get_data(as_text=True)
+    assert "Tệp là bảng của kỳ «Năm 2023»: nhập cho kỳ đó." in page
+    assert "Niêm yết công khai cả năm" in page and 'id="confirm" disabled' not in page
+    client.post(location)
+    with app.app_context():
+        [report] = db.session.scalars(select(ProgressReport)).all()
+        assert (report.period.code, report.state) == ("2023-Y", "submitted")
+
+
+def test_a_sheet_of_a_period_the_plan_does_not_collect_is_refused(app, client, sheet):
+    workbook, period_id = sheet
+    rows, ws = rows_by_number(workbook)
+    ws.cell(rows["5.2"], 6, "Hoàn thành")
+    ws.cell(rows["5.2"], 7, "x")
+    meta = workbook["_meta"]
+    [period_row] = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "period"]
+    meta.cell(period_row, 2, "2022-H1")
+    response = upload(client, workbook, period_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Tệp là bảng của kỳ «2022-H1», nhưng kế hoạch không thu báo cáo kỳ này" in page
+    assert "2023-H1, 2023-Y" in page and "Chưa ghi gì" in page
+    assert report_count(app) == 0
+    assert not list((app.config["INSTANCE_DIR"] / "imports").iterdir())  # nothing kept
+
+
+def test_an_older_sheet_naming_no_period_takes_the_chosen_one(app, client, sheet):
+    workbook, _ = sheet
+    rows, ws = rows_by_number(workbook)
+    ws.cell(rows["5.2"], 6, "Hoàn thành")
+    ws.cell(rows["5.2"], 7, "Niêm yết")
+    meta = workbook["_meta"]
+    [period_row] = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "period"]
+    meta.delete_rows(period_row)
+    year = period_ids(app)["2023-Y"]
+    location = upload(client, workbook, year).headers["Location"]
+    assert f"/periods/{year}/progress-import/" in location
+    assert 'id="confirm" disabled' not in client.get(location).get_data(as_text=True)
+
+
+def test_a_sheet_of_another_plan_is_refused_in_the_preview(app, client, sheet):
+    workbook, period_id = sheet
+    meta = workbook["_meta"]
+    [plan_row] = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "plan"]
+    meta.cell(plan_row, 2, 99)
+    location = upload(client, workbook, period_id).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "Tệp là bảng của kế hoạch khác" in page and 'id="confirm" disabled' in page

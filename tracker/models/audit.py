@@ -1,5 +1,5 @@
-"""The audit log: sign-ins, refusals, imports, exports and deletions, with who, when,
-from where and how it ended.
+"""The audit log: sign-ins, refusals, imports, exports, review decisions and deletions,
+with who, when, from where and how it ended.
 
 Unlike `Change` (what the annex looked like before and after), an audit event answers
 "who did something sensitive, from which address". User ids are plain columns with the
@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "account.link_sent": "Gửi thư có liên kết đặt mật khẩu",
     "account.link_used": "Đặt mật khẩu qua liên kết một lần",
     "export": "Xuất, tải tệp báo cáo",
+    "review.accept": "Chấp nhận báo cáo",
+    "review.return": "Trả lại báo cáo",
     "delete.activity": "Xóa hoạt động",
     "delete.group": "Xóa nhóm nội dung",
     "delete.assignment": "Bỏ đơn vị khỏi hoạt động",

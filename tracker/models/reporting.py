@@ -146,8 +146,14 @@ class ReportEvent(db.Model):
     state: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # Who moved the report (sent it, saved it, accepted or returned it) and what the
+    # reviewer said: the report page tells who sent and who reviewed, and when. None:
+    # the command line, the demo seeds, or an event older than these columns.
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     report: Mapped[ProgressReport] = relationship()
+    by: Mapped[User | None] = relationship()
 
 
 class EvidenceDocument(db.Model):

@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.extensions import db
@@ -64,28 +65,51 @@ def clean_filename(filename: str) -> str:
     return name[:200] or "tep"
 
 
-def add_attachment(
-    report: ProgressReport, filename: str, data: bytes, user: User, folder: Path, max_bytes: int
-) -> Attachment:
+@dataclass(frozen=True)
+class KeptFile:
+    """An evidence file checked and stored by content, waiting for its row."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_file(filename: str, data: bytes, max_bytes: int) -> KeptFile:
+    """Check an upload by its name, size and first bytes; raises AttachmentError with a
+    message naming the file (a report form may send several)."""
     name = clean_filename(filename)
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED:
-        raise AttachmentError("Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG.")
+        raise AttachmentError(
+            f"«{name}»: Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG."
+        )
     if not data:
-        raise AttachmentError("Tệp trống.")
+        raise AttachmentError(f"«{name}»: Tệp trống.")
     if len(data) > max_bytes:
-        raise AttachmentError(f"Tệp lớn hơn giới hạn {max_bytes // (1024 * 1024)} MB.")
+        raise AttachmentError(f"«{name}»: Tệp lớn hơn giới hạn {max_bytes // (1024 * 1024)} MB.")
     mime, magics = ALLOWED[extension]
     if not data.startswith(magics):
-        raise AttachmentError(f"Nội dung tệp không đúng định dạng {extension}.")
-    sha = hashlib.sha256(data).hexdigest()
-    store(path_for(folder, sha), data)
+        raise AttachmentError(f"«{name}»: Nội dung tệp không đúng định dạng {extension}.")
+    return KeptFile(name, mime, len(data), hashlib.sha256(data).hexdigest())
+
+
+def keep_file(filename: str, data: bytes, folder: Path, max_bytes: int) -> KeptFile:
+    """Check an upload and store it under its SHA-256; no database work, so it can run
+    before the write lock is taken."""
+    kept = check_file(filename, data, max_bytes)
+    store(path_for(folder, kept.sha256), data)
+    return kept
+
+
+def attach(report: ProgressReport, kept: KeptFile, user: User) -> Attachment:
+    """The row of a stored file, and the report's history."""
     attachment = Attachment(
         report=report,
-        filename=name,
-        content_type=mime,
-        size=len(data),
-        sha256=sha,
+        filename=kept.filename,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
         uploaded_by_id=user.id,
     )
     db.session.add(attachment)
@@ -97,10 +121,16 @@ def add_attachment(
         entity_id=report.id,
         plan_id=report.period.plan_id,
         activity_id=report.assignment.activity_id,
-        after={"Tệp minh chứng": name},
+        after={"Tệp minh chứng": kept.filename},
         note="Thêm tệp minh chứng",
     )
     return attachment
+
+
+def add_attachment(
+    report: ProgressReport, filename: str, data: bytes, user: User, folder: Path, max_bytes: int
+) -> Attachment:
+    return attach(report, keep_file(filename, data, folder, max_bytes), user)
 
 
 def remove_attachment(attachment: Attachment, user: User) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from tracker.domain.text import fold, one_line
 from tracker.exporters.progress_xlsx import MARKER, SheetRow, generate_progress_xlsx
 from tracker.extensions import db
-from tracker.importers import BadFile, Document, read_once
+from tracker.importers import BadFile, Document, Table, read_once
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportingPeriod, Unit, User
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS, SUBMITTED
 from tracker.services import audit, reporting
@@ -120,18 +120,23 @@ def preview_sheet(
     except BadFile as exc:
         preview.errors.append(exc.message)
         return preview
-    meta = next((t for t in document.tables if t and t[0] and t[0][0] == MARKER), None)
+    meta = _meta_table(document)
     main = next((t for t in document.tables if t is not meta), None)
     if meta is None or main is None:
         preview.errors.append(
             "Tệp không phải bảng báo cáo tiến độ tải từ hệ thống (thiếu thông tin kỳ, đơn vị)."
         )
         return preview
-    info = {row[0]: row[1] for row in meta[1:] if len(row) >= 2}
-    if info.get("plan") != str(plan.id) or info.get("period") != period.code:
+    info = sheet_info(document)
+    if info.get("plan") != str(plan.id):
         preview.errors.append(
-            f"Tệp là của kế hoạch/kỳ khác (kỳ trong tệp: {info.get('period', '?')}, "
-            f"kỳ đang nhập: {period.code})."
+            "Tệp là bảng của kế hoạch khác, không phải của kế hoạch này; hãy nhập ở trang "
+            "của kế hoạch đó."
+        )
+        return preview
+    if info.get("period", period.code) != period.code:  # a sheet naming no period: the chosen
+        preview.errors.append(
+            f"Tệp là của kỳ khác (kỳ trong tệp: {info['period']}, kỳ đang nhập: {period.code})."
         )
         return preview
     unit = db.session.get(Unit, int(info["unit"])) if info.get("unit", "").isdigit() else None
@@ -149,6 +154,41 @@ def preview_sheet(
         if any(cell.strip() for cell in row):
             preview.lines.append(_read_line(offset, list(row) + [""] * 12, own, reports))
     return preview
+
+
+def _meta_table(document: Document) -> Table | None:
+    return next((t for t in document.tables if t and t[0] and t[0][0] == MARKER), None)
+
+
+def sheet_info(document: Document) -> dict[str, str]:
+    """What the hidden sheet says the file is for (plan, period, unit); {} when the file
+    is not a sheet downloaded from the system."""
+    meta = _meta_table(document)
+    return {row[0]: row[1] for row in meta[1:] if len(row) >= 2} if meta else {}
+
+
+class SheetError(ValueError):
+    """A sheet refused before its preview; the message is for the user."""
+
+
+def period_of_sheet(
+    plan: Plan, document: Document | None, chosen: ReportingPeriod
+) -> ReportingPeriod:
+    """The period a filled sheet is for, as its hidden sheet says. A file that names no
+    period (or is not a sheet at all: the preview says why) is taken for `chosen`. A
+    sheet of this plan naming a period the plan does not collect is refused."""
+    info = sheet_info(document) if document is not None else {}
+    code = info.get("period", "")
+    if not code or info.get("plan") != str(plan.id):
+        return chosen
+    found = find_period(plan, code)
+    if found is None:
+        raise SheetError(
+            f"Tệp là bảng của kỳ «{code}», nhưng kế hoạch không thu báo cáo kỳ này (các kỳ "
+            f"của kế hoạch: {', '.join(p.code for p in period_service.plan_periods(plan))}). "
+            "Chưa ghi gì; hãy tải bảng mới ở trang «Việc cần báo cáo»."
+        )
+    return found
 
 
 def _read_line(

@@ -245,7 +245,7 @@ def save_report(
             raise ReportError(f"Báo cáo đang ở trạng thái «{report.state_label}», không sửa được.")
         before = report_snapshot(report)
     _apply(report, data, user, submit)
-    event = log_event(report)
+    event = log_event(report, by=user)
     db.session.flush()
     if submit:
         notices.report_submitted(report, event, user)
@@ -299,8 +299,11 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
         report.state = DRAFT
 
 
-def log_event(report: ProgressReport, at: datetime | None = None) -> ReportEvent:
-    """Append the report's state to its event log (the one place both are written)."""
+def log_event(
+    report: ProgressReport, at: datetime | None = None, by: User | None = None, comment: str = ""
+) -> ReportEvent:
+    """Append the report's state to its event log (the one place both are written), with
+    who moved it (`by`, None for the command line) and a reviewer's `comment`."""
     at = at or now_utc()
     report.changed_at = at
     event = ReportEvent(
@@ -310,6 +313,8 @@ def log_event(report: ProgressReport, at: datetime | None = None) -> ReportEvent
         status=report.status,
         completed_on=report.completed_on,
         at=at,
+        by=by,
+        comment=comment,
     )
     db.session.add(event)
     return event
@@ -331,7 +336,7 @@ def review_report(
     report.state = ACCEPTED if accept else RETURNED
     report.review_comment = comment
     report.reviewed_at, report.reviewed_by = now_utc(), user
-    event = log_event(report)
+    event = log_event(report, by=user, comment=comment)
     history.record(
         user,
         entity="report",

@@ -79,3 +79,98 @@ document.querySelectorAll("table.stack").forEach(function (table) {
     });
   });
 });
+
+// The report form: evidence files go up with the form, so a file too large would cost
+// the typed report (the server answers 413). Say so before sending instead.
+(function () {
+  var form = document.getElementById("report-form");
+  if (!form) { return; }
+  var input = form.querySelector("input[type=file]");
+  var box = document.getElementById("file-problems");
+  var maxFile = Number(form.dataset.maxFile) || 0;
+  var maxTotal = Number(form.dataset.maxTotal) || 0;
+  var mb = function (bytes) { return (bytes / 1048576).toFixed(1).replace(".", ",") + " MB"; };
+  var problems = function () {
+    var found = [];
+    var total = 0;
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      total += file.size;
+      if (maxFile && file.size > maxFile) {
+        found.push("«" + file.name + "» nặng " + mb(file.size) + ", quá giới hạn " + mb(maxFile) + " mỗi tệp.");
+      }
+    });
+    if (maxTotal && total > maxTotal) {
+      found.push("Các tệp đã chọn nặng " + mb(total) + ", quá giới hạn " + mb(maxTotal) + " mỗi lần lưu; hãy gửi bớt tệp, lưu nháp rồi thêm tiếp.");
+    }
+    return found;
+  };
+  var show = function () {
+    var found = problems();
+    box.textContent = found.join(" ");
+    box.hidden = found.length === 0;
+    return found.length === 0;
+  };
+  input.addEventListener("change", show);
+  form.addEventListener("submit", function (event) {
+    if (!show()) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+})();
+
+// The review queue: «Chấp nhận» and «Trả lại» exclude each other on a row, a return
+// needs its reason, one box ticks every row, and a tally says what will be sent.
+(function () {
+  var form = document.getElementById("review-batch");
+  if (!form) { return; }
+  var rows = Array.prototype.slice.call(form.querySelectorAll(".review-row"));
+  var all = document.getElementById("accept-all");
+  var tally = document.getElementById("review-tally");
+  var parts = function (row) {
+    return {
+      accept: row.querySelector("input[name=accept]"),
+      back: row.querySelector("input[name=return]"),
+      comment: row.querySelector("textarea")
+    };
+  };
+  var count = function () {
+    var accepted = 0;
+    var returned = 0;
+    rows.forEach(function (row) {
+      var p = parts(row);
+      accepted += p.accept.checked ? 1 : 0;
+      returned += p.back.checked ? 1 : 0;
+      // The browser's own bubble, in Vietnamese: a return needs its reason.
+      p.comment.setCustomValidity(p.back.checked && !p.comment.value.trim() ? "Trả lại cần ghi lý do để đơn vị sửa." : "");
+      row.classList.toggle("to-accept", p.accept.checked);
+      row.classList.toggle("to-return", p.back.checked);
+    });
+    tally.textContent = "Chấp nhận: " + accepted + " · Trả lại: " + returned + " · Để sau: " + (rows.length - accepted - returned);
+    all.checked = accepted === rows.length;
+  };
+  rows.forEach(function (row) {
+    var p = parts(row);
+    p.accept.addEventListener("change", function () {
+      if (p.accept.checked) { p.back.checked = false; }
+      count();
+    });
+    p.back.addEventListener("change", function () {
+      if (p.back.checked) {
+        p.accept.checked = false;
+        p.comment.focus();
+      }
+      count();
+    });
+    p.comment.addEventListener("input", count);
+  });
+  all.parentNode.hidden = false;
+  all.addEventListener("change", function () {
+    rows.forEach(function (row) {
+      var p = parts(row);
+      if (!p.back.checked) { p.accept.checked = all.checked; }
+    });
+    count();
+  });
+  count();
+})();

@@ -1,9 +1,9 @@
-"""Progress reports: the unit's work page, the report form, evidence files, review,
-reporting periods, deadline changes and reassignment."""
+"""Progress reports: the unit's work page, the report form with its evidence files, the
+report page, reporting periods, deadline changes and reassignment. Review is in
+review.py, the spreadsheet round trip in sheets.py: both add their views to `bp`."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from flask import (
@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -45,8 +45,8 @@ from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
-from tracker.services import progress_sheet, reporting, staging
-from tracker.web.audit.views import record_now
+from tracker.services import report_entry, reporting
+from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required, login_required
 
 bp = Blueprint("reports", __name__)
@@ -65,6 +65,7 @@ class ReportForm(FlaskForm):
     reason = TextAreaField("Lý do không thực hiện")
     difficulties = TextAreaField("Khó khăn, vướng mắc")
     proposals = TextAreaField("Đề xuất, kiến nghị")
+    files = MultipleFileField("Thêm tệp minh chứng (PDF, Word, Excel, ảnh JPG/PNG)")
 
 
 class ReportSettingsForm(FlaskForm):
@@ -164,34 +165,42 @@ def _reporting_units(plan: Plan) -> list[Unit]:
 @bp.route(
     "/assignments/<int:assignment_id>/periods/<int:period_id>/report", methods=["GET", "POST"]
 )
+@database.reads_first  # evidence files are checked and stored before the write lock
 @login_required
 def edit(assignment_id: int, period_id: int):
+    """The report form: text and evidence files together, saved as a draft (back to this
+    form) or sent to Phòng Nội vụ (to the report page), in one POST."""
     assignment = _get(Assignment, assignment_id)
     period = _get(ReportingPeriod, period_id)
     if not reporting.can_write(g.user, assignment) or period.plan_id != assignment.activity.plan_id:
         abort(403)
     report = reporting.find_report(assignment, period)
+    if request.method == "GET" and report is not None and not report.is_editable:
+        flash(f"Báo cáo đang «{report.state_label}», không sửa được.", "info")
+        return redirect(url_for("reports.show", report_id=report.id))
     form = ReportForm(obj=report)
     if form.validate_on_submit():
-        data = reporting.ReportInput(
-            status=form.status.data,
-            result=form.result.data or "",
-            evidence_text=form.evidence_text.data or "",
-            difficulties=form.difficulties.data or "",
-            proposals=form.proposals.data or "",
-            reason=form.reason.data or "",
-            completed_on=form.completed_on.data,
-        )
         submit = request.form.get("action") == "submit"
         try:
-            report = reporting.save_report(assignment, period, data, g.user, submit)
-        except reporting.ReportError as exc:
+            report_id, attached = _save_report_form(form, assignment_id, period_id, submit)
+        except (reporting.ReportError, attachment_service.AttachmentError) as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            chosen = any(f.filename for f in form.files.data or [])
+            again = " Các tệp đã chọn chưa được lưu, hãy chọn lại." if chosen else ""
+            flash(f"{exc} Báo cáo chưa được lưu.{again}", "error")
         else:
-            db.session.commit()
-            flash("Đã gửi báo cáo tới Phòng Nội vụ." if submit else "Đã lưu nháp.", "success")
-            return redirect(url_for("reports.show", report_id=report.id))
+            files = f" và {attached} tệp minh chứng" if attached else ""
+            if submit:
+                flash(f"Đã gửi báo cáo{files} tới Phòng Nội vụ; báo cáo đang chờ duyệt.", "success")
+                return redirect(url_for("reports.show", report_id=report_id))
+            flash(
+                f"Đã lưu nháp{files}. Bạn có thể sửa tiếp; khi xong, bấm «Gửi Phòng Nội vụ».",
+                "success",
+            )
+            return redirect(
+                url_for("reports.edit", assignment_id=assignment_id, period_id=period_id)
+            )
+    review_steps = review_service.timeline(report) if report else None
     return render_template(
         "reports/edit.html",
         assignment=assignment,
@@ -199,7 +208,50 @@ def edit(assignment_id: int, period_id: int):
         period=period,
         report=report,
         form=form,
+        returned=review_steps.reviewed if review_steps else None,
+        limits=_upload_limits(),
     )
+
+
+def _save_report_form(
+    form: ReportForm, assignment_id: int, period_id: int, submit: bool
+) -> tuple[int, int]:
+    """Files are checked and stored first (no lock held while they are); then the
+    report and its files are written in one write transaction. → (report id, files)."""
+    uploads = [
+        report_entry.Upload(f.filename, f.read()) for f in form.files.data or [] if f.filename
+    ]
+    kept = report_entry.keep_uploads(
+        uploads, current_app.config["ATTACHMENTS_DIR"], current_app.config["MAX_ATTACHMENT_BYTES"]
+    )
+    data = reporting.ReportInput(
+        status=form.status.data,
+        result=form.result.data or "",
+        evidence_text=form.evidence_text.data or "",
+        difficulties=form.difficulties.data or "",
+        proposals=form.proposals.data or "",
+        reason=form.reason.data or "",
+        completed_on=form.completed_on.data,
+    )
+    drop = {int(v) for v in request.form.getlist("drop_attachment") if v.isdigit()}
+    with database.writing(db.session):
+        report = report_entry.save_with_evidence(
+            _get(Assignment, assignment_id),
+            _get(ReportingPeriod, period_id),
+            data,
+            g.user,
+            submit,
+            kept,
+            drop,
+        )
+        return report.id, len(kept)
+
+
+def _upload_limits() -> dict[str, int]:
+    return {
+        "file": current_app.config["MAX_ATTACHMENT_BYTES"],
+        "total": current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+    }
 
 
 @bp.route("/reports/<int:report_id>")
@@ -211,36 +263,9 @@ def show(report_id: int):
         report=report,
         activity=report.assignment.activity,
         review_form=ReviewForm(),
-        file_form=FileForm(),
-        action_form=ActionForm(),
+        steps=review_service.timeline(report),
         can_write=reporting.can_write(g.user, report.assignment),
     )
-
-
-@bp.route("/reports/<int:report_id>/review", methods=["POST"])
-@coordinator_required
-def review(report_id: int):
-    report = _get(ProgressReport, report_id)
-    form = ReviewForm()
-    if form.validate_on_submit():
-        accept = request.form.get("action") == "accept"
-        try:
-            noticed = reporting.review_report(report, accept, form.comment.data or "", g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            done = "Đã chấp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị."
-            flash(f"{done} {noticed.told(report.assignment.unit.name)}", "success")
-    return redirect(url_for("reports.show", report_id=report.id))
-
-
-@bp.route("/plans/<int:plan_id>/reviews")
-@coordinator_required
-def queue(plan_id: int):
-    plan = _get(Plan, plan_id)
-    return render_template("reports/queue.html", plan=plan, reports=reporting.review_queue(plan))
 
 
 # ---- evidence files ---------------------------------------------------------------------
@@ -433,90 +458,6 @@ def reassign(assignment_id: int):
     return redirect(url_for("activities.detail", activity_id=assignment.activity_id))
 
 
-# ---- spreadsheet round trip -------------------------------------------------------------
-
-
-@bp.route("/plans/<int:plan_id>/periods/<int:period_id>/units/<int:unit_id>/sheet.xlsx")
-@coordinator_required
-def export_sheet(plan_id: int, period_id: int, unit_id: int):
-    plan, period, unit = _get(Plan, plan_id), _get(ReportingPeriod, period_id), _get(Unit, unit_id)
-    if period.plan_id != plan.id:
-        abort(404)
-    data = progress_sheet.export_unit_sheet(plan, period, unit)
-    filename = f"tien-do-{period.code}-{unit.id}.xlsx"
-    record_now(
-        "export",
-        target=f"Bảng tiến độ — {unit.name}, {period.label}",
-        plan_id=plan.id,
-        detail={"Định dạng": "xlsx", "Kỳ": period.code, "Tệp": filename},
-    )
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        max_age=0,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        download_name=filename,
-    )
-
-
-class SheetUploadForm(FlaskForm):
-    period_id = SelectField("Kỳ báo cáo", coerce=int)
-    file = FileField("Bảng tiến độ đơn vị đã điền (.xlsx)")
-
-
-@bp.route("/plans/<int:plan_id>/progress-import", methods=["GET", "POST"])
-@database.reads_first  # staging reads the sheet: no write lock while it does
-@coordinator_required
-def import_sheet(plan_id: int):
-    plan = _get(Plan, plan_id)
-    form = SheetUploadForm()
-    form.period_id.choices = [
-        SelectChoice(p.id, p.label) for p in period_service.plan_periods(plan)
-    ]
-    if form.validate_on_submit():
-        upload_file = form.file.data
-        if not upload_file or not upload_file.filename:
-            flash("Chọn tệp bảng tiến độ.", "error")
-        else:
-            token = staging.stage(
-                current_app.config["INSTANCE_DIR"], upload_file.filename, upload_file.read()
-            )
-            return redirect(
-                url_for(
-                    "reports.sheet_preview",
-                    plan_id=plan.id,
-                    period_id=form.period_id.data,
-                    token=token,
-                )
-            )
-    return render_template("reports/sheet_upload.html", plan=plan, form=form)
-
-
-@bp.route(
-    "/plans/<int:plan_id>/periods/<int:period_id>/progress-import/<token>", methods=["GET", "POST"]
-)
-@coordinator_required
-def sheet_preview(plan_id: int, period_id: int, token: str):
-    plan, period = _get(Plan, plan_id), _get(ReportingPeriod, period_id)
-    staged = staging.load(current_app.config["INSTANCE_DIR"], token)
-    if staged is None or period.plan_id != plan.id:
-        abort(404)
-    preview = progress_sheet.preview_sheet(
-        plan, period, staged.filename, staged.data, staged.document or staged.error
-    )
-    form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            count = progress_sheet.apply_sheet(preview, g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            staging.discard(current_app.config["INSTANCE_DIR"], token)
-            flash(f"Đã ghi {count} báo cáo của {preview.unit.name}; chờ duyệt.", "success")
-            return redirect(url_for("reports.queue", plan_id=plan.id))
-    db.session.rollback()
-    return render_template(
-        "reports/sheet_preview.html", plan=plan, period=period, preview=preview, form=form
-    )
+# Review and the spreadsheet round trip join this blueprint from their own modules.
+from tracker.web.reports import review as _review  # noqa: E402, F401
+from tracker.web.reports import sheets as _sheets  # noqa: E402, F401
