@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import files  # noqa: E402
+from bench import bench_search, files  # noqa: E402
 from bench.common import (  # noqa: E402
     Row,
     config,
@@ -107,7 +107,8 @@ def feeds(folder: Path, runs: int) -> list[Row]:
 
 
 def province(folder: Path, runs: int) -> list[Row]:
-    """Figures of one plan in a province-wide database, and a reminder tick over it."""
+    """Figures of one plan in a province-wide database, a reminder tick over it, and the
+    search page (bench/bench_search.py)."""
     app = make_app(folder, demo=False)
     start = time.perf_counter()
     with app.app_context():
@@ -144,6 +145,7 @@ def province(folder: Path, runs: int) -> list[Row]:
     ]
     rows[0].note = built
     rows.append(reminder_tick(app))
+    rows += bench_search.search_rows(app, runs)
     return rows
 
 

@@ -24,6 +24,7 @@ from tracker.models import (
     SUPPORT,
     Activity,
     Assignment,
+    Attachment,
     ContentGroup,
     Locality,
     Plan,
@@ -33,6 +34,7 @@ from tracker.models import (
     UnitGroupMember,
     activity_dimension,
 )
+from tracker.models.reporting import REPORT_SEARCH_FIELDS
 from tracker.services import periods as period_service
 from tracker.services.plans import create_plan
 
@@ -274,9 +276,27 @@ def _assignment_rows(district: District, activity_ids, shape: Shape, rng) -> lis
     return rows
 
 
+# What units write, varied so that a search finds some reports and not others: 200
+# results, evidence cited in a third of the reports, a file attached to one in 30.
+RESULTS = [f"Đã {_text(seed, 6 + seed % 14).lower()}." for seed in range(200)]
+CITATIONS = [f"Công văn số {n}/UBND-VP ngày {n % 28 + 1}/{n % 12 + 1}" for n in range(1, 400)]
+FILE_NAMES = ["Biên bản kiểm tra", "Báo cáo kết quả", "Danh sách tham dự", "Ảnh hội nghị"]
+
+
+def _report_texts(rng: random.Random) -> dict[str, str]:
+    texts = dict.fromkeys(REPORT_SEARCH_FIELDS, "")
+    texts["result"] = rng.choice(RESULTS)
+    if rng.random() < 1 / 3:
+        texts["evidence_text"] = rng.choice(CITATIONS)
+    texts["search_text"] = fold(" | ".join(texts[name] for name in REPORT_SEARCH_FIELDS))
+    return texts
+
+
 def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type: ignore[no-untyped-def]
     reports, events = [], []
     closed = [p for p in periods if p.ends_on < date.today()]
+    # The texts draw from a generator of their own: the states and dates stay as they were.
+    words = random.Random(assignments[0][0] if assignments else 0)
     for assignment_id, _role, kind in assignments:
         if rng.random() >= reported:
             continue
@@ -293,11 +313,7 @@ def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type
                     "assignment_id": assignment_id,
                     "period_id": period.id,
                     "status": status,
-                    "result": "Đã triển khai thực hiện theo kế hoạch.",
-                    "evidence_text": "",
-                    "difficulties": "",
-                    "proposals": "",
-                    "reason": "",
+                    **_report_texts(words),
                     "completed_on": completed,
                     "state": "accepted" if accepted else "submitted",
                     "review_comment": "",
@@ -328,6 +344,26 @@ def _insert_reports(assignments, periods, reported: float, rng) -> None:  # type
         if state == "accepted":
             events.append({**base, "state": "accepted", "at": reviewed_at})
     db.session.execute(insert(ReportEvent), events)
+    _insert_files([row[0] for row in stored], words)
+
+
+def _insert_files(report_ids: list[int], rng: random.Random) -> None:
+    rows = []
+    for report_id in report_ids:
+        if rng.random() < 1 / 30:
+            name = f"{rng.choice(FILE_NAMES)} {report_id}.pdf"
+            rows.append(
+                {
+                    "report_id": report_id,
+                    "filename": name,
+                    "content_type": "application/pdf",
+                    "size": 1000 + report_id % 50000,
+                    "sha256": f"{report_id:064x}",
+                    "search_text": fold(name),
+                }
+            )
+    if rows:
+        db.session.execute(insert(Attachment), rows)
 
 
 def plan_of(plan_id: int) -> Plan:

@@ -34,3 +34,14 @@ def test_a_generated_plan_is_counted_by_the_figures(app, client, auth):
     auth.login()
     assert client.get(f"/plans/{plan_id}/dashboard?as_of=2023-12-31").status_code == 200
     assert client.get(f"/plans/{plan_id}/annex").status_code == 200
+
+
+def test_the_search_benchmark_runs_its_three_readers(app):
+    from bench import bench_search
+
+    with app.app_context():
+        make_plan(make_district("Huyện 6"), 2023, 20, groups=2, seed=3)
+        db.session.commit()
+    rows = bench_search.search_rows(app, runs=1)
+    assert len(rows) == 9 and all(row.threshold == "p95 ≤ 300 ms" for row in rows)
+    assert {row.size > 0 for row in rows} == {True}

@@ -200,6 +200,35 @@ def test_coordinator_pages_refuse_and_record_others(app, client, targets, userna
     assert targets_seen == [f"GET {path}" for path in COORDINATOR_PAGES]
 
 
+# Pages without an object id that show reports and files found by their words: each is
+# asked for Phường 2's draft ("Đang làm") and file ("bien-ban.pdf").
+SEARCH_PAGES = {"search.index": ("/search?q=dang+lam", "/search?q=bien+ban")}
+
+
+def test_every_search_page_is_walked(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("search.")}
+    assert endpoints == set(SEARCH_PAGES)
+
+
+@pytest.mark.parametrize("username", ["phuong1", "chutich"])
+def test_search_pages_show_another_units_report_to_leaders_only(app, client, targets, username):
+    client.post("/login", data={"username": username, "password": f"matkhau-{username}"})
+    before = state(app)
+    report_link = f'href="/reports/{targets["report_id"]}'
+    for urls in SEARCH_PAGES.values():
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = response.get_data(as_text=True)
+            if username == "chutich":  # leaders read every report and file
+                assert report_link in page, url
+            else:
+                assert report_link not in page, url
+                assert "Đang làm" not in page and "bien-ban.pdf" not in page, url
+            assert f"/attachments/{targets['attachment_id']}" not in page
+    assert state(app) == before
+
+
 def test_officer_sees_only_own_unit_on_the_work_page(app, client, targets):
     client.post("/login", data={"username": "phuong1", "password": "matkhau-phuong1"})
     page = client.get(f"/work?unit={targets['unit_id']}").get_data(as_text=True)

@@ -21,6 +21,7 @@ def test_pages_need_sign_in(client):
         "/plans/1/annex",
         "/units",
         "/units/2",
+        "/search?q=noi+vu",
         "/plans/new",
         "/plans/1/history",
         "/plans/1/dashboard",

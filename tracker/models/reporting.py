@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import now_utc
 from tracker.domain.periods import Period, PeriodKind
+from tracker.domain.text import fold
 from tracker.extensions import db
 from tracker.models.plans import Assignment, Plan
 from tracker.models.types import UTCDateTime
@@ -104,6 +115,8 @@ class ProgressReport(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Folded texts for search (see _fold_report_texts); deferred: only search reads it.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
 
     assignment: Mapped[Assignment] = relationship()
     period: Mapped[ReportingPeriod] = relationship()
@@ -185,6 +198,7 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    search_text: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
     report: Mapped[ProgressReport] = relationship(back_populates="attachments")
 
@@ -201,3 +215,38 @@ class LoginAttempt(db.Model):
     # the account signed in before are counted apart from everyone else's.
     device: Mapped[str] = mapped_column(String(32), default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+
+
+# A report's texts are written by the form, the review, the progress sheet, the seeds —
+# and whatever comes next. Folding them on every insert and update, here, means no
+# writer can leave the search behind. (Bulk inserts, bench/dataset.py, fold their own.)
+REPORT_SEARCH_FIELDS = (
+    "result",
+    "evidence_text",
+    "review_comment",
+    "difficulties",
+    "proposals",
+    "reason",
+)
+
+
+def report_search_text(report: ProgressReport) -> str:
+    return fold(" | ".join(getattr(report, name) or "" for name in REPORT_SEARCH_FIELDS))
+
+
+@event.listens_for(ProgressReport, "before_insert")
+def _fold_new_report(_mapper, _connection, report: ProgressReport) -> None:
+    report.search_text = report_search_text(report)
+
+
+@event.listens_for(ProgressReport, "before_update")
+def _fold_changed_report(_mapper, _connection, report: ProgressReport) -> None:
+    state = inspect(report)
+    if any(state.attrs[name].history.has_changes() for name in REPORT_SEARCH_FIELDS):
+        report.search_text = report_search_text(report)
+
+
+@event.listens_for(Attachment, "before_insert")
+@event.listens_for(Attachment, "before_update")
+def _fold_file_name(_mapper, _connection, attachment: Attachment) -> None:
+    attachment.search_text = fold(attachment.filename)[:255]

@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
     from tracker.web.reports.views import bp as reports_bp
+    from tracker.web.search.views import bp as search_bp
     from tracker.web.units.views import bp as units_bp
     from tracker.web.users.views import bp as users_bp
 
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         exports_bp,
         calendar_bp,
         audit_bp,
+        search_bp,
         health_bp,
     )
     for bp in blueprints:

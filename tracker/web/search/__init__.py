@@ -1,0 +1,1 @@
+"""The search page: one box across plans, activities, reports, evidence files and units."""
