@@ -7,6 +7,9 @@
                           PostgreSQL), run lint and types once, then every test twice:
                           on SQLite, then on a private throw-away PostgreSQL server
     python3 dev.py bench  the speed figures of quality.md, as a table (bench/)
+    python3 dev.py help-images
+                          retake the help pages' pictures (the role-day browser tests)
+                          and copy them into tracker/static/help/
 
 Extra arguments after `test` go to both pytest runs (e.g. `python3 dev.py test -k annex`);
 `--sqlite-only` or `--postgres-only` runs one of them. With TRACKER_TEST_DATABASE_URL set
@@ -269,6 +272,21 @@ def bench(args: list[str]) -> None:
     run(PY, "-m", "bench", *args)
 
 
+def help_images() -> None:
+    """The pictures of templates/help/ are screenshots the browser tests take of the demo
+    plan: run those tests, then keep what they took."""
+    ensure_venv("test")
+    ensure_chromium()
+    taken = ROOT / "test-artifacts" / "help"
+    shutil.rmtree(taken, ignore_errors=True)
+    run(PY, "-m", "pytest", "-q", "tests/browser/test_role_days.py")
+    kept = ROOT / "tracker" / "static" / "help"
+    kept.mkdir(exist_ok=True)
+    for picture in sorted(taken.glob("*.jpg")):
+        shutil.copy2(picture, kept / picture.name)
+        print(f"{picture.name}: {picture.stat().st_size // 1024} kB")
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "up":
@@ -277,6 +295,8 @@ def main() -> None:
         test(rest)
     elif command == "bench":
         bench(rest)
+    elif command == "help-images":
+        help_images()
     else:
         print(__doc__)
         sys.exit(2)

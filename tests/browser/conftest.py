@@ -63,3 +63,25 @@ def login(page, base: str, username: str = "noivu", password: str = "noivu2023")
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def help_picture(page, name: str, selector: str | None = None) -> None:
+    """A picture for the help pages: what the screen shows (or one part of the page), as a
+    small JPEG in test-artifacts/help/; `python3 dev.py help-images` copies them into
+    tracker/static/help/, where templates/help/ shows them."""
+    folder = ARTIFACTS / "help"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = page.locator(selector) if selector else page
+    target.screenshot(path=str(folder / f"{name}.jpg"), type="jpeg", quality=70)
+
+
+def pytest_collection_modifyitems(items):
+    """A page left before its pictures load (tests click fast) drops the connection while
+    werkzeug's test server reads the rest of the request; werkzeug then skips closing the
+    response, and the static file it was sending is reported unclosed when collected. That
+    is the test server's, not the app's (gunicorn closes it): ignored for browser tests."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(
+                pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+            )

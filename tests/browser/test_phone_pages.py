@@ -1,15 +1,15 @@
-"""Every main page on a phone (390×844) in chromium, as Phòng Nội vụ opens it: nothing
-scrolls sideways, the menu is one line until opened, a disabled button looks disabled;
-the annex and the dashboard print without the site around them; no request gets a 404
-(the favicon included). Screenshots go to test-artifacts/phone-<page>.png."""
+"""Every page on a phone (390×844) in chromium, as each role opens it: nothing scrolls
+sideways, the menu is one line until opened, a disabled button looks disabled; the annex
+and the dashboard print without the site around them; no request gets a 404 (the favicon
+included). Screenshots go to test-artifacts/phone-<role>-<page>.png."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser.conftest import login, screenshot
-from tests.conftest import SEED_ANNEX
-from tests.web.page_words import main_pages
+from tests.conftest import SEED_ANNEX, make_user
+from tests.web.test_every_page import FILES, OFFICER_UNIT, ROLES, every_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,24 +17,45 @@ PHONE_WIDTH = 390
 
 
 def _failed_requests(page) -> list[str]:
+    """Failed requests a page makes for its parts (styles, scripts, icons, pictures)."""
     failed: list[str] = []
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
+    )
     return failed
 
 
-def test_every_main_page_fits_a_phone(demo_live_server, phone):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_a_phone_for_each_role(demo_live_server, phone, role):
+    """Every page the role may open (tests/web/test_every_page.py's list, read from the
+    app's routes) is no wider than the phone; screenshots phone-<role>-<page>.png."""
     base, app = demo_live_server
+    make_user(app, "tuphap", OFFICER_UNIT)
+    make_user(app, "lanhdao", None, role="leader")
     failed = _failed_requests(phone)
-    login(phone, base)
-    too_wide = {}
-    for name, path in main_pages(app).items():
-        phone.goto(f"{base}{path}")
+    login(phone, base, *ROLES[role])
+    too_wide, seen = {}, 0
+    for endpoint, path in sorted(every_page(app).items()):
+        if endpoint in FILES:
+            continue
+        response = phone.goto(f"{base}{path}")
+        if response is None or response.status != 200 or "/login" in phone.url:
+            continue  # not this role's page
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # the JSON API
+        seen += 1
         width = phone.evaluate("document.documentElement.scrollWidth")
         # A page wider than the screen makes a mobile browser zoom out (innerWidth grows
         # with it), so the screen's own width is the measure too.
         if width > phone.evaluate("window.innerWidth") or width > PHONE_WIDTH:
-            too_wide[name] = width
-        screenshot(phone, f"phone-{name.replace(' ', '-')}")
+            too_wide[endpoint] = width
+        screenshot(phone, f"phone-{role}-{endpoint.replace('.', '-')}")
+    assert seen >= 15
     assert too_wide == {}
     assert failed == []
 

@@ -151,7 +151,7 @@ def test_a_review_outside_the_reminder_window_reaches_the_unit_at_once(
     assert (row.mail_status, row.mail_to) == ("pending", "tuphap@vinhchau.test")
     inbox = officer.get("/inbox").get_data(as_text=True)
     assert subject in inbox and "Thiếu số liệu tin bài" in inbox
-    assert '<span class="badge">1</span>' in inbox
+    assert 'thông báo chưa đọc">1</span>' in inbox
     assert mail_server.received == []
 
     # The next run of the send job (every 30 s) delivers it; a second run sends nothing.

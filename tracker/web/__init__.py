@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
     from tracker.web.calendar.views import bp as calendar_bp
     from tracker.web.exports.views import bp as exports_bp
     from tracker.web.health import bp as health_bp
+    from tracker.web.help import bp as help_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
         calendar_bp,
         audit_bp,
         search_bp,
+        help_bp,
         health_bp,
     )
     for bp in blueprints:
