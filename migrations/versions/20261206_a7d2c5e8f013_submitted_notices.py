@@ -27,5 +27,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('submitted_notices')
+    # Dropped in place (SQLite 3.35+): a batch copy of "user" would trip the foreign
+    # keys that point at it once accounts exist.
+    op.drop_column('user', 'submitted_notices')

@@ -274,7 +274,7 @@ def test_the_migration_fills_who_from_the_reports(app, client, auth, officer):
         report_id = db.session.scalar(select(ProgressReport.id))
     client.post(f"/reports/{report_id}/review", data={"action": "return", "comment": "Thiếu."})
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "downgrade", "6e3b9f2c4a71"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "a7c4e1d9b3f2"]).exit_code == 0
     assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
     with app.app_context():
         db.session.remove()

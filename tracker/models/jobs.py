@@ -30,7 +30,11 @@ class FigureSnapshot(db.Model):
 
 
 # The scheduler's job ids (tracker.scheduler.JOBS) and run states, as a person reads them.
-JOB_LABELS = {"daily-figures": "Lưu số liệu hằng ngày", "reminders": "Xét và gửi nhắc việc"}
+JOB_LABELS = {
+    "daily-figures": "Lưu số liệu hằng ngày",
+    "reminders": "Xét và gửi nhắc việc",
+    "send-mail": "Gửi e-mail chờ gửi",
+}
 RUN_STATUS_LABELS = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua (đang chạy nơi khác)"}
 
 
