@@ -196,7 +196,11 @@ def up() -> None:
     flask("db", "upgrade")
     flask("seed")
     port = os.environ.get("PORT", "5000")
-    print(f"\nMở http://127.0.0.1:{port} — đăng nhập: noivu / noivu2023\n", flush=True)
+    print(
+        f"\nMở http://127.0.0.1:{port} — đăng nhập lần đầu: noivu / noivu2023 (sau đó hệ thống"
+        " yêu cầu đặt mật khẩu mới)\n",
+        flush=True,
+    )
     # One scheduler process beside the web server, never inside it (APScheduler's FAQ).
     scheduler = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "scheduler"], cwd=ROOT)
     try:

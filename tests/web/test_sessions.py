@@ -49,7 +49,8 @@ def test_a_password_change_ends_the_other_sessions(app):
     other = signed_in(app)
     thief = copy_cookie(client, app)
     response = client.post(
-        "/account/password", data={"current": "noivu2023", "new": "mat-khau-moi-2024"}
+        "/account/password",
+        data={"current": "noivu2023", "new": "mat-khau-moi-2024", "confirm": "mat-khau-moi-2024"},
     )
     assert response.status_code == 302
     assert is_in(client)  # this one goes on

@@ -82,6 +82,7 @@ def create_user(
         raise AccountError("Nhập họ tên.")
     user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
     user.password_hash = password_hash or hash_password(password)
+    user.must_change_password = True  # Phòng Nội vụ knows it: the person chooses their own
     db.session.add(user)
     db.session.flush()
     history.record(
@@ -100,10 +101,12 @@ def create_user(
 
 
 def reset_password(user: User, password_hash: str, by: User) -> None:
-    """A new password from Phòng Nội vụ; every session of the account ends."""
+    """A new password from Phòng Nội vụ; every session of the account ends, and the
+    next sign-in asks for a password of the person's own."""
     if by.role != COORDINATOR:
         raise AccountError("Chỉ Phòng Nội vụ được đặt lại mật khẩu.")
     user.password_hash = password_hash
+    user.must_change_password = True
     sessions.end_all(user)
     _record_change(by, user, "Đặt lại mật khẩu")
 
@@ -112,6 +115,7 @@ def change_password(user: User, password_hash: str) -> None:
     """The account's own new password (the current one checked by the caller, before);
     every other session of the account ends — the caller begins its own anew."""
     user.password_hash = password_hash
+    user.must_change_password = False
     sessions.end_all(user)
 
 

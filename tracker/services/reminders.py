@@ -41,7 +41,7 @@ from tracker.models.reporting import (
 )
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services import periods as period_service
-from tracker.services.plans import all_plans
+from tracker.services.plans import followed_plans
 from tracker.services.workdays import work_calendar
 
 # How long after its last report due date a plan keeps reminding, unless changed.
@@ -207,7 +207,8 @@ def group_key(step: Step, plan_id: int, due_on: date, user_id: int) -> str:
 
 
 def active_plans(today: date) -> list[Plan]:
-    return [p for p in all_plans() if rules_for(p).active_until >= today]
+    """The plans still reminding: not archived, within their rules' last day."""
+    return [p for p in followed_plans() if rules_for(p).active_until >= today]
 
 
 def decide(today: date) -> list[Decision]:

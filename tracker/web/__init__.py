@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     for bp in blueprints:
         app.register_blueprint(bp)
     app.before_request(auth.load_user)
+    app.before_request(auth.require_own_password)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue
