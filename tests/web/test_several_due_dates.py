@@ -53,7 +53,7 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import outbox, reminders, reporting
+from tracker.services import outbox, reminders, reporting, unit_work
 
 TUPHAP, PHUONG1 = "tuphap@vinhchau.test", "phuong1@vinhchau.test"
 COUNTED_DAYS = [
@@ -302,7 +302,7 @@ def test_which_reports_answer_which_deadline(app, client, frozen, number, report
     with app.app_context():
         items = reminders.open_items(db.session.get(Plan, plan.id))
         assert sorted(str(i.due_on) for i in items if i.assignment_id == assignment_id) == owed
-        work = reporting.unit_work(
+        work = unit_work.unit_work(
             db.session.get(Unit, unit_key),
             db.session.get(Plan, plan.id),
             db.session.get(ReportingPeriod, plan.year),

@@ -4,7 +4,7 @@ A plan whose year is over stays in the database, readable as before (annex, repo
 figures, exports, its own calendar feed), but Phòng Nội vụ stops following it: it leaves
 the units' work page, the reminders and digests, the unit and personal calendar feeds,
 the daily figure snapshots and the plan list's default view. Unarchiving undoes all of
-that. Both are written to the plan's history.
+that. Both are written to the plan's history and the audit log.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from tracker.clock import now_utc
 from tracker.extensions import db
 from tracker.models import Plan, User
 from tracker.models.users import COORDINATOR
-from tracker.services import history
+from tracker.services import audit, history
 
 FOLLOWED = "Đang theo dõi"
 ARCHIVED = "Đã lưu trữ"
@@ -56,4 +56,6 @@ def _record(plan: Plan, user: User | None, archived: bool) -> None:
         after={"Trạng thái kế hoạch": ARCHIVED if archived else FOLLOWED},
         note="Lưu trữ kế hoạch" if archived else "Đưa kế hoạch ra khỏi lưu trữ",
     )
+    action = "plan.archive" if archived else "plan.unarchive"
+    audit.record(action, target=plan.reference, plan_id=plan.id, user=user)
     db.session.flush()

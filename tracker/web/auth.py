@@ -75,7 +75,10 @@ def require_own_password():
         return None
     if request.path.startswith("/api/"):
         return {"error": "Cần đổi mật khẩu trước khi tiếp tục."}, 403
-    going = request.full_path if request.method == "GET" else None
+    # Where the person was going, kept for after; "/" and a POST start over from the start page.
+    going = request.full_path.rstrip("?") if request.method == "GET" else None
+    if going == "/":
+        going = None
     return redirect(url_for("auth.change_password", next=going))
 
 
