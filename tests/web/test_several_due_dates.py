@@ -312,8 +312,11 @@ def test_which_reports_answer_which_deadline(app, client, frozen, number, report
             w
             for group in (work.due, work.overdue, work.submitted, work.accepted, work.returned)
             for w in group
-            if w.assignment.id == assignment_id
+            if w.assignment.id == assignment_id and w.period == work.period
         ]
+        # A report of the other round returned for correction stays listed too.
+        returned = {w.period.id for w in work.returned if w.assignment.id == assignment_id}
+        assert returned == {getattr(plan, p) for p, state, _ in reports if state == "returned"}
         if owed:  # the work page waits on the first deadline still owed
             (item,) = listed
             assert str(item.due_on) == owed[0]
