@@ -489,3 +489,38 @@ def test_the_seeded_coordinator_must_choose_a_password(empty_app):
     assert (
         client.get(response.headers["Location"]).headers["Location"].startswith("/account/password")
     )
+
+
+def test_an_archived_plan_leaves_unit_feeds_but_keeps_its_own(app, client, frozen):
+    """A unit's and a person's feed follow the work page; the plan's own feed, once
+    subscribed, still shows the plan archived."""
+    from tests.web.calendar_support import events, issue, read
+
+    frozen(MAY_2023)
+    make_user(app, "phuong1", "Phường 1")
+    with app.app_context():
+        unit = db.session.scalar(select(Unit.id).where(Unit.name == "Phường 1"))
+        user = db.session.scalar(select(User.id).where(User.username == "phuong1"))
+    links = {
+        "unit": issue(app, "unit", unit),
+        "user": issue(app, "user", user, owner="phuong1"),
+        "plan": issue(app, "plan", SEEDED_PLAN),
+    }
+
+    def counts() -> dict[str, int]:
+        return {
+            kind: len(events(read(client.get(f"/cal/{token}.ics").data)))
+            for kind, token in links.items()
+        }
+
+    before = counts()
+    assert all(before.values())
+    login(client, "noivu")
+    plan_feed = f'id="feed-plan-{SEEDED_PLAN}"'
+    assert plan_feed in client.get("/calendar").get_data(as_text=True)
+    archive(client, SEEDED_PLAN)
+    assert counts() == {"unit": 0, "user": 0, "plan": before["plan"]}
+    # The calendar page offers no new feed of an archived plan.
+    assert plan_feed not in client.get("/calendar").get_data(as_text=True)
+    archive(client, SEEDED_PLAN, on=False)
+    assert counts() == before
