@@ -94,3 +94,61 @@ def test_the_officer_sees_both_plans(live_server, browser, monkeypatch):
         page.wait_for_load_state()
         assert page.locator("section.plan-work").count() == 2
         context.close()
+
+
+def test_first_sign_in_then_archiving_a_plan(live_server, browser, monkeypatch):
+    """An officer's first sign-in asks for a password of their own; Phòng Nội vụ archives
+    the plan from its overview and finds it under «Kế hoạch đã lưu trữ» (CSRF on)."""
+    base, app = live_server
+    monkeypatch.setattr(clock, "frozen", datetime(2023, 5, 2, 3, tzinfo=UTC))
+    make_user(app, "phuong1", "Phường 1", first_sign_in=True)
+    for name, viewport in VIEWS.items():
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, base, "phuong1", "matkhau-phuong1" if name == "desktop" else "cua-rieng-1")
+        if name == "desktop":
+            assert page.url == f"{base}/account/password?next=/work"
+            assert page.locator("#must-change").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            screenshot(page, f"first-password-{name}")
+            page.fill("#current", "matkhau-phuong1")
+            page.fill("#new", "cua-rieng-1")
+            page.fill("#confirm", "cua-rieng-1")
+            page.click("main button[type=submit]")
+            page.wait_for_load_state()
+        assert page.url == f"{base}/work"
+        context.close()
+
+    for name, viewport in VIEWS.items():
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, base)
+        archived = name == "phone"  # archived on the desk, brought back on the phone
+        # Phòng Nội vụ's start page: the one plan followed, else the list.
+        assert page.url == (f"{base}/plans" if archived else f"{base}/plans/1")
+        if not archived:
+            page.once("dialog", lambda dialog: dialog.accept())
+            page.click("#archive-plan")
+            page.wait_for_load_state()
+            assert "Đã lưu trữ" in page.locator(".flash.success").inner_text()
+            assert page.locator("#archived-notice").is_visible()
+            assert page.locator("#unarchive-plan").is_visible()
+            screenshot(page, f"plan-archived-{name}")
+            page.goto(f"{base}/plans")
+            assert page.locator("#plans .card").count() == 0
+            page.click("#archived-plans")
+            page.wait_for_load_state()
+            assert page.locator("#plans .card").count() == 1
+            screenshot(page, f"plans-archived-list-{name}")
+        else:
+            page.goto(f"{base}/plans/1")
+            # (No width check here: a long tag in the overview's "to be dated" list,
+            # older than this page's archive card, is wider than a phone.)
+            screenshot(page, f"plan-archived-{name}")
+            page.click("#unarchive-plan")
+            page.wait_for_load_state()
+            assert page.locator("#archive-plan").is_visible()
+            assert page.locator("#archived-notice").count() == 0
+        context.close()
