@@ -203,7 +203,10 @@ def welcome(environ: Mapping[str, str]) -> str:
         links = f"Liên kết trong lịch và e-mail dùng TRACKER_BASE_URL={base_url}."
     else:
         links = f"TRACKER_BASE_URL chưa đặt: liên kết trong lịch và e-mail dùng {address}."
-    return f"Mở {address} — đăng nhập: noivu / noivu2023\n{links}"
+    return (
+        f"Mở {address} — đăng nhập lần đầu: noivu / noivu2023 (sau đó hệ thống yêu cầu đặt"
+        f" mật khẩu mới)\n{links}"
+    )
 
 
 def up() -> None:

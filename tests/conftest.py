@@ -130,6 +130,7 @@ def _template(tmp_path_factory, postgres, name: str, seeded: bool, demo: bool = 
             from tracker.services.seeding import load_seeds
 
             load_seeds(demo=demo)
+            password_chosen(COORDINATOR[0])
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -255,8 +256,23 @@ def frozen(monkeypatch):
     return freeze
 
 
-def make_user(app, username: str, unit_name: str | None, role: str = "officer") -> None:
-    """An account for tests, with password "matkhau-" + username."""
+def password_chosen(username: str) -> None:
+    """The account has signed in once and chosen its own password (the one it has, here),
+    as every account in daily use has. Signing in the first time is tested on its own."""
+    from sqlalchemy import select
+
+    from tracker.models import User
+    from tracker.services.accounts import change_password
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    change_password(user, user.password_hash)
+
+
+def make_user(
+    app, username: str, unit_name: str | None, role: str = "officer", first_sign_in: bool = False
+) -> None:
+    """An account for tests, with password "matkhau-" + username, created as Phòng Nội vụ
+    creates one; unless `first_sign_in`, its owner has since chosen that password."""
     from sqlalchemy import select
 
     from tracker.models import Unit
@@ -272,6 +288,8 @@ def make_user(app, username: str, unit_name: str | None, role: str = "officer") 
             password=f"matkhau-{username}",
             by=None,
         )
+        if not first_sign_in:
+            password_chosen(username)
         db.session.commit()
 
 

@@ -328,14 +328,22 @@ def test_coordinator_creates_an_officer_account(app, client, auth):
     client.post("/logout")
     response = client.post("/login", data={"username": "vinhhai", "password": "vinhhai-2023"})
     assert response.status_code == 302
+    # The first sign-in asks for a password of the officer's own, then goes on to /work.
+    assert client.get("/work").headers["Location"].startswith("/account/password")
+    response = client.post(
+        "/account/password?next=/work",
+        data={"current": "vinhhai-2023", "new": "hai-vinh-2023", "confirm": "hai-vinh-2023"},
+    )
+    assert response.headers["Location"] == "/work"
     assert "xã Vĩnh Hải" in client.get("/work").get_data(as_text=True)
 
 
 def test_password_change_and_reset(app, client, auth, officer):
     login(client, officer)
-    bad = client.post("/account/password", data={"current": "sai", "new": "matkhau-moi-1"})
+    new = {"new": "matkhau-moi-1", "confirm": "matkhau-moi-1"}
+    bad = client.post("/account/password", data={"current": "sai", **new})
     assert "không đúng" in bad.get_data(as_text=True)
-    client.post("/account/password", data={"current": f"matkhau-{officer}", "new": "matkhau-moi-1"})
+    client.post("/account/password", data={"current": f"matkhau-{officer}", **new})
     client.post("/logout")
     assert (
         client.post("/login", data={"username": officer, "password": "matkhau-moi-1"}).status_code

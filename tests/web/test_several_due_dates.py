@@ -53,7 +53,7 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import outbox, reminders, reporting
+from tracker.services import outbox, reminders, reporting, unit_work
 
 TUPHAP, PHUONG1 = "tuphap@vinhchau.test", "phuong1@vinhchau.test"
 COUNTED_DAYS = [
@@ -302,7 +302,7 @@ def test_which_reports_answer_which_deadline(app, client, frozen, number, report
     with app.app_context():
         items = reminders.open_items(db.session.get(Plan, plan.id))
         assert sorted(str(i.due_on) for i in items if i.assignment_id == assignment_id) == owed
-        work = reporting.unit_work(
+        work = unit_work.unit_work(
             db.session.get(Unit, unit_key),
             db.session.get(Plan, plan.id),
             db.session.get(ReportingPeriod, plan.year),
@@ -312,8 +312,11 @@ def test_which_reports_answer_which_deadline(app, client, frozen, number, report
             w
             for group in (work.due, work.overdue, work.submitted, work.accepted, work.returned)
             for w in group
-            if w.assignment.id == assignment_id
+            if w.assignment.id == assignment_id and w.period == work.period
         ]
+        # A report of the other round returned for correction stays listed too.
+        returned = {w.period.id for w in work.returned if w.assignment.id == assignment_id}
+        assert returned == {getattr(plan, p) for p, state, _ in reports if state == "returned"}
         if owed:  # the work page waits on the first deadline still owed
             (item,) = listed
             assert str(item.due_on) == owed[0]

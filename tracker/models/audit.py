@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "delete.attachment": "Bỏ tệp minh chứng",
     "delete.day": "Xóa ngày nghỉ, ngày làm bù",
     "delete.period": "Bỏ kỳ báo cáo",
+    "plan.archive": "Lưu trữ kế hoạch",
+    "plan.unarchive": "Đưa kế hoạch ra khỏi lưu trữ",
 }
 
 OK = "ok"

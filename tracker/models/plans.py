@@ -63,6 +63,9 @@ class Plan(db.Model):
     signer_role: Mapped[str] = mapped_column(String(20), default="deputy", server_default="deputy")
     source_filename: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # When Phòng Nội vụ archived the plan (lưu trữ); None while it is followed. An
+    # archived plan stays readable but leaves the work page, reminders and unit feeds.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     locality: Mapped[Locality] = relationship()
     groups: Mapped[list[ContentGroup]] = relationship(
@@ -79,6 +82,10 @@ class Plan(db.Model):
         if self.issued_on:
             text += f" ngày {self.issued_on.day}/{self.issued_on.month}/{self.issued_on.year}"
         return text
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class ContentGroup(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,6 +52,9 @@ class User(db.Model):
     # Raised to end every session of the account (password changed or reset, account
     # deactivated): a session cookie carries the number it was signed in with.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when Phòng Nội vụ gives the password (a new account, a reset): until the person
+    # chooses their own, every page leads to the change-password page.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     unit: Mapped[Unit | None] = relationship()
 

@@ -159,6 +159,7 @@ def create_user(
         phone=checked_phone(phone),
     )
     user.password_hash = password_hash or hash_password(password)
+    user.must_change_password = True  # Phòng Nội vụ knows it: the person chooses their own
     db.session.add(user)
     db.session.flush()
     history.record(
@@ -215,11 +216,13 @@ def update_user(
 
 
 def reset_password(user: User, password_hash: str, by: User) -> None:
-    """A new password from Phòng Nội vụ; every session of the account ends."""
+    """A new password from Phòng Nội vụ; every session of the account ends, and the
+    next sign-in asks for a password of the person's own."""
     if by.role != COORDINATOR:
         raise AccountError("Chỉ Phòng Nội vụ được đặt lại mật khẩu.")
     _check_manages(by, user)
     user.password_hash = password_hash
+    user.must_change_password = True
     sessions.end_all(user)
     drop_unused_links(user)  # an e-mailed link must not undo the new password
     _record_change(by, user, "Đặt lại mật khẩu")
@@ -229,6 +232,7 @@ def change_password(user: User, password_hash: str) -> None:
     """The account's own new password (the current one checked by the caller, before);
     every other session of the account ends — the caller begins its own anew."""
     user.password_hash = password_hash
+    user.must_change_password = False
     sessions.end_all(user)
 
 

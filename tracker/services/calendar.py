@@ -19,7 +19,7 @@ from tracker.domain import calendar_plan
 from tracker.domain.calendar import FeedHeader, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
-from tracker.models import Activity, CalendarToken, Change, Plan, ReportEvent, Unit, User
+from tracker.models import Activity, CalendarToken, Change, ReportEvent, Unit, User
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
@@ -27,6 +27,7 @@ from tracker.services.calendar_events import Selection, build_events
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
 from tracker.services.calendar_plan import build_plan_events
 from tracker.services.catalog import sorted_units
+from tracker.services.plans import followed_plans
 
 # Bump when the feed's wording or layout changes, so every ETag changes with it.
 FORMAT_VERSION = "2"
@@ -139,11 +140,13 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         selection = Selection(plan_ids=(row.scope_id,), lead_only=True)
         about = "mỗi hoạt động một lần, với số đơn vị chủ trì đã báo cáo"
     elif row.scope == UNIT_FEED:
-        selection = Selection(unit_ids=(row.scope_id,), plan_ids=plans)
+        selection = Selection(unit_ids=(row.scope_id,), plan_ids=plans, followed_only=True)
         about = "đơn vị"
     else:
         units = served_units(db.session.get(User, row.scope_id))
-        selection = Selection(unit_ids=units, plan_ids=plans, names_unit=len(units) > 1)
+        selection = Selection(
+            unit_ids=units, plan_ids=plans, names_unit=len(units) > 1, followed_only=True
+        )
         about = "các đơn vị bạn phụ trách"
     selection = replace(selection, include_done=row.include_done)
     header = FeedHeader(
@@ -258,7 +261,7 @@ def feed_choices(user: User) -> list[FeedChoice]:
             "Mỗi hoạt động một lần cho mỗi thời hạn, kỳ báo cáo, kèm số đơn vị chủ trì "
             "đã báo cáo (không nhắc trước)."
         )
-        for plan in db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())):
+        for plan in followed_plans():  # an archived plan's feed, once made, keeps working
             wanted.append((PLAN_FEED, plan.id, hint))
     mine = {(t.scope, t.scope_id, t.plan_id): t for t in live_tokens(user)}
     choices = []

@@ -1,6 +1,6 @@
 """The events of a calendar feed, made from plain rows (services.calendar_queries).
 
-What a unit owes follows reporting.unit_work(): an ongoing activity owes a report every
+What a unit owes follows unit_work.work_by_plan(): an ongoing activity owes a report every
 reporting period of its plan, due on the period's due date; any other activity with a
 date owes its deadline — each of them when it has several ("15/6 và 15/12") —; an
 activity without a date owes nothing a calendar can show.

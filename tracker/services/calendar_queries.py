@@ -47,6 +47,8 @@ class Selection:
     # Reports are private to their unit: statuses are shown for these units only.
     status_units: frozenset[int] | None = None
     lead_only: bool = False  # lead assignments only (a plan's feed counts nothing else)
+    # Leave out archived plans (services.plan_archive): a unit's or a person's feed.
+    followed_only: bool = False
 
 
 class Row(NamedTuple):
@@ -143,7 +145,7 @@ class _Statements(NamedTuple):
     plans: Select[Any]
 
 
-_Shape = tuple[bool, bool, bool, bool]
+_Shape = tuple[bool, bool, bool, bool, bool]
 
 
 def _shape(selection: Selection) -> _Shape:
@@ -152,6 +154,7 @@ def _shape(selection: Selection) -> _Shape:
         selection.plan_ids is not None,
         selection.activity_id is not None,
         selection.lead_only,
+        selection.followed_only,
     )
 
 
@@ -163,7 +166,7 @@ def _params(selection: Selection) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _statements(shape: _Shape) -> _Statements:
     where = _where(shape)
     return _Statements(
@@ -179,7 +182,7 @@ def _statements(shape: _Shape) -> _Statements:
 
 
 def _where(shape: _Shape) -> list[ColumnElement[bool]]:
-    by_unit, by_plan, by_activity, lead_only = shape
+    by_unit, by_plan, by_activity, lead_only, followed_only = shape
     where: list[ColumnElement[bool]] = [
         or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
     ]
@@ -191,6 +194,9 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
         where.append(Activity.id == bindparam("activity_id"))
     if lead_only:
         where.append(Assignment.role == LEAD)
+    if followed_only:
+        archived = select(Plan.id).where(Plan.archived_at.is_not(None))
+        where.append(Activity.plan_id.not_in(archived))
     return where
 
 

@@ -28,7 +28,11 @@ class PeriodError(ValueError):
 
 def plan_periods(plan: Plan) -> list[ReportingPeriod]:
     stmt = select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
-    rows = db.session.scalars(stmt).all()
+    return in_period_order(db.session.scalars(stmt))
+
+
+def in_period_order(rows: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
+    """By cut-off; of periods with the same cut-off, the longest first."""
     return sorted(rows, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
 
 
@@ -144,6 +148,10 @@ def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> 
 
 
 def current_plan_period(plan: Plan, today: date | None = None) -> ReportingPeriod | None:
-    periods = plan_periods(plan)
-    chosen = current_period([p.period for p in periods], today or today_local())
+    return current_of(plan_periods(plan), today or today_local())
+
+
+def current_of(periods: list[ReportingPeriod], today: date) -> ReportingPeriod | None:
+    """Of one plan's periods, the one a unit reports for on `today`."""
+    chosen = current_period([p.period for p in periods], today)
     return next((p for p in periods if chosen and p.code == chosen.code), None)

@@ -93,7 +93,20 @@ def find_plan(ref: str | int) -> Plan | None:
 
 
 def all_plans() -> list[Plan]:
+    """Every plan, archived ones too, newest first."""
     return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
+
+
+def followed_plans() -> list[Plan]:
+    """The plans not archived (services.plan_archive), newest first: the ones units
+    report on, reminders chase and lists show by default."""
+    stmt = select(Plan).where(Plan.archived_at.is_(None))
+    return list(db.session.scalars(stmt.order_by(Plan.year.desc(), Plan.id.desc())))
+
+
+def archived_plans() -> list[Plan]:
+    stmt = select(Plan).where(Plan.archived_at.is_not(None))
+    return list(db.session.scalars(stmt.order_by(Plan.year.desc(), Plan.id.desc())))
 
 
 def activity_counts() -> dict[int, int]:
@@ -325,8 +338,14 @@ def dimensions() -> list[PapiDimension]:
 
 def units_for_plan(plan: Plan) -> list[Unit]:
     """Units that have an assignment in the plan (groups included), catalogue order."""
-    used = select(Assignment.unit_id).join(Activity).where(Activity.plan_id == plan.id)
-    via = select(Assignment.via_group_id).join(Activity).where(Activity.plan_id == plan.id)
+    return units_for_plans([plan])
+
+
+def units_for_plans(plans: list[Plan]) -> list[Unit]:
+    """Units that have an assignment in any of the plans, in one query."""
+    in_plans = Activity.plan_id.in_([p.id for p in plans])
+    used = select(Assignment.unit_id).join(Activity).where(in_plans)
+    via = select(Assignment.via_group_id).join(Activity).where(in_plans)
     stmt = (
         select(Unit)
         .where(or_(Unit.id.in_(used), Unit.id.in_(via)))
@@ -471,6 +490,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "issuer": plan.issuer,
         "noun": plan.noun,
+        "archived_at": plan.archived_at.isoformat() if plan.archived_at else None,
     }
 
 

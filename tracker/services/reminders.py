@@ -35,7 +35,7 @@ from tracker.models import (
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED, ReportingPeriod
 from tracker.models.users import COORDINATOR, DAILY_DIGEST, LEADER, OFFICER
 from tracker.services import periods as period_service
-from tracker.services.plans import all_plans
+from tracker.services.plans import followed_plans
 from tracker.services.workdays import work_calendar
 
 # How long after its last report due date a plan keeps reminding, unless changed.
@@ -206,7 +206,8 @@ def event_key(kind: Kind, event_id: int, user_id: int) -> str:
 
 
 def active_plans(today: date) -> list[Plan]:
-    return [p for p in all_plans() if rules_for(p).active_until >= today]
+    """The plans still reminding: not archived, within their rules' last day."""
+    return [p for p in followed_plans() if rules_for(p).active_until >= today]
 
 
 def decide(today: date) -> list[Decision]:

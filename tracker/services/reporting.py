@@ -1,10 +1,11 @@
-"""Progress reporting: periods a plan collects, what a unit owes, reports, review,
-deadline changes and reassignment. Every change is written to the history."""
+"""Progress reporting: who may read and write, reports, review, deadline changes and
+reassignment. Every change is written to the history. What a unit owes (the work page)
+is services.unit_work."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from tracker.clock import now_utc, today_local
 from tracker.domain.evidence import find_documents
 from tracker.domain.text import one_line
-from tracker.domain.timeframes import TimeframeKind, decode_dates, encode_dates
+from tracker.domain.timeframes import decode_dates, encode_dates
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, Unit, User
 from tracker.models.reporting import (
@@ -56,122 +57,6 @@ def can_read(user: User | None, assignment: Assignment) -> bool:
     if user is None:
         return False
     return user.role != OFFICER or user.unit_id == assignment.unit_id
-
-
-# ---- what a unit owes -----------------------------------------------------------------
-
-
-@dataclass
-class WorkItem:
-    assignment: Assignment
-    report: ProgressReport | None
-    due_on: date | None  # None: waits for Phòng Nội vụ to set a date
-    is_overdue: bool
-
-    @property
-    def activity(self) -> Activity:
-        return self.assignment.activity
-
-
-@dataclass
-class UnitWork:
-    unit: Unit
-    period: ReportingPeriod | None
-    returned: list[WorkItem] = field(default_factory=list)
-    overdue: list[WorkItem] = field(default_factory=list)
-    due: list[WorkItem] = field(default_factory=list)
-    submitted: list[WorkItem] = field(default_factory=list)
-    accepted: list[WorkItem] = field(default_factory=list)
-    waiting_for_date: list[WorkItem] = field(default_factory=list)
-    done_earlier: list[WorkItem] = field(default_factory=list)
-
-    @property
-    def owed_count(self) -> int:
-        return len(self.returned) + len(self.overdue) + len(self.due)
-
-
-def unit_work(unit: Unit, plan: Plan, period: ReportingPeriod | None, today: date) -> UnitWork:
-    """What `unit` owes for `period`: ongoing activities a report each period, dated
-    ones a report by their deadline until one is accepted as done."""
-    work = UnitWork(unit, period)
-    stmt = (
-        select(Assignment)
-        .join(Activity)
-        .where(Assignment.unit_id == unit.id, Activity.plan_id == plan.id)
-        .options(selectinload(Assignment.activity))
-        .order_by(Activity.position, Assignment.role)
-    )
-    assignments = db.session.scalars(stmt).all()
-    reports = _reports_by_assignment([a.id for a in assignments])
-    due_of = dict(
-        db.session.execute(
-            select(ReportingPeriod.id, ReportingPeriod.due_on).where(
-                ReportingPeriod.plan_id == plan.id
-            )
-        ).all()
-    )
-    for assignment in assignments:
-        found = reports.get(assignment.id, [])
-        _classify(work, assignment, found, period, today, next_deadline(assignment, found, due_of))
-    return work
-
-
-def next_deadline(
-    assignment: Assignment, reports: list[ProgressReport], due_of: dict[int, date]
-) -> date | None:
-    """The deadline a dated activity waits on next: of several ("15/6 và 15/12"), the
-    first that no sent or accepted report of a period due on or after it answers (as
-    services.reminders counts); else the last."""
-    activity = assignment.activity
-    said = [due_of[r.period_id] for r in reports if r.state in (SUBMITTED, ACCEPTED)]
-    for day in decode_dates(activity.earlier_due_dates):
-        if activity.due_on and day < activity.due_on and not any(d >= day for d in said):
-            return day
-    return activity.due_on
-
-
-def _reports_by_assignment(ids: list[int]) -> dict[int, list[ProgressReport]]:
-    found: dict[int, list[ProgressReport]] = {}
-    if ids:
-        # In the order they were written: _classify takes the last finished one. Without
-        # ORDER BY, PostgreSQL returns rows as stored, and an updated row moves.
-        stmt = (
-            select(ProgressReport)
-            .where(ProgressReport.assignment_id.in_(ids))
-            .order_by(ProgressReport.id)
-        )
-        for report in db.session.scalars(stmt):
-            found.setdefault(report.assignment_id, []).append(report)
-    return found
-
-
-def _classify(work, assignment, reports, period, today, deadline) -> None:  # type: ignore[no-untyped-def]
-    activity = assignment.activity
-    this_period = next((r for r in reports if period and r.period_id == period.id), None)
-    if activity.timeframe_kind == TimeframeKind.ONGOING:
-        due = period.due_on if period else None
-    else:
-        due = deadline
-        finished = [r for r in reports if r.state == ACCEPTED and r.status in (DONE, NOT_DONE)]
-        if finished and this_period is None:
-            work.done_earlier.append(WorkItem(assignment, finished[-1], due, False))
-            return
-        if due is None:
-            work.waiting_for_date.append(WorkItem(assignment, this_period, None, False))
-            return
-    item = WorkItem(assignment, this_period, due, False)
-    state = this_period.state if this_period else DRAFT
-    if state == RETURNED:
-        work.returned.append(item)
-    elif state == SUBMITTED:
-        work.submitted.append(item)
-    elif state == ACCEPTED:
-        work.accepted.append(item)
-    elif due is not None and due < today:
-        item.is_overdue = True
-        work.overdue.append(item)
-    else:
-        work.due.append(item)
 
 
 # ---- reports ------------------------------------------------------------------------

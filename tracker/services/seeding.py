@@ -206,6 +206,8 @@ def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
         select(Unit).where(Unit.locality_id == locality.id, Unit.name == "Phòng Nội vụ")
     )
     user.set_password(current_app.config["SEED_PASSWORD"])
+    # A password written in the README: whoever signs in first chooses another.
+    user.must_change_password = True
     db.session.add(user)
     result.users += 1
 

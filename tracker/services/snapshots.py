@@ -9,12 +9,13 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import FigureSnapshot, Plan
 from tracker.services.figures import figures_for
-from tracker.services.plans import all_plans
+from tracker.services.plans import followed_plans
 
 
 def snapshot_plans(day: date) -> int:
-    """Store (or refresh) each plan's figures for `day`; returns how many plans."""
-    plans = all_plans()
+    """Store (or refresh) the figures of each plan not archived for `day` (an archived
+    plan's stop changing); returns how many plans."""
+    plans = followed_plans()
     for plan in plans:
         tally = figures_for(plan, day, to_date=True).cumulative
         snap = db.session.scalar(

@@ -90,6 +90,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.before_request(auth.load_user)
+    app.before_request(auth.require_own_password)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue

@@ -2,7 +2,10 @@
 
 A session is checked on every request (services.sessions): the account's session
 version, a revoked id, idle and absolute time. Signing in hashes outside the write
-transaction (`@reads_first`): scrypt never holds the database's write lock."""
+transaction (`@reads_first`): scrypt never holds the database's write lock.
+
+An account whose password Phòng Nội vụ gave (new, or reset) reaches only the
+change-password page until the person chooses their own (`require_own_password`)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from flask import (
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, EqualTo
 
 from tracker import database
 from tracker.extensions import db
@@ -32,6 +35,7 @@ from tracker.models.audit import DENIED, FAILED
 from tracker.services import accounts, audit, sessions
 from tracker.web import devices
 from tracker.web.redirects import safe_next
+from tracker.web.start import start_url
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +57,29 @@ def load_user() -> None:
     g.user = user
     # Kept as a plain number: the request log reads it after the commit expired `g.user`.
     g.user_id = g.user.id if g.user is not None else None
+
+
+# What an account that must choose its password may still open.
+OPEN_UNTIL_PASSWORD_CHOSEN = frozenset(
+    {"auth.change_password", "auth.logout", "auth.login", "static", "health.healthz"}
+)
+
+
+def require_own_password():
+    """Every page leads to the change-password page while the account still has the
+    password Phòng Nội vụ gave it; where the person was going is kept in `next`."""
+    user = g.get("user")
+    if user is None or not user.must_change_password:
+        return None
+    if request.endpoint in OPEN_UNTIL_PASSWORD_CHOSEN:
+        return None
+    if request.path.startswith("/api/"):
+        return {"error": "Cần đổi mật khẩu trước khi tiếp tục."}, 403
+    # Where the person was going, kept for after; "/" and a POST start over from the start page.
+    going = request.full_path.rstrip("?") if request.method == "GET" else None
+    if going == "/":
+        going = None
+    return redirect(url_for("auth.change_password", next=going))
 
 
 def login_required(view):
@@ -125,7 +152,7 @@ def login():
         return render_template("auth/login.html", form=form)
     sessions.begin(session, user)
     session.permanent = True
-    response = make_response(redirect(safe_next(request.args.get("next"), url_for("plans.index"))))
+    response = make_response(redirect(safe_next(request.args.get("next"), start_url(user))))
     devices.remember(response, device, user.id)
     return response
 
@@ -148,19 +175,34 @@ class PasswordForm(FlaskForm):
     current = PasswordField(
         "Mật khẩu hiện tại", validators=[DataRequired("Nhập mật khẩu hiện tại.")]
     )
-    new = PasswordField("Mật khẩu mới", validators=[DataRequired("Nhập mật khẩu mới.")])
+    new = PasswordField(
+        "Mật khẩu mới",
+        validators=[DataRequired("Nhập mật khẩu mới.")],
+        description=f"Ít nhất {accounts.MIN_PASSWORD} ký tự, khác mật khẩu hiện tại.",
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[
+            DataRequired("Nhập lại mật khẩu mới."),
+            EqualTo("new", "Hai lần nhập mật khẩu mới không giống nhau."),
+        ],
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @database.reads_first
 @login_required
 def change_password():
-    """Every other session of the account ends; this one goes on."""
+    """Every other session of the account ends; this one goes on, to where the person
+    was going (`next`) or their start page."""
     form = PasswordForm()
+    forced = g.user.must_change_password
     if form.validate_on_submit():
         user_id, stored = g.user.id, g.user.password_hash
         db.session.rollback()  # scrypt twice below, with no transaction open
         try:
+            if form.new.data == form.current.data:
+                raise accounts.AccountError("Mật khẩu mới phải khác mật khẩu hiện tại.")
             if not accounts.password_matches(stored, form.current.data):
                 raise accounts.AccountError("Mật khẩu hiện tại không đúng.")
             new_hash = accounts.hash_password(form.new.data)
@@ -173,8 +215,8 @@ def change_password():
             sessions.begin(session, user)
             session.permanent = True
             flash("Đã đổi mật khẩu; các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
-            return redirect(url_for("plans.index"))
-    return render_template("auth/password.html", form=form)
+            return redirect(safe_next(request.args.get("next"), start_url(user)))
+    return render_template("auth/password.html", form=form, forced=forced)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -74,7 +74,7 @@ def index():
         choices=calendar.feed_choices(g.user),
         all_links=calendar_links.live_tokens() if g.user.can_edit_plans else [],
         units=calendar.subscribable_units(g.user),
-        plans=plan_service.all_plans(),
+        plans=plan_service.followed_plans(),
         new_link=new_link,
         title_of=calendar_links.feed_title_of,
         form=FeedForm(),

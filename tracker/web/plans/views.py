@@ -1,4 +1,4 @@
-"""Plans: list, creation, overview and the annex matrix."""
+"""Plans: list, creation, overview, archiving and the annex matrix."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from tracker.scheduler import recent_runs
 from tracker.services import dashboard as dashboard_service
 from tracker.services import history as history_service
 from tracker.services import periods as period_service
+from tracker.services import plan_archive, reporting, snapshots
 from tracker.services import plans as plan_service
-from tracker.services import reporting, snapshots
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.start import start_url
 
 bp = Blueprint("plans", __name__)
 
@@ -51,6 +52,10 @@ class PlanForm(FlaskForm):
     )
 
 
+class ArchiveForm(FlaskForm):
+    """CSRF only: archiving a plan and bringing it back."""
+
+
 def get_plan_or_404(plan_id: int) -> Plan:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
@@ -61,20 +66,52 @@ def get_plan_or_404(plan_id: int) -> Plan:
 @bp.route("/")
 @login_required
 def index():
-    plans = plan_service.all_plans()
-    if len(plans) == 1:
-        return redirect(url_for("plans.overview", plan_id=plans[0].id))
-    return _plan_list(plans)
+    """Each role's start page (web.start)."""
+    return redirect(start_url(g.user))
 
 
 @bp.route("/plans")
 @login_required
 def list_plans():
-    return _plan_list(plan_service.all_plans())
+    """The plans followed; `?archived=1` the archived ones."""
+    archived = request.args.get("archived") == "1"
+    plans = plan_service.archived_plans() if archived else plan_service.followed_plans()
+    return render_template(
+        "plans/list.html",
+        plans=plans,
+        archived=archived,
+        archived_count=len(plans) if archived else len(plan_service.archived_plans()),
+        counts=plan_service.activity_counts(),
+        form=ArchiveForm(),
+    )
 
 
-def _plan_list(plans: list[Plan]) -> str:
-    return render_template("plans/list.html", plans=plans, counts=plan_service.activity_counts())
+@bp.route("/plans/<int:plan_id>/archive", methods=["POST"])
+@coordinator_required
+def archive(plan_id: int):
+    """Archive (`archive=1`) or bring back (`archive=0`) a plan."""
+    plan = get_plan_or_404(plan_id)
+    to_archive = request.form.get("archive") == "1"
+    if not ArchiveForm().validate_on_submit():
+        return redirect(url_for("plans.overview", plan_id=plan.id))
+    try:
+        if to_archive:
+            plan_archive.archive_plan(plan, g.user)
+        else:
+            plan_archive.unarchive_plan(plan, g.user)
+    except plan_archive.ArchiveError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Đã lưu trữ {plan.reference}: kế hoạch không còn nhắc việc và không còn trên trang"
+            " Việc cần báo cáo; vẫn xem được số liệu, báo cáo."
+            if to_archive
+            else f"Đã đưa {plan.reference} ra khỏi lưu trữ; kế hoạch được theo dõi lại.",
+            "success",
+        )
+    return redirect(url_for("plans.overview", plan_id=plan.id))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -114,6 +151,7 @@ def overview(plan_id: int):
         facts=plan_service.overview(plan),
         units=plan_service.units_for_plan(plan),
         timeframe_labels=TIMEFRAME_LABELS,
+        archive_form=ArchiveForm(),
     )
 
 

@@ -45,7 +45,7 @@ from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
-from tracker.services import report_entry, reporting
+from tracker.services import report_entry, reporting, unit_work
 from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required, login_required
 
@@ -124,28 +124,43 @@ def _readable_report(report_id: int) -> ProgressReport:
 @bp.route("/work")
 @login_required
 def work():
-    """What a unit owes: returned reports, overdue, due this period — first thing."""
-    plans = plan_service.all_plans()
-    if not plans:
-        abort(404)
-    plan = next((p for p in plans if str(p.id) == request.args.get("plan")), plans[0])
+    """What a unit owes on every plan followed, each plan in its current period:
+    returned reports, overdue, due — first thing. `?plan=` shows one plan (an archived
+    one too: e-mails link there), `?period=` one of that plan's periods."""
+    followed = plan_service.followed_plans()
+    chosen = _chosen_plan()
     unit = _work_unit()
     if unit is None:
-        return render_template("reports/choose_unit.html", plan=plan, units=_reporting_units(plan))
-    periods = period_service.plan_periods(plan)
-    period = next((p for p in periods if str(p.id) == request.args.get("period")), None)
-    period = period or period_service.current_plan_period(plan)
-    result = reporting.unit_work(unit, plan, period, today_local())
+        units = _reporting_units([chosen] if chosen else followed)
+        return render_template("reports/choose_unit.html", plan=chosen, units=units)
+    plans = followed if chosen is None or chosen in followed else [chosen, *followed]
+    period = _chosen_period(chosen)
+    today = today_local()
+    works = unit_work.work_by_plan(unit, plans, today, {chosen.id: period} if period else None)
+    chosen_id = chosen.id if chosen else None
+    listed = [w for w in works if w.assignments or w.plan.id == chosen_id]
     return render_template(
         "reports/work.html",
-        plan=plan,
-        plans=plans,
         unit=unit,
-        periods=periods,
-        period=period,
-        work=result,
-        today=today_local(),
+        chosen=chosen,
+        chips=listed,
+        works=[w for w in listed if chosen_id in (None, w.plan.id)],
+        unit_args={} if g.user.role == OFFICER else {"unit": unit.id},
+        today=today,
     )
+
+
+def _chosen_plan() -> Plan | None:
+    plan_id = request.args.get("plan", "")
+    return db.session.get(Plan, int(plan_id)) if plan_id.isdigit() else None
+
+
+def _chosen_period(plan: Plan | None) -> ReportingPeriod | None:
+    period_id = request.args.get("period", "")
+    if plan is None or not period_id.isdigit():
+        return None
+    period = db.session.get(ReportingPeriod, int(period_id))
+    return period if period is not None and period.plan_id == plan.id else None
 
 
 def _work_unit() -> Unit | None:
@@ -155,8 +170,9 @@ def _work_unit() -> Unit | None:
     return db.session.get(Unit, int(unit_id)) if unit_id.isdigit() else None
 
 
-def _reporting_units(plan: Plan) -> list[Unit]:
-    return [u for u in plan_service.units_for_plan(plan) if u.kind not in ("group", "vague")]
+def _reporting_units(plans: list[Plan]) -> list[Unit]:
+    units = plan_service.units_for_plans(plans) if plans else []
+    return [u for u in units if u.kind not in ("group", "vague")]
 
 
 # ---- one report ------------------------------------------------------------------------

@@ -169,7 +169,10 @@ def reset_password(user_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            flash(f"Đã đặt lại mật khẩu cho «{username}».", "success")
+            flash(
+                f"Đã đặt lại mật khẩu cho «{username}»; lần đăng nhập tới phải đặt mật khẩu mới.",
+                "success",
+            )
     return redirect(url_for("users.index"))
 
 
