@@ -72,9 +72,13 @@ def apt_install(package: str, why: str) -> None:
 
 
 def ensure_chromium() -> None:
-    """Browser tests drive Debian's chromium; install it with apt when it is missing."""
+    """Browser tests drive Debian's chromium; install it with apt when it is missing, with
+    its translations (chromium-l10n) so date fields and file pickers read as a Vietnamese
+    user's browser does, in the help pages' pictures too."""
     if not shutil.which("chromium"):
         apt_install("chromium", "cho kiểm thử trình duyệt")
+    if not Path("/usr/lib/chromium/locales/vi.pak").exists():
+        apt_install("chromium-l10n", "cho trình duyệt kiểm thử nói tiếng Việt")
 
 
 # The PDF export converts the Word report with LibreOffice headless; pdftoppm renders it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -27,7 +28,11 @@ def browser():
     if executable is None:
         pytest.fail("Không có chromium: `python3 dev.py test` tự cài gói chromium của Debian.")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        # The browser's own words (date fields, file pickers) in Vietnamese, as its users
+        # see them: on Linux chromium takes its language from LANGUAGE (chromium-l10n).
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "vi"}
+        )
         yield browser
         browser.close()
 

@@ -23,8 +23,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.browser.conftest import help_picture, login, screenshot
+from tests.browser.test_work_two_plans import two_plans
 from tests.conftest import SEED_ANNEX, make_user
 from tests.web.account_sheets import district_rows
+from tests.web.test_work_across_plans import COMMENT
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ProgressReport, ReportingPeriod, Unit, User
@@ -62,7 +64,7 @@ def step(page, size: str, name: str) -> None:
     """The page fits the screen; its screenshot is kept."""
     width = SIZES[size][0]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    assert not page.is_visible(".flash.error") or name.endswith("errors"), name
+    assert not page.is_visible(".flash.error[role=status]") or name.endswith("errors"), name
     screenshot(page, f"day-{name}-{size}")
 
 
@@ -228,6 +230,8 @@ def test_coordinator_day(demo_live_server, screen, tmp_path):
     with page.expect_download() as download:
         page.click("#download-docx a")
     assert download.value.suggested_filename.endswith(".docx")
+    page.goto(f"{base}/help/phong-noi-vu")
+    step(page, size, "coordinator-help")
 
 
 def _fill_accounts(page, rows, path):
@@ -278,3 +282,82 @@ def test_leader_day(demo_live_server, screen):
         assert "post" not in methods, (name, methods)
     response = page.request.post(f"{base}/plans/1/archive")
     assert response.status in (400, 403, 404, 405)
+
+
+def test_officer_day(live_server, screen, monkeypatch, tmp_path):
+    """Phường 1's officer: work of the 2023 and the 2024 plan on one page; a report on the
+    2024 plan with a photo and a document, returned by Phòng Nội vụ, fixed, sent again;
+    the unit's deadlines into the phone's calendar."""
+    size, page = screen
+    base, app = live_server
+    plan_2024 = two_plans(app, monkeypatch)
+    login(page, base, "phuong1", "matkhau-phuong1")
+    assert page.url == f"{base}/work"  # the officer's start page
+    sections = page.locator("section.plan-work")
+    assert sections.count() == 2
+    assert COMMENT in sections.nth(1).locator('[data-section="returned"]').inner_text()
+    step(page, size, "officer-work")
+    if size == "phone":
+        help_picture(page, "viec-can-bao-cao")
+
+    # A report on the 2024 plan, with evidence.
+    newest = page.locator(f"section.plan-work[data-plan='{plan_2024}']")
+    newest.locator('[data-section="due"] a.btn:has-text("Báo cáo")').first.click()
+    page.wait_for_selector("#report-form")
+    page.select_option("#status", "in_progress")
+    page.fill("#result", "Đã niêm yết 14 thủ tục hành chính tại trụ sở UBND phường.")
+    page.fill("#evidence_text", "Thông báo số 05/TB-UBND ngày 01/3/2024 của UBND Phường 1")
+    photo = tmp_path / "niem-yet.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 256)
+    page.set_input_files("#files", str(photo))
+    step(page, size, "officer-report-form")
+    if size == "phone":
+        help_picture(page, "bao-cao-kem-minh-chung")
+    page.click("#submit-report")
+    page.wait_for_selector("#state")
+    assert page.inner_text("#state") == "Đã gửi, chờ duyệt"
+    assert "niem-yet.png" in page.inner_text("#attachments")
+    report_id = int(page.url.rsplit("/", 1)[-1])
+    step(page, size, "officer-report-sent")
+
+    # Returned: the notice is in the inbox at once, the reason on the form.
+    with app.app_context():
+        noivu = db.session.scalar(select(User).where(User.username == "noivu"))
+        report = db.session.get(ProgressReport, report_id)
+        reporting.review_report(report, False, "Đề nghị ghi rõ số thủ tục còn thiếu.", noivu)
+        db.session.commit()
+    page.goto(f"{base}/inbox")
+    assert "bị trả lại" in page.inner_text("main").lower()
+    step(page, size, "officer-inbox")
+    page.goto(f"{base}/work?plan={plan_2024}")
+    page.click('#returned a.btn:has-text("Sửa và gửi lại")')
+    page.wait_for_selector("#returned-comment")
+    assert "Đề nghị ghi rõ số thủ tục còn thiếu." in page.inner_text("#returned-comment")
+    step(page, size, "officer-returned")
+    if size == "phone":
+        help_picture(page, "bao-cao-bi-tra-lai")
+    page.fill("#result", "Đã niêm yết đủ 14/14 thủ tục hành chính; không còn thủ tục thiếu.")
+    page.click("#submit-report")
+    page.wait_for_selector("#state")
+    assert page.inner_text("#state") == "Đã gửi, chờ duyệt"
+    assert "Đề nghị ghi rõ" in page.inner_text("#timeline")  # the history of the report
+    step(page, size, "officer-sent-again")
+
+    # The unit's deadlines in the phone's calendar.
+    page.goto(f"{base}/calendar")
+    page.locator("#feed-unit-" + _unit_id(app, "Phường 1") + " button[type=submit]").click()
+    page.wait_for_selector("#new-link")
+    assert page.input_value("#webcal-link").startswith("webcal://")
+    assert page.is_visible("#qr svg")
+    step(page, size, "officer-calendar")
+    if size == "phone":
+        help_picture(page, "lich-dien-thoai", "#new-link")
+    page.goto(f"{base}/help")
+    page.click("#help-don-vi h2 a")
+    page.wait_for_selector("#bao-cao img")
+    step(page, size, "officer-help")
+
+
+def _unit_id(app, name: str) -> str:
+    with app.app_context():
+        return str(db.session.scalar(select(Unit.id).where(Unit.name == name)))
