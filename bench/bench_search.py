@@ -42,7 +42,7 @@ def make_readers(app: Flask, district: str = "Huyện 6") -> list[tuple[str, str
             ("a leader of the province", "bench.tinh", "leader", None),
         ]
         for _label, username, role, unit_name in readers:
-            create_user(
+            reader = create_user(
                 username=username,
                 full_name=username,
                 role=role,
@@ -50,6 +50,7 @@ def make_readers(app: Flask, district: str = "Huyện 6") -> list[tuple[str, str
                 password=PASSWORD,
                 by=None,
             )
+            reader.must_change_password = False  # readers in daily use
         db.session.commit()
     return [(label, username) for label, username, _role, _unit in readers]
 

@@ -20,7 +20,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
+    # ADD COLUMN in place: a batch copy of "user" would trip the foreign keys to it.
+    with op.batch_alter_table('user', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('phone', sa.String(length=20), server_default='', nullable=False))
     op.create_table(
         'sign_in_link',

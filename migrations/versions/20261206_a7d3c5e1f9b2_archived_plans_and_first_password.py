@@ -23,9 +23,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('plan', schema=None) as batch_op:
+    with op.batch_alter_table('plan', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('archived_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('user', schema=None) as batch_op:
+    # ADD COLUMN in place: a batch copy of "user" would trip the foreign keys to it.
+    with op.batch_alter_table('user', schema=None, recreate='never') as batch_op:
         batch_op.add_column(
             sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False)
         )

@@ -99,6 +99,10 @@ def test_a_new_account_gets_a_link_that_sets_its_password_once(mail_app, mail_se
     )
     assert can_sign_in(mail_app, "xavinhhai.bichlt", "mat-khau-rieng-1")
     assert not can_sign_in(mail_app, "xavinhhai.bichlt", initial)
+    signed_in = mail_app.test_client().post(
+        "/login", data={"username": "xavinhhai.bichlt", "password": "mat-khau-rieng-1"}
+    )
+    assert signed_in.headers["Location"] == "/work"  # a password of one's own: not asked again
 
     again = person.post(
         f"/account/setup/{token}", data={"new": "lan-thu-hai-22", "again": "lan-thu-hai-22"}

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_user
+from tests.conftest import make_user, password_chosen
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Unit, User
@@ -275,6 +275,7 @@ def two_localities(app):
                 password=f"matkhau-{username}",
                 by=None,
             )
+            password_chosen(username)
         db.session.commit()
         return place.id
 

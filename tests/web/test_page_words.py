@@ -144,8 +144,8 @@ def test_one_meaning_of_overdue(demo_app):
     assert '<h2 id="overdue-heading">Quá hạn, chưa hoàn thành (' in dashboard
     assert "Việc thường xuyên không có thời hạn nên không tính ở đây" in dashboard
     work = client.get(main_pages(demo_app)["work"]).get_data(as_text=True)
-    assert "<h2>Chưa nộp, đã quá hạn nộp (" in work  # the demo's 2023 periods are long past
-    assert "<h2>Quá hạn" not in work and ">quá hạn<" not in work
+    assert "<h3>Chưa nộp, đã quá hạn nộp (" in work  # the demo's 2023 periods are long past
+    assert "<h3>Quá hạn" not in work and "<h2>Quá hạn" not in work and ">quá hạn<" not in work
 
 
 def test_sign_in_address_has_no_stray_question_mark(client):

@@ -238,8 +238,10 @@ def change_password(user: User, password_hash: str) -> None:
 
 def set_password_by_link(user: User, password_hash: str) -> None:
     """The account's own first password, set through its one-time link (the link was
-    checked by services.account_links); every session of the account ends."""
+    checked by services.account_links); every session of the account ends. It is the
+    person's own, so the next sign-in does not ask for another."""
     user.password_hash = password_hash
+    user.must_change_password = False
     sessions.end_all(user)
     drop_unused_links(user)
     _record_change(user, user, "Đặt mật khẩu qua liên kết một lần")
