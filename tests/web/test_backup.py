@@ -26,7 +26,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import COORDINATOR, ON_POSTGRES, ROOT, Template, _config, sqlite_only
+from tests.conftest import (
+    COORDINATOR,
+    ON_POSTGRES,
+    ROOT,
+    Template,
+    _config,
+    password_chosen,
+    sqlite_only,
+)
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import ProgressReport, User
@@ -364,6 +372,7 @@ def test_postgresql_round_trip(pg_app, tmp_path):
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_seeds(demo=True)
+        password_chosen(COORDINATOR[0])  # signs in below without being asked for a new one
         db.session.commit()
     attachment_id, data = add_evidence(app)
     result = cli(app, "backup", "-o", str(tmp_path / "pg.tar.gz"))
