@@ -86,5 +86,7 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, so
     # the address logged and audited is the connecting one and cannot be forged).
     TRUSTED_PROXIES = int(_env("TRACKER_TRUSTED_PROXIES", "0"))
+    # A province's coordinator and leaders read its communes' plans (never change them).
+    PROVINCE_READS_COMMUNES = _env("TRACKER_PROVINCE_READS_COMMUNES", "1") == "1"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None

@@ -12,9 +12,11 @@ from typing import Any
 
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from tracker import create_app
 from tracker.extensions import db
+from tracker.models import User
 from tracker.services.seeding import load_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +69,10 @@ def make_app(instance: Path, demo: bool = True) -> Flask:
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_seeds(demo=demo)
+        # The bench signs in as `noivu` and reads and writes every district it makes: an
+        # account of the whole instance (no unit: services.tenancy), in daily use.
+        noivu = db.session.scalar(select(User).where(User.username == "noivu"))
+        noivu.unit, noivu.must_change_password = None, False
         db.session.commit()
     return app
 

@@ -19,16 +19,31 @@ UNIT_KIND_LABELS = {
 }
 
 
+# A locality's level (issue 16): since 1/7/2025 local government has two tiers, the
+# province and the commune; districts (huyện, thị xã) are kept for their history.
+PROVINCE, COMMUNE, DISTRICT = "province", "commune", "district"
+LEVEL_LABELS = {PROVINCE: "Cấp tỉnh", COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện (trước 1/7/2025)"}
+
+
 class Locality(db.Model):
-    """A district-level locality (thị xã, huyện) whose UBND issues plans."""
+    """An organisation whose UBND issues plans: a province, a commune (xã, phường, đặc khu)
+    or a historical district. Each is a tenant: its plans, units and accounts are its own
+    (services.tenancy); a commune's `parent` is its province."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)  # "thị xã Vĩnh Châu"
     place_name: Mapped[str] = mapped_column(String(100))  # "Vĩnh Châu" (in "Vĩnh Châu, ngày…")
     issuing_body: Mapped[str] = mapped_column(String(200))  # "Ủy ban nhân dân thị xã Vĩnh Châu"
     province: Mapped[str] = mapped_column(String(100))  # "tỉnh Sóc Trăng"
+    level: Mapped[str] = mapped_column(String(10), default=DISTRICT, server_default=DISTRICT)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
 
     units: Mapped[list[Unit]] = relationship(back_populates="locality")
+    parent: Mapped[Locality | None] = relationship(remote_side=[id])
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
 
 
 class UnitGroupMember(db.Model):

@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from tracker.clock import LOCAL_TZ, now_utc
 from tracker.extensions import db
 from tracker.logging import mask_path
-from tracker.models import AuditEvent, Plan, User
+from tracker.models import AuditEvent, Plan, Unit, User
 from tracker.models.audit import ACTION_LABELS, OK
+from tracker.services import tenancy
 from tracker.services.history import CLI_ACTOR
 
 PAGE_SIZE = 100
@@ -139,9 +140,14 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
-def find_events(flt: AuditFilter, page: int = 1) -> AuditPage:
-    """Events matching the filter, newest first, PAGE_SIZE a page."""
+def find_events(flt: AuditFilter, page: int = 1, reader: User | None = None) -> AuditPage:
+    """Events matching the filter, newest first, PAGE_SIZE a page; with a `reader`, only
+    those of the localities it may read (services.tenancy)."""
     stmt = select(AuditEvent)
+    if reader is not None:  # failed sign-ins have a name and no account id
+        own = tenancy.rows_filter(reader, AuditEvent.plan_id, AuditEvent.username, User.username)
+        if own is not None:
+            stmt = stmt.where(own)
     if flt.action:
         stmt = stmt.where(AuditEvent.action == flt.action)
     if flt.username:
@@ -163,6 +169,11 @@ def find_events(flt: AuditFilter, page: int = 1) -> AuditPage:
     return AuditPage(list(events), total, page, pages, {p.id: p.reference for p in plans})
 
 
-def known_usernames() -> list[str]:
-    """Names to suggest in the filter: every account, and the command line."""
-    return [*db.session.scalars(select(User.username).order_by(User.username)), CLI_ACTOR]
+def known_usernames(reader: User | None = None) -> list[str]:
+    """Names to suggest in the filter: every account (of the localities `reader` may
+    read), and the command line."""
+    stmt = select(User.username).order_by(User.username)
+    allowed = tenancy.readable(reader) if reader is not None else None
+    if allowed is not None:
+        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(Unit.locality_id.in_(allowed))
+    return [*db.session.scalars(stmt), CLI_ACTOR]

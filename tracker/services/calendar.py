@@ -23,6 +23,7 @@ from tracker.models import Activity, CalendarToken, Change, ReportEvent, Unit, U
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
+from tracker.services import tenancy
 from tracker.services.calendar_events import Selection, build_events
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
 from tracker.services.calendar_plan import build_plan_events
@@ -281,4 +282,8 @@ def subscribable_units(user: User) -> list[Unit]:
     """Units Phòng Nội vụ may make a feed for (groups are their members' feeds)."""
     if user.role != COORDINATOR:
         return []
-    return sorted_units(db.session.scalars(select(Unit).where(Unit.kind != "group")))
+    stmt = select(Unit).where(Unit.kind != "group")
+    own = tenancy.home(user)  # its own locality's units (services.tenancy)
+    return sorted_units(
+        db.session.scalars(stmt if own is None else stmt.where(Unit.locality_id == own))
+    )

@@ -20,7 +20,7 @@ from tracker.extensions import db
 from tracker.models import CalendarToken, Plan, Unit, User
 from tracker.models.calendar import FEED_KINDS, PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
-from tracker.services import history, throttle
+from tracker.services import history, tenancy, throttle
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32)
 # Wrong links from one address: 20 within 10 minutes, then 429 until they age out.
@@ -186,11 +186,15 @@ def stamp_use(token_id: int) -> None:
     )
 
 
-def live_tokens(owner: User | None = None) -> list[CalendarToken]:
-    """Live links, newest first: one person's, or everyone's when `owner` is None."""
+def live_tokens(owner: User | None = None, reader: User | None = None) -> list[CalendarToken]:
+    """Live links, newest first: one person's, or everyone's when `owner` is None (only
+    the accounts' of the localities a `reader` may read: services.tenancy)."""
     stmt = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
     if owner is not None:
         stmt = stmt.where(CalendarToken.owner_id == owner.id)
+    people = tenancy.people_of(reader) if reader is not None else None
+    if people is not None:
+        stmt = stmt.where(CalendarToken.owner_id.in_(people))
     return list(db.session.scalars(stmt.order_by(CalendarToken.id.desc())))
 
 

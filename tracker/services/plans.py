@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.resolve import ResolvedAnnex
@@ -28,7 +28,7 @@ from tracker.models import (
     User,
     activity_dimension,
 )
-from tracker.services import history
+from tracker.services import history, tenancy
 from tracker.services.periods import ensure_periods
 
 NOUNS = ("nhiệm vụ", "chỉ tiêu", "nội dung", "phần việc", "hoạt động")
@@ -92,21 +92,27 @@ def find_plan(ref: str | int) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.number == text).order_by(Plan.id.desc()))
 
 
-def all_plans() -> list[Plan]:
+def _newest_first(stmt: Select[tuple[Plan]], reader: User | None) -> list[Plan]:
+    """`stmt`'s plans, newest first; with a `reader`, only those it may read (tenancy)."""
+    condition = tenancy.plan_filter(reader) if reader is not None else None
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return list(db.session.scalars(stmt.order_by(Plan.year.desc(), Plan.id.desc())))
+
+
+def all_plans(reader: User | None = None) -> list[Plan]:
     """Every plan, archived ones too, newest first."""
-    return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
+    return _newest_first(select(Plan), reader)
 
 
-def followed_plans() -> list[Plan]:
+def followed_plans(reader: User | None = None) -> list[Plan]:
     """The plans not archived (services.plan_archive), newest first: the ones units
     report on, reminders chase and lists show by default."""
-    stmt = select(Plan).where(Plan.archived_at.is_(None))
-    return list(db.session.scalars(stmt.order_by(Plan.year.desc(), Plan.id.desc())))
+    return _newest_first(select(Plan).where(Plan.archived_at.is_(None)), reader)
 
 
-def archived_plans() -> list[Plan]:
-    stmt = select(Plan).where(Plan.archived_at.is_not(None))
-    return list(db.session.scalars(stmt.order_by(Plan.year.desc(), Plan.id.desc())))
+def archived_plans(reader: User | None = None) -> list[Plan]:
+    return _newest_first(select(Plan).where(Plan.archived_at.is_not(None)), reader)
 
 
 def activity_counts() -> dict[int, int]:

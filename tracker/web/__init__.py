@@ -54,6 +54,7 @@ class TrackerRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = TrackerRequest
+    from tracker.web import tenancy
     from tracker.web.activities.views import bp as activities_bp
     from tracker.web.api import bp as api_bp
     from tracker.web.audit.views import bp as audit_bp
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.before_request(auth.load_user)
     app.before_request(auth.require_own_password)
+    app.before_request(tenancy.guard)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue

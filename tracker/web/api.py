@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from tracker.clock import today_local
 from tracker.services import figures as figure_service
@@ -19,7 +19,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.route("/plans")
 @login_required
 def plans():
-    return {"plans": [plan_service.plan_json(p) for p in plan_service.all_plans()]}
+    return {"plans": [plan_service.plan_json(p) for p in plan_service.all_plans(g.user)]}
 
 
 @bp.route("/plans/<int:plan_id>/annex")

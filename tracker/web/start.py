@@ -16,7 +16,7 @@ from tracker.services import plans as plan_service
 def start_url(user: User) -> str:
     if user.role == OFFICER:
         return url_for("reports.work")
-    plans = plan_service.followed_plans()
+    plans = plan_service.followed_plans(user)
     if len(plans) == 1:
         endpoint = "plans.dashboard" if user.role == LEADER else "plans.overview"
         return url_for(endpoint, plan_id=plans[0].id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, g, render_template, request
 
 from tracker import database
 from tracker.extensions import db
@@ -33,7 +33,7 @@ def index():
         flash(str(exc), "error")
         return _render(audit.AuditFilter(), None), 400
     raw_page = request.args.get("page", "")
-    result = audit.find_events(flt, int(raw_page) if raw_page.isdigit() else 1)
+    result = audit.find_events(flt, int(raw_page) if raw_page.isdigit() else 1, g.user)
     return _render(flt, result)
 
 
@@ -44,7 +44,7 @@ def _render(flt: audit.AuditFilter, result: audit.AuditPage | None) -> str:
         result=result,
         actions=ACTION_LABELS,
         outcomes=OUTCOME_LABELS,
-        usernames=audit.known_usernames(),
+        usernames=audit.known_usernames(g.user),
         page_size=audit.PAGE_SIZE,
         args={k: v for k, v in request.args.items() if k != "page" and v},
     )

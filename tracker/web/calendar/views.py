@@ -72,9 +72,9 @@ def index():
     page = render_template(
         "calendar/index.html",
         choices=calendar.feed_choices(g.user),
-        all_links=calendar_links.live_tokens() if g.user.can_edit_plans else [],
+        all_links=calendar_links.live_tokens(reader=g.user) if g.user.can_edit_plans else [],
         units=calendar.subscribable_units(g.user),
-        plans=plan_service.followed_plans(),
+        plans=plan_service.followed_plans(g.user),
         new_link=new_link,
         title_of=calendar_links.feed_title_of,
         form=FeedForm(),

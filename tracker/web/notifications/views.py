@@ -29,7 +29,15 @@ from tracker.extensions import csrf, db
 from tracker.models import Notification, User
 from tracker.models.notifications import MAIL_LABELS
 from tracker.models.users import COORDINATOR, OFFICER, SUBMITTED_NOTICE_LABELS
-from tracker.services import messages, outbox, outbox_rows, reminder_settings, reminders, workdays
+from tracker.services import (
+    messages,
+    outbox,
+    outbox_rows,
+    reminder_settings,
+    reminders,
+    tenancy,
+    workdays,
+)
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next
@@ -125,17 +133,17 @@ def outbox_page():
         int(request.args.get("page", "1")) if request.args.get("page", "").isdigit() else 1, 1
     )
     stmt = select(Notification)
+    own = tenancy.rows_filter(g.user, Notification.plan_id, Notification.user_id)
+    if own is not None:  # one locality's messages (services.tenancy)
+        stmt = stmt.where(own)
     if status in MAIL_LABELS:
         stmt = stmt.where(Notification.mail_status == status)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(
         stmt.order_by(Notification.id.desc()).limit(OUTBOX_PAGE).offset((page - 1) * OUTBOX_PAGE)
     ).all()
-    counts = dict(
-        db.session.execute(
-            select(Notification.mail_status, func.count()).group_by(Notification.mail_status)
-        ).all()
-    )
+    counted = select(Notification.mail_status, func.count()).group_by(Notification.mail_status)
+    counts = dict(db.session.execute(counted if own is None else counted.where(own)).all())
     return render_template(
         "notifications/outbox.html",
         rows=rows,

@@ -19,7 +19,7 @@ from tracker.scheduler import recent_runs
 from tracker.services import dashboard as dashboard_service
 from tracker.services import history as history_service
 from tracker.services import periods as period_service
-from tracker.services import plan_archive, reporting, snapshots
+from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.start import start_url
@@ -75,12 +75,12 @@ def index():
 def list_plans():
     """The plans followed; `?archived=1` the archived ones."""
     archived = request.args.get("archived") == "1"
-    plans = plan_service.archived_plans() if archived else plan_service.followed_plans()
+    plans = plan_service.archived_plans(g.user) if archived else plan_service.followed_plans(g.user)
     return render_template(
         "plans/list.html",
         plans=plans,
         archived=archived,
-        archived_count=len(plans) if archived else len(plan_service.archived_plans()),
+        archived_count=len(plans) if archived else len(plan_service.archived_plans(g.user)),
         counts=plan_service.activity_counts(),
         form=ArchiveForm(),
     )
@@ -118,7 +118,11 @@ def archive(plan_id: int):
 @coordinator_required
 def new():
     form = PlanForm()
-    locality = db.session.scalar(select(Locality).order_by(Locality.id))
+    # A plan is issued by the coordinator's own locality (the first one for an account of
+    # the whole instance, as when there was only one).
+    home = tenancy.home(g.user)
+    stmt = select(Locality).order_by(Locality.id)
+    locality = db.session.scalar(stmt if home is None else stmt.where(Locality.id == home))
     if locality is None:
         abort(404)
     if form.validate_on_submit():

@@ -127,7 +127,7 @@ def work():
     """What a unit owes on every plan followed, each plan in its current period:
     returned reports, overdue, due — first thing. `?plan=` shows one plan (an archived
     one too: e-mails link there), `?period=` one of that plan's periods."""
-    followed = plan_service.followed_plans()
+    followed = plan_service.followed_plans(g.user)
     chosen = _chosen_plan()
     unit = _work_unit()
     if unit is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +12,7 @@ from tracker.models import LEAD, Activity, Assignment, Unit
 from tracker.models.units import UNIT_KIND_LABELS
 from tracker.services import catalog as catalog_service
 from tracker.services import plans as plan_service
+from tracker.services import tenancy
 from tracker.web.auth import login_required
 
 bp = Blueprint("units", __name__)
@@ -36,9 +37,13 @@ def index():
 
 
 def _all_units() -> list[list[Unit]]:
+    """The units of every locality the reader may read (services.tenancy), by locality."""
     stmt = (
         select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.locality_id, Unit.position)
     )
+    readable = tenancy.readable(g.user)
+    if readable is not None:
+        stmt = stmt.where(Unit.locality_id.in_(readable))
     units = db.session.scalars(stmt).all()
     grouped: dict[int, list[Unit]] = {}
     for unit in units:
