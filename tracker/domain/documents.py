@@ -78,6 +78,27 @@ def body_lines(issuing_body: str) -> tuple[str, ...]:
     return (issuing_body.upper(),)
 
 
+def header_lines(issuing_body: str, governing_body: str = "") -> tuple[tuple[str, bool], ...]:
+    """The header's left column as (line, bold), NĐ 30/2020 Phụ lục I: the governing body
+    (cơ quan chủ quản trực tiếp), when there is one, in capitals on one regular line, then
+    the issuing body in bold — "UBND TỈNH SÓC TRĂNG" over "ỦY BAN NHÂN DÂN" / "PHƯỜNG
+    VĨNH PHƯỚC" for a commune since 1/7/2025; a province or a historical district
+    has none above it in its own documents."""
+    above = ((short_body(governing_body).upper(), False),) if governing_body else ()
+    return above + tuple((line, True) for line in body_lines(issuing_body))
+
+
+def short_body(name: str) -> str:
+    """NĐ 30/2020 Phụ lục I (II.3) lets a governing body's name shorten the common phrase
+    "Ủy ban nhân dân" to "UBND", so "UBND tỉnh Cà Mau" fits its one line above the
+    issuing body."""
+    words = name.split()
+    head = len(COMMITTEE.split())
+    if len(words) > head and fold(" ".join(words[:head])) == fold(COMMITTEE):
+        return " ".join(["UBND", *words[head:]])
+    return name
+
+
 def lower_first(text: str) -> str:
     """A title used inside a sentence: "Triển khai…" → "triển khai…"."""
     return text[:1].lower() + text[1:] if text else text

@@ -281,6 +281,9 @@ class ReportData:
     units: tuple[UnitRow, ...] = ()
     periods: tuple[PeriodRow, ...] = ()
     reports: tuple[ReportRow, ...] = ()  # every report accepted by the "as of" date
+    # The governing body above the issuing one, named in the header (a commune's province:
+    # "Ủy ban nhân dân tỉnh Sóc Trăng"); "" for none.
+    governing_body: str = ""
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:

@@ -22,8 +22,8 @@ from tracker.domain.documents import (
     SIGNATURES,
     annex_note,
     blank_dated_line,
-    body_lines,
     dated_line,
+    header_lines,
     number_line,
 )
 from tracker.domain.figures import REPORT_LABELS, Outcome
@@ -90,8 +90,11 @@ def _header(document: Document, data: ReportData) -> None:
     """Row 1: issuing body | national title and motto; row 2: number | place and date."""
     table = layout_table(document, 2, HEADER_MM)
     left, right = table.rows[0].cells
-    lines = body_lines(data.issuing_body)
-    fill(left, list(lines), size=13, bold=True, align=CENTER)
+    lines = header_lines(data.issuing_body, data.governing_body)
+    fill(left, [text for text, _bold in lines], size=13, bold=True, align=CENTER)
+    for paragraph, (_text, bold) in zip(left.paragraphs, lines, strict=True):
+        for run in paragraph.runs:
+            run.bold = bold
     rule(left, 22, HEADER_MM[0])
     fill(right, [NATIONAL_TITLE], size=12, bold=True, align=CENTER)
     para(right, NATIONAL_MOTTO, size=13, bold=True)

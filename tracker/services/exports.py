@@ -40,8 +40,9 @@ from tracker.exporters.data import (
     UnitRow,
 )
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Plan
+from tracker.models import LEAD, Activity, Locality, Plan
 from tracker.models.reporting import ReportingPeriod
+from tracker.models.units import COMMUNE, PROVINCE
 from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
@@ -141,8 +142,21 @@ def _period(plan: Plan, ref: str, as_of: date) -> ReportingPeriod | None:
 
 
 def default_recipient(plan: Plan) -> str:
-    """ "Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)": seed 004, V.14."""
-    return plan.recipient or f"Ủy ban nhân dân {plan.locality.province} (qua Sở Nội vụ)"
+    """ "Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)" for a district (seed 004, V.14)
+    and a commune, whose reports go up to the province; a province reports to the
+    ministry, "Bộ Nội vụ". The plan's own "Kính gửi" wins."""
+    if plan.recipient:
+        return plan.recipient
+    if plan.locality.level == PROVINCE:
+        return "Bộ Nội vụ"
+    return f"Ủy ban nhân dân {plan.locality.province} (qua Sở Nội vụ)"
+
+
+def governing_body(locality: Locality) -> str:
+    """The body above a commune in its documents' header: its province's committee."""
+    if locality.level == COMMUNE and locality.parent is not None:
+        return locality.parent.issuing_body
+    return ""
 
 
 def _build(
@@ -164,6 +178,7 @@ def _build(
         locality=locality.name,
         place_name=locality.place_name,
         issuing_body=plan.issuer or locality.issuing_body,
+        governing_body=governing_body(locality),
         province=locality.province,
         plan_id=plan.id,
         plan_number=plan.number,
