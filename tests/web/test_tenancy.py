@@ -293,6 +293,10 @@ def test_lists_show_only_what_the_reader_may_read(app, orgs):
     assert "Phòng Kinh tế" in calendar and "Phường Khánh Hòa" not in calendar
     audit = commune.get("/audit").get_data(as_text=True)
     assert "xa.kinhte" in audit and "noivu" not in audit  # its own people's sign-ins only
+    assert commune.get("/province").status_code == 404  # the province's page
+    assert 'href="/province"' not in plans_page
+    province = _sign_in(app, "tinh.noivu")
+    assert province.get("/province").status_code == 200
     district = _sign_in(app, "noivu", "noivu2023")
     assert "45/KH-UBND" not in district.get("/plans").get_data(as_text=True)
     assert "Hòa Tú" not in district.get("/units").get_data(as_text=True)

@@ -74,6 +74,15 @@ def may_read(user: User, locality_id: int | None) -> bool:
     return allowed is None or locality_id is None or locality_id in allowed
 
 
+def sees_province_view(user: User) -> bool:
+    """The province page (districts' and communes' figures side by side: services.province)
+    is the province's: an account of a province, or of the whole instance."""
+    if readable(user) is None:
+        return True
+    locality = db.session.get(Locality, home(user))
+    return locality is not None and locality.level == PROVINCE
+
+
 def may_change(user: User, locality_id: int | None) -> bool:
     mine = home(user)
     return mine is None or locality_id is None or locality_id == mine

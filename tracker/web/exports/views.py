@@ -17,6 +17,7 @@ from tracker.models.users import COORDINATOR, LEADER
 from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import province as province_service
+from tracker.services import tenancy
 from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
@@ -32,6 +33,12 @@ def _readers_only() -> None:
     """Exports show every unit's accepted reports: Phòng Nội vụ and leaders only."""
     if g.user.role not in (COORDINATOR, LEADER):
         abort(403)
+
+
+def _province_only() -> None:
+    """The province page is not a commune's or a district's in a shared instance."""
+    if not tenancy.sees_province_view(g.user):
+        abort(404)
 
 
 def _request(plan_id: int) -> export_service.ExportRequest:
@@ -96,6 +103,7 @@ def download(plan_id: int):
 @login_required
 def province():
     _readers_only()
+    _province_only()
     view = province_service.province_view()
     db.session.rollback()
     return render_template("exports/province.html", view=view, form=SnapshotForm())
@@ -105,6 +113,7 @@ def province():
 @database.reads_first  # the file is checked and read before the write lock is taken
 @coordinator_required
 def import_snapshot():
+    _province_only()
     form = SnapshotForm()
     upload = form.file.data if form.validate_on_submit() else None
     if upload is None or not upload.filename:
