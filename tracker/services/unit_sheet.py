@@ -135,6 +135,18 @@ class UnitLine:
     def kind_label(self) -> str:
         return UNIT_KIND_LABELS[self.kind] if self.kind else self.written.kind
 
+    @property
+    def written_summary(self) -> str:
+        """A new unit's other names, parent and groups, as the sheet writes them."""
+        written, parts = self.written, []
+        if written.aliases:
+            parts.append(f"Tên gọi khác: {SEPARATOR.join(written.aliases)}")
+        if written.parent:
+            parts.append(f"Thuộc: {written.parent}")
+        if written.groups:
+            parts.append(f"Nhóm: {SEPARATOR.join(written.groups)}")
+        return ". ".join(parts)
+
 
 @dataclass
 class UnitSheetPreview:
