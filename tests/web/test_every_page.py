@@ -31,6 +31,7 @@ TOKEN_ROUTES = {
     "imports.preview",
     "reports.sheet_preview",
     "users.bulk_preview",
+    "units.sheet_preview",
 }
 # Files, not pages: they must answer, but have no words to read.
 FILES = {
@@ -39,6 +40,7 @@ FILES = {
     "reports.download",
     "exports.download",
     "users.bulk_template",
+    "units.sheet_template",
     "favicon",
     "static",
     "health.healthz",
@@ -68,6 +70,7 @@ MUST_OPEN = {
         "notifications.outbox_page",
         "imports.upload",
         "help.index",
+        "units.sheet_upload",
     },
     "officer": {
         "reports.work",
@@ -81,8 +84,22 @@ MUST_OPEN = {
 }
 # What each role must not open: the coordinator's work.
 MUST_NOT_OPEN = {
-    "officer": {"users.index", "audit.index", "reports.queue", "imports.upload", "plans.new"},
-    "leader": {"users.index", "reports.queue", "imports.upload", "plans.new", "reports.edit"},
+    "officer": {
+        "users.index",
+        "audit.index",
+        "reports.queue",
+        "imports.upload",
+        "plans.new",
+        "units.sheet_upload",
+    },
+    "leader": {
+        "users.index",
+        "reports.queue",
+        "imports.upload",
+        "plans.new",
+        "reports.edit",
+        "units.sheet_upload",
+    },
 }
 
 

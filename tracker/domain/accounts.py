@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from tracker.domain.sheets import read_table
 from tracker.domain.text import fold, nfc, one_line
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
@@ -161,8 +162,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "username": ("ten dang nhap", "tai khoan", "username"),
 }
 REQUIRED = ("full_name", "unit")
-HEADER_ROWS = 15  # the header is looked for in the first rows of each sheet
-MAX_HEADER = 40
 
 
 @dataclass(frozen=True)
@@ -178,19 +177,6 @@ class SheetAccount:
     username: str = ""
 
 
-def _header(row: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        folded = fold(cell)
-        if len(folded) > MAX_HEADER:  # a title or a note, not a column's name
-            continue
-        for field, words in COLUMNS.items():
-            if field not in found and any(w in folded for w in words):
-                found[field] = index
-                break
-    return found
-
-
 def read_account_sheet(
     tables: Sequence[Sequence[Sequence[str]]],
 ) -> tuple[list[SheetAccount], list[str]]:
@@ -198,24 +184,10 @@ def read_account_sheet(
 
     Returns the rows (empty ones skipped) and the problems that make the whole sheet
     unreadable, in Vietnamese; rows are checked one by one later."""
-    for table in tables:
-        for index, row in enumerate(table[:HEADER_ROWS]):
-            columns = _header(row)
-            if all(field in columns for field in REQUIRED):
-                return _rows(table, index, columns), []
+    rows = read_table(tables, COLUMNS, REQUIRED)
+    if rows is not None:
+        return [SheetAccount(row=number, **cells) for number, cells in rows], []
     return [], [
         "Không tìm thấy dòng tiêu đề có cột «Họ tên» và «Đơn vị». Hãy dùng bảng mẫu tải "
         "từ trang này (cột: Họ tên, Đơn vị, E-mail, Điện thoại, Vai trò, Tên đăng nhập)."
     ]
-
-
-def _rows(
-    table: Sequence[Sequence[str]], header: int, columns: dict[str, int]
-) -> list[SheetAccount]:
-    accounts = []
-    for offset, row in enumerate(table[header + 1 :], start=header + 2):
-        cells = {f: one_line(row[i]) if i < len(row) else "" for f, i in columns.items()}
-        if not any(cells.values()):
-            continue
-        accounts.append(SheetAccount(row=offset, **cells))
-    return accounts

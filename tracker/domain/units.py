@@ -24,6 +24,7 @@ class UnitKind(StrEnum):
     OFFICE = "office"  # cơ quan chuyên môn
     PUBLIC_SERVICE = "public_service"  # đơn vị sự nghiệp
     COMMUNE = "commune"  # UBND xã, phường
+    HAMLET = "hamlet"  # ấp, khóm, tổ dân phố: a commune's "các ấp, khóm" is their group
     MASS_ORG = "mass_org"  # Mặt trận, đoàn thể
     OTHER = "other"  # Công an, BHXH, Ban biên tập…
     GROUP = "group"  # named group with members: "UBND xã, phường"

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "import.progress": "Nhập bảng tiến độ",
     "import.snapshot": "Nạp bản chụp cấp tỉnh",
     "import.accounts": "Tạo tài khoản từ bảng Excel",
+    "import.units": "Nhập danh mục đơn vị từ bảng Excel",
     "account.link_sent": "Gửi thư có liên kết đặt mật khẩu",
     "account.link_used": "Đặt mật khẩu qua liên kết một lần",
     "export": "Xuất, tải tệp báo cáo",

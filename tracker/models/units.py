@@ -12,6 +12,7 @@ UNIT_KIND_LABELS = {
     UnitKind.OFFICE: "Cơ quan chuyên môn",
     UnitKind.PUBLIC_SERVICE: "Đơn vị sự nghiệp",
     UnitKind.COMMUNE: "UBND xã, phường",
+    UnitKind.HAMLET: "Ấp, khóm, tổ dân phố",
     UnitKind.MASS_ORG: "Mặt trận, đoàn thể",
     UnitKind.OTHER: "Cơ quan, đơn vị khác",
     UnitKind.GROUP: "Nhóm đơn vị",
@@ -63,6 +64,8 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
+    # How the unit is written short ("Sở TC", "VP HĐND-UBND"); also one of its aliases.
+    short_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(20))  # a UnitKind value
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     position: Mapped[int] = mapped_column(default=0)  # order in the catalogue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import abort, g, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -14,8 +14,8 @@ from tracker.services import catalog as catalog_service
 from tracker.services import plans as plan_service
 from tracker.services import tenancy
 from tracker.web.auth import login_required
-
-bp = Blueprint("units", __name__)
+from tracker.web.units import sheet  # noqa: F401 - its routes are on bp
+from tracker.web.units.common import bp
 
 
 @bp.route("/units")

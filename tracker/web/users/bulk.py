@@ -39,9 +39,9 @@ class ConfirmForm(FlaskForm):
     """CSRF only."""
 
 
-def _locality() -> Locality:
-    """The locality the sheet is for: the coordinator's own, or the one chosen
-    (`?locality=`) by a coordinator of several."""
+def chosen_locality() -> Locality:
+    """The locality a sheet is for (accounts here, units in web.units.sheet): the
+    coordinator's own, or the one chosen (`?locality=`) by a coordinator of several."""
     choices = accounts.localities_for(g.user)
     wanted = request.args.get("locality", type=int)
     chosen = next((loc for loc in choices if loc.id == wanted), None)
@@ -54,7 +54,7 @@ def _locality() -> Locality:
 @database.reads_first  # staging reads the file: no write lock while it does
 @coordinator_required
 def bulk_upload():
-    locality = _locality()
+    locality = chosen_locality()
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -76,7 +76,7 @@ def bulk_upload():
 @bp.route("/users/import/template.xlsx")
 @coordinator_required
 def bulk_template():
-    locality = _locality()
+    locality = chosen_locality()
     body = account_sheet.template(locality, g.user)
     response = Response(body, mimetype=XLSX)
     response.headers["Content-Disposition"] = "attachment; filename=mau-tai-khoan.xlsx"
@@ -87,7 +87,7 @@ def bulk_template():
 @database.reads_first  # the confirmation hashes every password before it writes
 @coordinator_required
 def bulk_preview(token: str):
-    locality = _locality()
+    locality = chosen_locality()
     instance = current_app.config["INSTANCE_DIR"]
     staged = staging.load(instance, token)
     if staged is None:

@@ -1,0 +1,102 @@
+"""The unit catalogue from an Excel sheet: template (the locality's units) → upload →
+preview (added, changed, unchanged, errors) → confirm. Built like the accounts sheet
+(web.users.bulk): the upload is read once when staged (services.staging), and the
+preview and the confirmation work from what was read. The confirmation checks the sheet
+again inside its write transaction and writes every row or none."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.file import FileField
+
+from tracker import database
+from tracker.extensions import db
+from tracker.models import User
+from tracker.services import accounts, staging, unit_sheet
+from tracker.web.auth import coordinator_required
+from tracker.web.imports.views import _display_name
+from tracker.web.units.common import bp
+from tracker.web.users.bulk import XLSX, ConfirmForm, chosen_locality
+
+
+class UploadForm(ConfirmForm):
+    file = FileField("Bảng danh mục đơn vị (.xlsx)")
+
+
+@bp.route("/units/import", methods=["GET", "POST"])
+@database.reads_first  # staging reads the file: no write lock while it does
+@coordinator_required
+def sheet_upload():
+    locality = chosen_locality()
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            flash("Chọn tệp Excel (.xlsx) danh mục đơn vị.", "error")
+        else:
+            instance = current_app.config["INSTANCE_DIR"]
+            token = staging.stage(instance, _display_name(upload.filename), upload.read())
+            return redirect(url_for("units.sheet_preview", token=token, locality=locality.id))
+    return render_template(
+        "units/sheet_upload.html",
+        form=form,
+        locality=locality,
+        localities=accounts.localities_for(g.user),
+        max_units=unit_sheet.MAX_UNITS,
+        kinds=unit_sheet.KIND_CHOICES,
+    )
+
+
+@bp.route("/units/import/template.xlsx")
+@coordinator_required
+def sheet_template():
+    locality = chosen_locality()
+    response = Response(unit_sheet.template(locality), mimetype=XLSX)
+    response.headers["Content-Disposition"] = "attachment; filename=danh-muc-don-vi.xlsx"
+    return response
+
+
+@bp.route("/units/import/<token>", methods=["GET", "POST"])
+@coordinator_required
+def sheet_preview(token: str):
+    locality = chosen_locality()
+    instance = current_app.config["INSTANCE_DIR"]
+    staged = staging.load(instance, token)
+    if staged is None:
+        if request.method == "POST":  # a second click, or a reload of the result
+            flash("Bảng này đã được nhập hoặc đã hết hạn.", "error")
+            return redirect(url_for("units.index"))
+        abort(404)
+    read = staged.document or staged.error
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        by = db.session.get_one(User, g.user_id)
+        try:
+            result = unit_sheet.import_sheet(locality, staged.filename, staged.data, read, by)
+        except unit_sheet.UnitSheetError as exc:
+            db.session.rollback()
+            flash(f"Chưa nhập: {exc}", "error")
+        else:
+            db.session.commit()
+            staging.discard(instance, token)
+            flash(
+                f"Đã nhập danh mục đơn vị của {locality.name} từ «{staged.filename}»: thêm "
+                f"{result.added + result.new_groups}, sửa {result.changed}, giữ nguyên "
+                f"{result.unchanged} đơn vị.",
+                "success",
+            )
+            return redirect(url_for("units.index"))
+    preview = unit_sheet.preview_sheet(locality, staged.filename, staged.data, read)
+    return render_template(
+        "units/sheet_preview.html", preview=preview, form=form, token=token, locality=locality
+    )
