@@ -297,10 +297,19 @@ def test_lists_show_only_what_the_reader_may_read(app, orgs):
     assert 'href="/province"' not in plans_page
     province = _sign_in(app, "tinh.noivu")
     assert province.get("/province").status_code == 200
+    found = province.get("/search?q=hoa+phu").get_data(as_text=True)  # its commune's
+    report_link = f'href="/reports/{orgs["report_id"]}'
+    assert report_link in found and "Đã họp dân ấp" in found
+    assert report_link not in commune_other(app)
     district = _sign_in(app, "noivu", "noivu2023")
     assert "45/KH-UBND" not in district.get("/plans").get_data(as_text=True)
     assert "Hòa Tú" not in district.get("/units").get_data(as_text=True)
     assert "xa.kinhte" not in district.get("/audit").get_data(as_text=True)
+
+
+def commune_other(app) -> str:
+    """What Vĩnh Châu's coordinator finds for the commune's report words."""
+    return _sign_in(app, "noivu", "noivu2023").get("/search?q=hoa+phu").get_data(as_text=True)
 
 
 def test_each_works_on_its_own(app, orgs):

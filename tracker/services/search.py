@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.search import (
@@ -36,6 +36,7 @@ from tracker.models import (
     Activity,
     Assignment,
     Attachment,
+    Locality,
     Plan,
     ProgressReport,
     ReportingPeriod,
@@ -43,6 +44,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.users import OFFICER
+from tracker.services import tenancy
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000  # results counted exactly up to this; past it "hơn 1.000"
@@ -68,26 +70,35 @@ REPORT_FIELDS = (
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may find. `locality_id` None: every locality. `report_unit_id`: only
-    this unit's reports and files (officers). `reads_reports` False: none at all."""
+    """What a user may find. `localities` None: every locality (services.tenancy: a
+    province's reader also finds its communes'). `report_unit_id`: only this unit's
+    reports and files (officers). `reads_reports` False: none at all. `several`: results
+    come from more than one locality, so each says which."""
 
-    locality_id: int | None
+    localities: frozenset[int] | None
     report_unit_id: int | None
     reads_reports: bool
     unit_name: str = ""  # the officer's unit, for the page to say whose reports
+    several: bool = False
 
 
 def scope_of(user: User) -> Scope:
     unit = user.unit
-    locality_id = unit.locality_id if unit is not None else None
+    readable = tenancy.readable(user)
+    localities = frozenset(readable) if readable is not None else None
+    if localities is None:
+        several = (db.session.scalar(select(func.count()).select_from(Locality)) or 0) > 1
+    else:
+        several = len(localities) > 1
     if user.role == OFFICER:
         return Scope(
-            locality_id,
+            localities,
             unit.id if unit else None,
             unit is not None,
             unit.name if unit else "",
+            several,
         )
-    return Scope(locality_id, None, True)
+    return Scope(localities, None, True, several=several)
 
 
 @dataclass
@@ -153,8 +164,8 @@ def search(user: User, query: str, kind: str | None = None, page: int = 1) -> Re
 
 def _plan_ids(scope: Scope) -> list[int]:
     stmt = select(Plan.id)
-    if scope.locality_id is not None:
-        stmt = stmt.where(Plan.locality_id == scope.locality_id)
+    if scope.localities is not None:
+        stmt = stmt.where(Plan.locality_id.in_(scope.localities))
     return list(db.session.scalars(stmt))
 
 
@@ -196,7 +207,7 @@ def _readable_reports(scope: Scope, plan_ids: list[int]) -> ColumnElement[bool] 
         return ProgressReport.assignment_id.in_(
             select(Assignment.id).where(Assignment.unit_id == scope.report_unit_id)
         )
-    if scope.locality_id is None:
+    if scope.localities is None:
         return ProgressReport.id.is_not(None)
     # Through the period: the figures index starts with period_id.
     return ProgressReport.period_id.in_(
@@ -282,8 +293,8 @@ def _files(scope: Scope, plan_ids: list[int], words: Sequence[str], page: int) -
 
 def _units(scope: Scope, plan_ids: list[int], words: Sequence[str], page: int) -> Section:
     ids = select(Unit.id).where(_like_all(Unit.search_text, words))
-    if scope.locality_id is not None:
-        ids = ids.where(Unit.locality_id == scope.locality_id)
+    if scope.localities is not None:
+        ids = ids.where(Unit.locality_id.in_(scope.localities))
     order = (Unit.locality_id, Unit.position, Unit.id)
     total, capped, page, page_ids = _page_ids(ids, order, page)
     rows = db.session.scalars(
