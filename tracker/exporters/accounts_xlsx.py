@@ -5,14 +5,13 @@ the header by its words, so columns may be moved or left out (except Họ tên, 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker.exporters.cells import neutralise
+from tracker.exporters.template_sheet import choices_sheet, framed_sheet, workbook_bytes
 
 COLUMNS = (
     ("Họ tên", 28),
@@ -31,36 +30,22 @@ def generate_accounts_template(
     *, locality: str, units: Sequence[str], roles: Sequence[str], default_role: str
 ) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Tài khoản"
-    sheet["A1"] = neutralise(f"Danh sách tài khoản cần tạo — {locality}")
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (
+    how = (
         "Mỗi dòng một người. Bắt buộc: họ tên, đơn vị (chọn trong danh sách). "
         f"Vai trò để trống là «{default_role}»; tên đăng nhập để trống thì hệ thống tự tạo."
     )
-    sheet["A2"].font = Font(italic=True)
-    for col, (header, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(HEADER_ROW, col, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF2F6")
-        sheet.column_dimensions[cell.column_letter].width = width
+    title = f"Danh sách tài khoản cần tạo — {locality}"
+    sheet = framed_sheet(workbook, "Tài khoản", title, how, COLUMNS, HEADER_ROW)
     first, last = HEADER_ROW + 1, HEADER_ROW + BLANK_ROWS
     for row in range(first, last + 1):
         # Text cells: Excel keeps a phone number's leading 0 and never reads a date.
         for col in range(1, len(COLUMNS) + 1):
             sheet.cell(row, col).number_format = "@"
         sheet.cell(row, 2).alignment = Alignment(wrap_text=True)
-    listed = workbook.create_sheet(UNITS_SHEET)
-    listed["A1"] = "Đơn vị"
-    listed["A1"].font = Font(bold=True)
-    listed.column_dimensions["A"].width = 60
-    for row, name in enumerate(units, start=2):
-        listed.cell(row, 1, neutralise(name))
     # Free text is still allowed: a unit written another way is matched by its aliases.
     unit_choice = DataValidation(
         type="list",
-        formula1=f"'{UNITS_SHEET}'!$A$2:$A${max(len(units) + 1, 2)}",
+        formula1=choices_sheet(workbook, UNITS_SHEET, "Đơn vị", 60, units),
         allow_blank=True,
         showErrorMessage=False,
     )
@@ -72,6 +57,4 @@ def generate_accounts_template(
         sheet.add_data_validation(validation)
         validation.add(f"{column}{first}:{column}{last}")
     sheet.freeze_panes = sheet.cell(first, 1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from tracker.clock import LOCAL_TZ, now_utc
 from tracker.extensions import db
 from tracker.logging import mask_path
-from tracker.models import AuditEvent, Plan, Unit, User
+from tracker.models import AuditEvent, Plan, User
 from tracker.models.audit import ACTION_LABELS, OK
 from tracker.services import tenancy
 from tracker.services.history import CLI_ACTOR
@@ -172,8 +172,6 @@ def find_events(flt: AuditFilter, page: int = 1, reader: User | None = None) -> 
 def known_usernames(reader: User | None = None) -> list[str]:
     """Names to suggest in the filter: every account (of the localities `reader` may
     read), and the command line."""
-    stmt = select(User.username).order_by(User.username)
-    allowed = tenancy.readable(reader) if reader is not None else None
-    if allowed is not None:
-        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(Unit.locality_id.in_(allowed))
-    return [*db.session.scalars(stmt), CLI_ACTOR]
+    people = tenancy.people_of(reader, User.username) if reader is not None else None
+    stmt = select(User.username) if people is None else people
+    return [*db.session.scalars(stmt.order_by(User.username)), CLI_ACTOR]

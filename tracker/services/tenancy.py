@@ -158,12 +158,13 @@ def locality_of(argument: str, value: object) -> int | None:
     return db.session.scalar(query(value))
 
 
-def people_of(user: User) -> Select[tuple[int]] | None:
-    """The ids of the accounts of the localities `user` may read (None: every one)."""
+def people_of(user: User, key: InstrumentedAttribute[Any] = User.id) -> Select[tuple[Any]] | None:
+    """The accounts (their `key`: id, or name) of the localities `user` may read (None:
+    every one)."""
     allowed = readable(user)
     if allowed is None:
         return None
-    return select(User.id).join(Unit, User.unit_id == Unit.id).where(Unit.locality_id.in_(allowed))
+    return select(key).join(Unit, User.unit_id == Unit.id).where(Unit.locality_id.in_(allowed))
 
 
 def plan_filter(user: User) -> ColumnElement[bool] | None:
@@ -182,8 +183,9 @@ def rows_filter(
     plan `user` may read, or by or for an account of a locality it may read (`person`
     matched on the account's `person_key`: its id, or its name for a failed sign-in)."""
     allowed = readable(user)
-    if allowed is None:
+    people = people_of(user, person_key)
+    if allowed is None or people is None:
         return None
-    plans = select(Plan.id).where(Plan.locality_id.in_(allowed))
-    people = select(person_key).join(Unit, User.unit_id == Unit.id)
-    return or_(plan_id.in_(plans), person.in_(people.where(Unit.locality_id.in_(allowed))))
+    return or_(
+        plan_id.in_(select(Plan.id).where(Plan.locality_id.in_(allowed))), person.in_(people)
+    )

@@ -6,27 +6,18 @@ again inside its write transaction and writes every row or none."""
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, flash, g, redirect, render_template, url_for
 from flask_wtf.file import FileField
 
 from tracker import database
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services import accounts, staging, unit_sheet
+from tracker.services import accounts, unit_sheet
+from tracker.services.staging import Staged
+from tracker.web import sheets
 from tracker.web.auth import coordinator_required
-from tracker.web.imports.views import _display_name
+from tracker.web.sheets import XLSX, ConfirmForm, chosen_locality
 from tracker.web.units.common import bp
-from tracker.web.users.bulk import XLSX, ConfirmForm, chosen_locality
 
 
 class UploadForm(ConfirmForm):
@@ -40,12 +31,8 @@ def sheet_upload():
     locality = chosen_locality()
     form = UploadForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            flash("Chọn tệp Excel (.xlsx) danh mục đơn vị.", "error")
-        else:
-            instance = current_app.config["INSTANCE_DIR"]
-            token = staging.stage(instance, _display_name(upload.filename), upload.read())
+        token = sheets.stage_upload(form.file.data, "Chọn tệp Excel (.xlsx) danh mục đơn vị.")
+        if token is not None:
             return redirect(url_for("units.sheet_preview", token=token, locality=locality.id))
     return render_template(
         "units/sheet_upload.html",
@@ -70,13 +57,9 @@ def sheet_template():
 @coordinator_required
 def sheet_preview(token: str):
     locality = chosen_locality()
-    instance = current_app.config["INSTANCE_DIR"]
-    staged = staging.load(instance, token)
-    if staged is None:
-        if request.method == "POST":  # a second click, or a reload of the result
-            flash("Bảng này đã được nhập hoặc đã hết hạn.", "error")
-            return redirect(url_for("units.index"))
-        abort(404)
+    staged = sheets.staged_sheet(token, "Bảng này đã được nhập hoặc đã hết hạn.", "units.index")
+    if not isinstance(staged, Staged):
+        return staged
     read = staged.document or staged.error
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -88,7 +71,7 @@ def sheet_preview(token: str):
             flash(f"Chưa nhập: {exc}", "error")
         else:
             db.session.commit()
-            staging.discard(instance, token)
+            sheets.discard(token)
             flash(
                 f"Đã nhập danh mục đơn vị của {locality.name} từ «{staged.filename}»: thêm "
                 f"{result.added + result.new_groups}, sửa {result.changed}, giữ nguyên "

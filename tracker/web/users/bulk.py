@@ -5,49 +5,24 @@ password before it takes the write lock (`@reads_first`), then writes all or non
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from tracker import database
 from tracker.extensions import db
-from tracker.models import Locality, User
-from tracker.services import account_links, account_sheet, accounts, audit, new_accounts, staging
+from tracker.models import User
+from tracker.services import account_links, account_sheet, accounts, audit, new_accounts
+from tracker.services.staging import Staged
+from tracker.web import sheets
 from tracker.web.auth import coordinator_required
-from tracker.web.imports.views import _display_name
+from tracker.web.sheets import XLSX, ConfirmForm, chosen_locality
 from tracker.web.users.common import bp
 from tracker.web.users.created import created_page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(FlaskForm):
     file = FileField("Bảng tài khoản (.xlsx)")
-
-
-class ConfirmForm(FlaskForm):
-    """CSRF only."""
-
-
-def chosen_locality() -> Locality:
-    """The locality a sheet is for (accounts here, units in web.units.sheet): the
-    coordinator's own, or the one chosen (`?locality=`) by a coordinator of several."""
-    choices = accounts.localities_for(g.user)
-    wanted = request.args.get("locality", type=int)
-    chosen = next((loc for loc in choices if loc.id == wanted), None)
-    if chosen is None and (wanted is not None or not choices):
-        abort(404)
-    return chosen or choices[0]
 
 
 @bp.route("/users/import", methods=["GET", "POST"])
@@ -57,12 +32,8 @@ def bulk_upload():
     locality = chosen_locality()
     form = UploadForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            flash("Chọn tệp Excel (.xlsx) danh sách tài khoản.", "error")
-        else:
-            instance = current_app.config["INSTANCE_DIR"]
-            token = staging.stage(instance, _display_name(upload.filename), upload.read())
+        token = sheets.stage_upload(form.file.data, "Chọn tệp Excel (.xlsx) danh sách tài khoản.")
+        if token is not None:
             return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
     return render_template(
         "users/bulk_upload.html",
@@ -88,13 +59,11 @@ def bulk_template():
 @coordinator_required
 def bulk_preview(token: str):
     locality = chosen_locality()
-    instance = current_app.config["INSTANCE_DIR"]
-    staged = staging.load(instance, token)
-    if staged is None:
-        if request.method == "POST":  # a reload of the result page, or a second click
-            flash("Bảng này đã được nhập hoặc đã hết hạn; mật khẩu chỉ hiện một lần.", "error")
-            return redirect(url_for("users.index"))
-        abort(404)
+    staged = sheets.staged_sheet(
+        token, "Bảng này đã được nhập hoặc đã hết hạn; mật khẩu chỉ hiện một lần.", "users.index"
+    )
+    if not isinstance(staged, Staged):
+        return staged
     read = staged.document or staged.error
     preview = account_sheet.preview_sheet(locality, staged.filename, staged.data, read, g.user)
     form = ConfirmForm()
@@ -118,7 +87,7 @@ def bulk_preview(token: str):
                 db.session.rollback()
                 flash(f"Chưa tạo tài khoản nào: {exc} Hãy xem lại bảng.", "error")
                 return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
-            staging.discard(instance, token)
+            sheets.discard(token)
             return created_page(created, sheet=staged.filename)
     return render_template(
         "users/bulk_preview.html",
