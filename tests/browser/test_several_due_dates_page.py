@@ -54,7 +54,7 @@ def test_a_flagged_timeframe_corrected_in_the_preview(live_server, page):
     text = cell.inner_text()
     assert "01/07/2025" in text and "31/12/2025" in text
     assert "Cần kiểm tra" not in text
-    assert "Phòng Nội vụ sửa cách đọc" in text
+    assert "Cách đọc đã sửa" in text
     assert cell.locator("input").input_value() == "từ tháng 7 đến tháng 12/2025"
     assert page.is_enabled("#confirm")
     cell.scroll_into_view_if_needed()

@@ -139,7 +139,7 @@ def test_undated_keeps_the_phrase_and_explains():
         ("Năm 2023", "Từ 01/01/2023 đến 31/12/2023"),
         ("Trước ngày 30/6/2024", "Hạn 30/06/2024"),
         ("Thường xuyên", "Thường xuyên (báo cáo mỗi kỳ)"),
-        ("Theo Kế hoạch đã được phê duyệt", "Theo kế hoạch khác — chờ Phòng Nội vụ ấn định"),
+        ("Theo Kế hoạch đã được phê duyệt", "Theo kế hoạch khác — chờ ấn định thời hạn"),
         ("Khi có yêu cầu", "Chưa xác định được thời hạn"),
     ],
 )

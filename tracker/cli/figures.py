@@ -110,7 +110,7 @@ def export_command(fmt, plan_ref, period_ref, as_of, recipient, output):
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def import_snapshot_command(file):
-    """Nạp bản chụp dữ liệu (.sqlite) của một huyện, thị xã vào trang tổng hợp cấp tỉnh."""
+    """Nạp bản chụp dữ liệu (.sqlite) của một địa phương vào trang tổng hợp cấp tỉnh."""
     if not file.is_file():
         fail(f"Không tìm thấy tệp «{file}».")
     try:

@@ -45,7 +45,7 @@ class Kind(StrEnum):
 KIND_LABELS = {
     Kind.BEFORE: "Sắp đến hạn",
     Kind.OVERDUE: "Quá hạn",
-    Kind.ESCALATION: "Báo Phòng Nội vụ: quá hạn",
+    Kind.ESCALATION: "Quá hạn, cần đôn đốc",
     Kind.RETURNED: "Báo cáo bị trả lại",
     Kind.ACCEPTED: "Báo cáo được chấp nhận",
     Kind.SUBMITTED: "Đơn vị gửi báo cáo",
@@ -82,7 +82,7 @@ class Rules:
         if not 1 <= self.overdue_every <= 60:
             found.append("Nhắc lại quá hạn mỗi 1–60 ngày làm việc.")
         if not 0 <= self.escalate_after <= 60:
-            found.append("Báo Phòng Nội vụ sau 0–60 ngày làm việc (0: không báo).")
+            found.append("Báo quá hạn để đôn đốc sau 0–60 ngày làm việc (0: không báo).")
         return found
 
 

@@ -120,8 +120,8 @@ def _timeframe_problems(row: int, timeframe: Timeframe) -> list[Problem]:
     """What the preview says of a reading: not understood, or to be checked."""
     if timeframe.kind is TimeframeKind.UNDATED:
         message = (
-            f"Chưa xác định được thời hạn «{timeframe.text}»: giữ nguyên văn, chờ Phòng Nội vụ "
-            "ấn định (có thể sửa cách đọc ngay trong bảng bên dưới)."
+            f"Chưa xác định được thời hạn «{timeframe.text}»: giữ nguyên văn, chờ ấn định "
+            "thời hạn (có thể sửa cách đọc ngay trong bảng bên dưới)."
         )
         return [Problem(row, message, "info")]
     if timeframe.needs_review:

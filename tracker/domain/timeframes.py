@@ -86,7 +86,7 @@ class Timeframe:
             since = f", từ {_d(self.starts_on)}" if self.starts_on else ""
             return f"Thường xuyên ({CADENCE_LABELS[self.cadence or Cadence.PERIOD]}){since}"
         if self.kind is TimeframeKind.OTHER_PLAN:
-            return "Theo kế hoạch khác — chờ Phòng Nội vụ ấn định"
+            return "Theo kế hoạch khác — chờ ấn định thời hạn"
         return "Chưa xác định được thời hạn"
 
     def reading(self) -> str:
@@ -189,7 +189,7 @@ def _read_dated(parsed: Parsed, plan_year: int | None, written: str) -> Timefram
         return Timeframe("", TimeframeKind.ONGOING, cadence=Cadence.YEAR, note=note)
     if parsed.aside:
         aside = "; ".join(_BRACKETS_WITHOUT_DIGITS.findall(written)) or " ".join(parsed.aside)
-        notes.append(f"Không đọc phần trong ngoặc «{aside}»; Phòng Nội vụ kiểm tra lại.")
+        notes.append(f"Không đọc phần trong ngoặc «{aside}»; cần kiểm tra lại.")
     if event:
         return _tied_to_event(items, notes)
     reading = _combine(spans(items), cadence, notes)
@@ -202,12 +202,12 @@ def _tied_to_event(items: list[Item], notes: list[str]) -> Timeframe:
     items = [item for item in items if item.unit != "year"]
     if not items or any(item.unit not in _EVENT_UNITS for item in items):
         raise NotADate(
-            "Thời hạn gắn với một sự kiện và không ghi tháng cụ thể; Phòng Nội vụ cần ấn định."
+            "Thời hạn gắn với một sự kiện và không ghi tháng cụ thể; cần ấn định thời hạn."
         )
     dues = sorted({item.end() for item in items})
     note = (
         f"Thời hạn gắn với một sự kiện; tạm lấy {dates_text(dues)} theo tháng ghi trong "
-        "phụ lục — Phòng Nội vụ kiểm tra lại."
+        "phụ lục — cần kiểm tra lại."
     )
     return _deadlines(None, dues, None, [note, *notes], review=True)
 
@@ -223,7 +223,7 @@ def _combine(parts: list[Span], cadence: Cadence | None, notes: list[str]) -> Ti
             dues.add(last)
     starts = [p.start for p in parts if p.start is not None]
     reviews = [p.review for p in parts if p.review]
-    notes += [upper_first(r) + "; Phòng Nội vụ kiểm tra lại." for r in dict.fromkeys(reviews)]
+    notes += [upper_first(r) + "; cần kiểm tra lại." for r in dict.fromkeys(reviews)]
     if not dues:
         since = min(starts)
         return Timeframe(
@@ -270,7 +270,7 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-NOT_UNDERSTOOD = "Không hiểu được cụm từ thời gian; Phòng Nội vụ cần ấn định thời hạn."
+NOT_UNDERSTOOD = "Không hiểu được cụm từ thời gian; cần ấn định thời hạn."
 
 
 def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
@@ -292,13 +292,13 @@ def read_timeframe(text: str | None, plan_year: int | None = None) -> Timeframe:
 
 def _why_not(parsed: Parsed) -> str:
     if "@event" in parsed.markers:
-        return "Thời hạn gắn với một sự kiện, không ghi thời điểm; Phòng Nội vụ cần ấn định."
+        return "Thời hạn gắn với một sự kiện, không ghi thời điểm; cần ấn định thời hạn."
     if parsed.items and parsed.unknown:
         return f"{NOT_UNDERSTOOD[:-1]} (không rõ «{' '.join(parsed.unknown[:6])}»)."
     return NOT_UNDERSTOOD
 
 
-CORRECTED = "Phòng Nội vụ sửa cách đọc"
+CORRECTED = "Cách đọc đã sửa"
 
 
 def read_correction(original: Timeframe, phrase: str, plan_year: int | None) -> Timeframe:

@@ -242,6 +242,7 @@ class ReportData:
     place_name: str  # "Vĩnh Châu"
     issuing_body: str  # "Ủy ban nhân dân thị xã Vĩnh Châu"
     province: str  # "tỉnh Sóc Trăng"
+    office: str  # the coordinating office: "Phòng Nội vụ", "Sở Nội vụ" (domain.offices)
     plan_id: int
     plan_number: str
     plan_issued_on: date | None

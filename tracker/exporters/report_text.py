@@ -273,7 +273,7 @@ def directions(data: ReportData) -> list[str]:
         lines.append(
             f"Các cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện "
             f"{data.next_round.label.lower()} (số liệu tính đến ngày "
-            f"{cited_date(data.next_round.ends_on)}) về Phòng Nội vụ trước ngày "
+            f"{cited_date(data.next_round.ends_on)}) về {data.office} trước ngày "
             f"{cited_date(data.next_round.due_on)} để tổng hợp."
         )
     else:
@@ -308,6 +308,6 @@ def recipients(data: ReportData) -> list[str]:
     return lines + [
         f"- TT. HĐND {level};",
         f"- CT, các PCT UBND {level};",
-        "- Phòng Nội vụ;",
+        f"- {data.office};",
         "- Lưu: VT, NC.",
     ]

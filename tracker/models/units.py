@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.offices import COMMUNE, DISTRICT, PROVINCE, default_office_name
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 
@@ -22,8 +25,13 @@ UNIT_KIND_LABELS = {
 
 # A locality's level (issue 16): since 1/7/2025 local government has two tiers, the
 # province and the commune; districts (huyện, thị xã) are kept for their history.
-PROVINCE, COMMUNE, DISTRICT = "province", "commune", "district"
 LEVEL_LABELS = {PROVINCE: "Cấp tỉnh", COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện (trước 1/7/2025)"}
+
+
+def _default_office(context: Any) -> str:
+    """A new locality's office when none is given: its level's usual one (`context`:
+    SQLAlchemy's, with the row's values)."""
+    return default_office_name(context.get_current_parameters().get("level") or DISTRICT)
 
 
 class Locality(db.Model):
@@ -38,6 +46,11 @@ class Locality(db.Model):
     province: Mapped[str] = mapped_column(String(100))  # "tỉnh Sóc Trăng"
     level: Mapped[str] = mapped_column(String(10), default=DISTRICT, server_default=DISTRICT)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
+    # The office that coordinates its plans, as pages, e-mails, feeds and exports name it:
+    # "Phòng Nội vụ", "Sở Nội vụ", "Văn phòng HĐND và UBND" (domain.offices, by level).
+    office_name: Mapped[str] = mapped_column(
+        String(200), default=_default_office, server_default=""
+    )
 
     units: Mapped[list[Unit]] = relationship(back_populates="locality")
     parent: Mapped[Locality | None] = relationship(remote_side=[id])

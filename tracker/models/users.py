@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.clock import now_utc
+from tracker.domain.documents import upper_first
+from tracker.domain.offices import NEUTRAL_OFFICE
 from tracker.extensions import db
 from tracker.models.types import UTCDateTime
 from tracker.models.units import Unit
@@ -17,10 +19,19 @@ COORDINATOR = "coordinator"  # Phòng Nội vụ: manages plans, units, users; r
 OFFICER = "officer"  # a unit's focal officer
 LEADER = "leader"  # reads everything, writes nothing
 ROLE_LABELS = {
-    COORDINATOR: "Phòng Nội vụ (điều phối)",
+    COORDINATOR: f"{upper_first(NEUTRAL_OFFICE)} (điều phối)",
     OFFICER: "Cán bộ đầu mối đơn vị",
     LEADER: "Lãnh đạo",
 }
+
+
+def role_label(role: str, office: str) -> str:
+    """A role as people call it: the coordinator by its locality's office ("Sở Nội vụ
+    (điều phối)"; services.wording.office), the others the same everywhere."""
+    if role == COORDINATOR:
+        return f"{upper_first(office)} (điều phối)"
+    return ROLE_LABELS.get(role, role)
+
 
 # How Phòng Nội vụ hears of a submitted report: a notice for each one, in the app only, or
 # one list each working morning, in the app and by e-mail (services.notices says why).

@@ -31,7 +31,7 @@ from tracker.clock import now_utc
 from tracker.extensions import db
 from tracker.models import SignInLink, User
 from tracker.models.audit import FAILED, OK
-from tracker.services import audit, throttle
+from tracker.services import audit, throttle, wording
 from tracker.services.accounts import AccountError, drop_unused_links, set_password_by_link
 from tracker.services.mailer import connect
 from tracker.services.messages import absolute
@@ -40,10 +40,15 @@ LINK_DAYS = 7
 SETUP = "setup"  # throttle kind: a wrong, used or expired link
 WRONG_LINKS = 20
 WRONG_WINDOW = timedelta(minutes=15)
-NOT_USABLE = (
-    "Liên kết đặt mật khẩu không dùng được nữa (đã dùng, đã hết hạn hoặc không đúng). "
-    "Hãy đăng nhập bằng mật khẩu ban đầu, hoặc đề nghị Phòng Nội vụ cấp lại."
-)
+
+
+def not_usable() -> str:
+    """Said of a link that cannot be used; whose it was is not known, so the office is
+    the instance's only one, or the neutral words (services.wording)."""
+    return (
+        "Liên kết đặt mật khẩu không dùng được nữa (đã dùng, đã hết hạn hoặc không đúng). "
+        f"Hãy đăng nhập bằng mật khẩu ban đầu, hoặc đề nghị {wording.office()} cấp lại."
+    )
 
 
 def mail_configured() -> bool:
@@ -90,7 +95,7 @@ def use_link(token: str, password_hash: str) -> User:
     racing with one link, the second finds it used."""
     link = find_usable(token)
     if link is None:
-        raise AccountError(NOT_USABLE)
+        raise AccountError(not_usable())
     link.used_at = now_utc()
     set_password_by_link(link.user, password_hash)
     audit.record("account.link_used", target=link.user.username, user=link.user)
@@ -128,7 +133,12 @@ def link_url(token: str) -> str:
 
 def _message(user: User, token: str, expires_at: datetime) -> EmailMessage:
     config = current_app.config
-    context = {"user": user, "link": link_url(token), "expires_at": expires_at}
+    context = {
+        "user": user,
+        "link": link_url(token),
+        "expires_at": expires_at,
+        "office": wording.office(user=user),
+    }
     message = EmailMessage()
     message["Subject"] = "[Theo dõi PAPI] Tài khoản của anh/chị — đặt mật khẩu"
     message["From"] = config["MAIL_FROM"]

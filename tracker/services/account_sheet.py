@@ -18,8 +18,9 @@ from tracker.domain.units import UnitCatalog, UnitKind
 from tracker.exporters.accounts_xlsx import generate_accounts_template
 from tracker.importers import BadFile, Document, read_once
 from tracker.models import Locality, Unit, User
-from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS
+from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS, role_label
 from tracker.services import catalog as catalog_service
+from tracker.services import wording
 from tracker.services.accounts import (
     ROLES,
     AccountError,
@@ -33,13 +34,21 @@ from tracker.services.accounts import (
 from tracker.services.new_accounts import NewAccount, make_username, same_person
 
 MAX_ACCOUNTS = 200  # each costs a slow password hash when confirmed
-ROLE_CHOICES = (ROLE_LABELS[OFFICER], ROLE_LABELS[LEADER], ROLE_LABELS[COORDINATOR])
+
+
+def role_choices(locality: Locality) -> tuple[str, ...]:
+    """The roles the sheet offers, the coordinator named as `locality` names its office."""
+    office = wording.office_of(locality)
+    return tuple(role_label(r, office) for r in (OFFICER, LEADER, COORDINATOR))
 
 
 def template(locality: Locality, by: User) -> bytes:
     units = [u.name for u in assignable_units(by) if u.locality_id == locality.id]
     return generate_accounts_template(
-        locality=locality.name, units=units, roles=ROLE_CHOICES, default_role=ROLE_LABELS[OFFICER]
+        locality=locality.name,
+        units=units,
+        roles=role_choices(locality),
+        default_role=ROLE_LABELS[OFFICER],
     )
 
 
@@ -120,6 +129,7 @@ class _Context:
 
     def __init__(self, locality: Locality, rows: list[SheetAccount], by: User) -> None:
         self.by = by
+        self.roles = role_choices(locality)
         self.catalog: UnitCatalog = catalog_service.load_catalog(locality.id)
         self.units = {u.id: u for u in catalog_service.units_of(locality.id)}
         self.written = Counter(r.username.strip().lower() for r in rows if r.username.strip())
@@ -138,7 +148,7 @@ class _Context:
         role = role_of(row.role)
         if role is None:
             line.errors.append(
-                f"Vai trò «{row.role}» không hợp lệ; ghi một trong: {', '.join(ROLE_CHOICES)}."
+                f"Vai trò «{row.role}» không hợp lệ; ghi một trong: {', '.join(self.roles)}."
             )
         elif unit is not False:
             self._checked(line, check_attachment, role, unit, self.by)

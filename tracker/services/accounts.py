@@ -25,8 +25,8 @@ from tracker.domain.text import email_address, one_line, sort_key
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import AuditEvent, Locality, LoginAttempt, SignInLink, Unit, User
-from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS
-from tracker.services import history, sessions, throttle
+from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS, role_label
+from tracker.services import history, sessions, throttle, wording
 
 MIN_PASSWORD = 8
 WINDOW = timedelta(minutes=15)
@@ -177,7 +177,7 @@ def _shown(user: User) -> dict[str, str]:
     """What the history shows of an account (never a password)."""
     return {
         "Họ tên": user.full_name,
-        "Vai trò": ROLE_LABELS[user.role],
+        "Vai trò": role_label(user.role, wording.office(user=user)),
         "Đơn vị": user.unit.name if user.unit else "",
         "E-mail": user.email,
         "Điện thoại": user.phone,
@@ -198,7 +198,7 @@ def update_user(
     with what it was before. False when nothing changed."""
     _check_manages(by, user)
     if user.id == by.id and role != COORDINATOR:
-        raise AccountError("Không tự bỏ vai trò Phòng Nội vụ của chính mình.")
+        raise AccountError("Không tự bỏ vai trò điều phối của chính mình.")
     check_attachment(role, unit, by)
     before = _shown(user)
     user.full_name = checked_name(full_name)
@@ -219,7 +219,7 @@ def reset_password(user: User, password_hash: str, by: User) -> None:
     """A new password from Phòng Nội vụ; every session of the account ends, and the
     next sign-in asks for a password of the person's own."""
     if by.role != COORDINATOR:
-        raise AccountError("Chỉ Phòng Nội vụ được đặt lại mật khẩu.")
+        raise AccountError(f"Chỉ {wording.office(user=by)} được đặt lại mật khẩu.")
     _check_manages(by, user)
     user.password_hash = password_hash
     user.must_change_password = True
@@ -250,7 +250,7 @@ def set_password_by_link(user: User, password_hash: str) -> None:
 def set_active(user: User, active: bool, by: User) -> bool:
     """Deactivate (every session ends, sign-in refused) or reactivate an account."""
     if by.role != COORDINATOR:
-        raise AccountError("Chỉ Phòng Nội vụ được khóa, mở tài khoản.")
+        raise AccountError(f"Chỉ {wording.office(user=by)} được khóa, mở tài khoản.")
     _check_manages(by, user)
     if user.id == by.id and not active:
         raise AccountError("Không tự khóa tài khoản của chính mình.")
@@ -272,7 +272,7 @@ def set_active(user: User, active: bool, by: User) -> bool:
 def unlock(user: User, by: User) -> None:
     """Forget the account's failed sign-ins, from everywhere."""
     if by.role != COORDINATOR:
-        raise AccountError("Chỉ Phòng Nội vụ được mở khóa đăng nhập.")
+        raise AccountError(f"Chỉ {wording.office(user=by)} được mở khóa đăng nhập.")
     _check_manages(by, user)
     throttle.clear_failures(throttle.LOGIN, user.username)
     _record_change(by, user, "Mở khóa đăng nhập (xóa các lần nhập sai)")
@@ -379,7 +379,9 @@ def may_attach(by: User, unit: Unit | None) -> bool:
 
 def _check_manages(by: User, user: User) -> None:
     if not manages(by, user):
-        raise AccountError("Tài khoản này thuộc địa phương khác; Phòng Nội vụ ở đó quản lý.")
+        raise AccountError(
+            f"Tài khoản này thuộc địa phương khác; {wording.office(user=user)} ở đó quản lý."
+        )
 
 
 def localities_for(by: User) -> list[Locality]:

@@ -19,11 +19,11 @@ from tracker.domain import calendar_plan
 from tracker.domain.calendar import FeedHeader, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
-from tracker.models import Activity, CalendarToken, Change, ReportEvent, Unit, User
+from tracker.models import Activity, CalendarToken, Change, Locality, ReportEvent, Unit, User
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
-from tracker.services import tenancy
+from tracker.services import tenancy, wording
 from tracker.services.calendar_events import Selection, build_events
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
 from tracker.services.calendar_plan import build_plan_events
@@ -152,10 +152,23 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
     selection = replace(selection, include_done=row.include_done)
     header = FeedHeader(
         name=f"PAPI – {title}",
-        description=f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI.",
+        description=(
+            f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI. "
+            f"Báo cáo gửi {wording.office_of(_feed_locality(row))}."
+        ),
         color=COLORS[row.scope],
     )
     return header, selection
+
+
+def _feed_locality(row: CalendarToken) -> Locality | None:
+    """Whose office a feed names: its plan's, its unit's, its person's (services.wording)."""
+    if row.scope == PLAN_FEED or row.plan_id:
+        return wording.locality_for(row.scope_id if row.scope == PLAN_FEED else row.plan_id)
+    if row.scope == UNIT_FEED:
+        unit = db.session.get(Unit, row.scope_id)
+        return wording.locality_for(locality_id=unit.locality_id if unit else None)
+    return wording.locality_for(user=db.session.get(User, row.scope_id))
 
 
 def served_units(user: User | None) -> tuple[int, ...]:

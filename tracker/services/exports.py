@@ -46,6 +46,7 @@ from tracker.models.units import COMMUNE, PROVINCE
 from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
+from tracker.services import wording
 from tracker.services.export_figures import (
     accepted_reports,
     figure_lines,
@@ -180,6 +181,7 @@ def _build(
         issuing_body=plan.issuer or locality.issuing_body,
         governing_body=governing_body(locality),
         province=locality.province,
+        office=wording.office_of(locality),
         plan_id=plan.id,
         plan_number=plan.number,
         plan_issued_on=plan.issued_on,

@@ -22,8 +22,8 @@ from tracker.domain.accounts import suggest_username
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Unit, User
-from tracker.models.users import ROLE_LABELS
-from tracker.services import account_links
+from tracker.models.users import role_label
+from tracker.services import account_links, wording
 from tracker.services.accounts import (
     AccountError,
     check_attachment,
@@ -54,7 +54,9 @@ class NewAccount:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        unit = db.session.get(Unit, self.unit_id) if self.unit_id else None
+        locality = unit.locality if unit is not None else wording.locality_for()
+        return role_label(self.role, wording.office_of(locality))
 
 
 @dataclass(frozen=True)

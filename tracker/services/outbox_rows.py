@@ -24,6 +24,7 @@ from tracker.domain.text import one_line
 from tracker.extensions import db
 from tracker.models import Notification, User
 from tracker.models.notifications import PENDING, SKIPPED
+from tracker.services import wording
 
 
 def absolute(path: str) -> str:
@@ -103,6 +104,7 @@ def render(
     unless the user has no address or turned e-mail off, or `in_app_only` says why this
     kind of notice is never e-mailed."""
     context = {
+        "office": wording.office(about.plan_id, user),  # whose words: services.wording
         **words.context,
         "user": user,
         "link": absolute(words.link),

@@ -13,7 +13,7 @@ from tracker.clock import now_utc
 from tracker.extensions import db
 from tracker.models import Plan, User
 from tracker.models.users import COORDINATOR
-from tracker.services import audit, history
+from tracker.services import audit, history, wording
 
 FOLLOWED = "Đang theo dõi"
 ARCHIVED = "Đã lưu trữ"
@@ -25,7 +25,7 @@ class ArchiveError(ValueError):
 
 def archive_plan(plan: Plan, user: User | None) -> None:
     """`user` None is the command line."""
-    _check(user)
+    _check(plan, user)
     if plan.archived_at is not None:
         raise ArchiveError("Kế hoạch đã được lưu trữ từ trước.")
     plan.archived_at = now_utc()
@@ -33,16 +33,16 @@ def archive_plan(plan: Plan, user: User | None) -> None:
 
 
 def unarchive_plan(plan: Plan, user: User | None) -> None:
-    _check(user)
+    _check(plan, user)
     if plan.archived_at is None:
         raise ArchiveError("Kế hoạch đang được theo dõi, không ở trong lưu trữ.")
     plan.archived_at = None
     _record(plan, user, archived=False)
 
 
-def _check(user: User | None) -> None:
+def _check(plan: Plan, user: User | None) -> None:
     if user is not None and user.role != COORDINATOR:
-        raise ArchiveError("Chỉ Phòng Nội vụ được lưu trữ kế hoạch.")
+        raise ArchiveError(f"Chỉ {wording.office(plan)} được lưu trữ kế hoạch.")
 
 
 def _record(plan: Plan, user: User | None, archived: bool) -> None:

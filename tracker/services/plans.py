@@ -28,7 +28,7 @@ from tracker.models import (
     User,
     activity_dimension,
 )
-from tracker.services import history, tenancy
+from tracker.services import history, tenancy, wording
 from tracker.services.periods import ensure_periods
 
 NOUNS = ("nhiệm vụ", "chỉ tiêu", "nội dung", "phần việc", "hoạt động")
@@ -538,13 +538,14 @@ def _stored_problems(activity: Activity) -> list[dict[str, Any]]:
         found.append(
             _problem_json(None, "info", f"Chờ ấn định thời hạn: {activity.timeframe.label()}")
         )
+    office = wording.office(activity.plan)
     for a in activity.assignments:
         if a.unit.kind == UnitKind.VAGUE:
             found.append(
                 _problem_json(
                     None,
                     "info",
-                    f"Đơn vị chưa cụ thể: «{a.unit.name}» — chờ Phòng Nội vụ xác định.",
+                    f"Đơn vị chưa cụ thể: «{a.unit.name}» — chờ {office} xác định.",
                 )
             )
     if not any(a.role == LEAD for a in activity.assignments):

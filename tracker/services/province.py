@@ -63,7 +63,7 @@ def read_snapshot(content: bytes) -> SnapshotFile:
             found = _read(path)
         except sqlite3.DatabaseError:
             raise SnapshotError(
-                "Tệp bản chụp bị hỏng, không đọc được. Hãy xuất lại tệp từ huyện, thị xã."
+                "Tệp bản chụp bị hỏng, không đọc được. Hãy đề nghị địa phương gửi xuất lại tệp."
             ) from None
     return replace(found, sha256=hashlib.sha256(content).hexdigest())
 
@@ -154,8 +154,8 @@ def _check_meta(meta: dict[str, str], missing: list[str]) -> None:
     version = str(meta.get("format_version", ""))
     if version in OLDER_VERSIONS:
         raise SnapshotError(
-            f"Bản chụp theo định dạng cũ (phiên bản {version}): đề nghị huyện, "
-            "thị xã cập nhật PAPI Tracker rồi xuất lại bản chụp."
+            f"Bản chụp theo định dạng cũ (phiên bản {version}): đề nghị địa "
+            "phương gửi cập nhật PAPI Tracker rồi xuất lại bản chụp."
         )
     if meta.get("format_version") != FORMAT_VERSION:
         raise SnapshotError(

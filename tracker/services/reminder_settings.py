@@ -12,7 +12,7 @@ from tracker.domain.workdays import public_holidays
 from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
 from tracker.models.users import COORDINATOR, SUBMITTED_NOTICE_LABELS
-from tracker.services import audit, history
+from tracker.services import audit, history, wording
 from tracker.services.reminders import rules_for
 
 
@@ -59,20 +59,20 @@ def save_rules(plan: Plan, rules: Rules, active_until: date, user: User | None) 
             action="update",
             entity_id=plan.id,
             plan_id=plan.id,
-            before={"Nhắc việc": _describe(before)},
-            after={"Nhắc việc": _describe(after)},
+            before={"Nhắc việc": _describe(before, wording.office(plan))},
+            after={"Nhắc việc": _describe(after, wording.office(plan))},
             note="Đổi cách nhắc việc",
         )
     db.session.flush()
 
 
-def _describe(values: dict) -> str:  # type: ignore[type-arg]
+def _describe(values: dict, office: str) -> str:  # type: ignore[type-arg]
     days = ", ".join(str(n) for n in values["before"])
     weekly = "có" if values["weekly_digest"] else "không"
     monthly = "có" if values["monthly_digest"] else "không"
     return (
         f"trước hạn {days} ngày làm việc; quá hạn từ ngày {values['overdue_first']}, "
-        f"nhắc lại mỗi {values['overdue_every']} ngày; báo Phòng Nội vụ sau "
+        f"nhắc lại mỗi {values['overdue_every']} ngày; báo {office} sau "
         f"{values['escalate_after']} ngày; tổng hợp tuần {weekly}, tháng {monthly}; "
         f"nhắc đến {values['active_until']}"
     )
@@ -135,7 +135,9 @@ def set_email(
             raise SettingsError(str(exc)) from None
     if submitted_notices is not None:
         if user.role != COORDINATOR:
-            raise SettingsError("Chỉ tài khoản Phòng Nội vụ nhận tin đơn vị gửi báo cáo.")
+            raise SettingsError(
+                f"Chỉ tài khoản của {wording.office(user=user)} nhận tin đơn vị gửi báo cáo."
+            )
         if submitted_notices not in SUBMITTED_NOTICE_LABELS:
             raise SettingsError("Chọn một cách nhận tin khi đơn vị gửi báo cáo.")
         user.submitted_notices = submitted_notices

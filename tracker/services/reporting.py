@@ -32,7 +32,7 @@ from tracker.models.reporting import (
     ReportingPeriod,
 )
 from tracker.models.users import COORDINATOR, OFFICER
-from tracker.services import history, notices
+from tracker.services import history, notices, wording
 
 
 class ReportError(ValueError):
@@ -211,7 +211,7 @@ def review_report(
     """Accept or return a submitted report; its unit's focal officers are told at once
     (in the app, and the e-mail queued: services.notices). Returns who was told."""
     if user.role != COORDINATOR:
-        raise ReportError("Chỉ Phòng Nội vụ được duyệt báo cáo.")
+        raise ReportError(f"Chỉ {wording.office(report.period.plan)} được duyệt báo cáo.")
     if report.state != SUBMITTED:
         raise ReportError(f"Chỉ duyệt được báo cáo đã gửi (đang là «{report.state_label}»).")
     comment = comment.strip()

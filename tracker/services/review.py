@@ -22,7 +22,7 @@ from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED
 from tracker.services import audit, notices, reporting
 
 DECISION_LABELS = {ACCEPTED: "Chấp nhận", RETURNED: "Trả lại"}
-STEP_LABELS = {SUBMITTED: "Gửi Phòng Nội vụ", **DECISION_LABELS}
+STEP_LABELS = {SUBMITTED: "Gửi báo cáo", **DECISION_LABELS}
 
 
 # ---- who sent, who reviewed ---------------------------------------------------------------

@@ -61,7 +61,7 @@ KIND_LABELS = {
 REPORT_FIELDS = (
     ("result", "Kết quả"),
     ("evidence_text", "Văn bản, minh chứng"),
-    ("review_comment", "Ý kiến Phòng Nội vụ"),
+    ("review_comment", "Ý kiến khi duyệt"),
     ("difficulties", "Khó khăn"),
     ("proposals", "Đề xuất"),
     ("reason", "Lý do không thực hiện"),

@@ -19,6 +19,7 @@ from sqlite_utils.utils import rows_from_file
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.evidence import find_documents
+from tracker.domain.offices import DISTRICT, office_name
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import (
@@ -37,7 +38,7 @@ from tracker.services import periods as period_service
 from tracker.services.annex_import import apply_import, preview_import
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-DEFAULT_COORDINATOR = ("noivu", "Phòng Nội vụ thị xã Vĩnh Châu")
+COORDINATOR_USERNAME = "noivu"  # the README's first sign-in
 
 
 @dataclass
@@ -74,6 +75,8 @@ def load_locality(folder: Path, result: SeedResult) -> Locality:
     info = json.loads((folder / "locality.json").read_text(encoding="utf-8"))
     locality = db.session.scalar(select(Locality).where(Locality.name == info["name"]))
     if locality is None:
+        level = info.get("level", DISTRICT)
+        info["office_name"] = office_name(info.get("office_name", ""), level)
         locality = Locality(**info)
         db.session.add(locality)
         db.session.flush()
@@ -198,12 +201,15 @@ def _demo_assignment(plan: Plan, row: dict[str, str]) -> Assignment:
 
 
 def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
-    username, full_name = DEFAULT_COORDINATOR
+    """The locality's coordinating office's first account ("Phòng Nội vụ thị xã Vĩnh
+    Châu"), attached to the unit of that name when the catalogue has one."""
+    username = COORDINATOR_USERNAME
     if db.session.scalar(select(User).where(User.username == username)) is not None:
         return
+    full_name = f"{locality.office_name} {locality.name}"
     user = User(username=username, full_name=full_name, role=COORDINATOR)
     user.unit = db.session.scalar(
-        select(Unit).where(Unit.locality_id == locality.id, Unit.name == "Phòng Nội vụ")
+        select(Unit).where(Unit.locality_id == locality.id, Unit.name == locality.office_name)
     )
     user.set_password(current_app.config["SEED_PASSWORD"])
     # A password written in the README: whoever signs in first chooses another.

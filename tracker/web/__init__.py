@@ -29,7 +29,7 @@ from tracker.models.audit import DENIED
 from tracker.services import audit as audit_service
 from tracker.services import outbox
 from tracker.services import tenancy as tenancy_rule
-from tracker.web import auth
+from tracker.web import auth, wording
 from tracker.web.audit.views import record_now
 
 log = logging.getLogger("tracker.audit")
@@ -94,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_user)
     app.before_request(auth.require_own_password)
     app.before_request(tenancy.guard)
+    app.context_processor(wording.context)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["vndatetime"] = vndatetime
     app.jinja_env.filters["vnvalue"] = vnvalue

@@ -13,7 +13,11 @@ bp = Blueprint("help", __name__)
 
 # The address of each role's page, its title, its template.
 PAGES = {
-    "phong-noi-vu": ("Hướng dẫn cho Phòng Nội vụ", "help/coordinator.html", COORDINATOR),
+    "phong-noi-vu": (
+        "Hướng dẫn cho cơ quan theo dõi kế hoạch",
+        "help/coordinator.html",
+        COORDINATOR,
+    ),
     "don-vi": ("Hướng dẫn cho cán bộ đầu mối đơn vị", "help/officer.html", OFFICER),
     "lanh-dao": ("Hướng dẫn cho lãnh đạo", "help/leader.html", LEADER),
 }

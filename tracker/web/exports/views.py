@@ -26,7 +26,7 @@ bp = Blueprint("exports", __name__)
 
 
 class SnapshotForm(FlaskForm):
-    file = FileField("Bản chụp dữ liệu của huyện, thị xã (.sqlite)")
+    file = FileField("Bản chụp dữ liệu của một địa phương (.sqlite)")
 
 
 def _readers_only() -> None:

@@ -41,6 +41,7 @@ from tracker.services import (
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next
+from tracker.web.wording import OfficeLabels
 
 bp = Blueprint("notifications", __name__)
 OUTBOX_PAGE = 50
@@ -184,7 +185,7 @@ def resend(notification_id: int):
 # ---- Phòng Nội vụ: rules and preview ---------------------------------------------------
 
 
-class RulesForm(FlaskForm):
+class RulesForm(OfficeLabels, FlaskForm):
     before = StringField(
         "Nhắc trước hạn (ngày làm việc, cách nhau bởi dấu phẩy; 0 = đúng ngày đến hạn)",
         validators=[DataRequired("Nhập số ngày nhắc trước hạn.")],
@@ -196,10 +197,10 @@ class RulesForm(FlaskForm):
         "Nhắc lại quá hạn mỗi (ngày làm việc)", validators=[NumberRange(1, 60, "Từ 1 đến 60.")]
     )
     escalate_after = IntegerField(
-        "Báo Phòng Nội vụ khi quá hạn (ngày làm việc; 0 = không báo)",
+        "Báo {office} khi quá hạn (ngày làm việc; 0 = không báo)",
         validators=[NumberRange(0, 60, "Từ 0 đến 60.")],
     )
-    weekly_digest = BooleanField("Tổng hợp tuần cho Phòng Nội vụ (sáng ngày làm việc đầu tuần)")
+    weekly_digest = BooleanField("Tổng hợp tuần cho {office} (sáng ngày làm việc đầu tuần)")
     monthly_digest = BooleanField("Tổng hợp tháng cho lãnh đạo (ngày làm việc đầu tháng)")
     active_until = DateField(
         "Nhắc việc đến hết ngày", validators=[DataRequired("Nhập ngày hợp lệ.")]

@@ -48,6 +48,7 @@ from tracker.services import plans as plan_service
 from tracker.services import report_entry, reporting, unit_work
 from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.wording import OfficeLabels, office
 
 bp = Blueprint("reports", __name__)
 
@@ -59,7 +60,7 @@ class ReportForm(FlaskForm):
     result = TextAreaField("Kết quả thực hiện")
     evidence_text = TextAreaField(
         "Văn bản, minh chứng",
-        description="Ví dụ: Kế hoạch số 35/KH-UBND ngày 22/02/2023 của UBND thị xã",
+        description="Ví dụ: Kế hoạch số 35/KH-UBND ngày 22/02/2026 của UBND tỉnh",
     )
     completed_on = DateField("Ngày hoàn thành", validators=[Optional()])
     reason = TextAreaField("Lý do không thực hiện")
@@ -82,8 +83,8 @@ class ReportSettingsForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
-    comment = TextAreaField("Ý kiến của Phòng Nội vụ")
+class ReviewForm(OfficeLabels, FlaskForm):
+    comment = TextAreaField("Ý kiến của {office}")
 
 
 class FileForm(FlaskForm):
@@ -207,10 +208,10 @@ def edit(assignment_id: int, period_id: int):
         else:
             files = f" và {attached} tệp minh chứng" if attached else ""
             if submit:
-                flash(f"Đã gửi báo cáo{files} tới Phòng Nội vụ; báo cáo đang chờ duyệt.", "success")
+                flash(f"Đã gửi báo cáo{files} tới {office()}; báo cáo đang chờ duyệt.", "success")
                 return redirect(url_for("reports.show", report_id=report_id))
             flash(
-                f"Đã lưu nháp{files}. Bạn có thể sửa tiếp; khi xong, bấm «Gửi Phòng Nội vụ».",
+                f"Đã lưu nháp{files}. Bạn có thể sửa tiếp; khi xong, bấm «Gửi {office()}».",
                 "success",
             )
             return redirect(

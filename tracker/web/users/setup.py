@@ -44,7 +44,7 @@ def _unusable(address: str) -> Response:
     with database.writing(db.session):
         account_links.record_wrong_link(address)
     page = render_template(
-        "error.html", title="Liên kết không dùng được", message=account_links.NOT_USABLE
+        "error.html", title="Liên kết không dùng được", message=account_links.not_usable()
     )
     return _private(page, 404)
 
