@@ -103,6 +103,39 @@ def test_new_migrations_go_down_and_up_over_data(demo_app):
     assert counts() == before
 
 
+def test_localities_in_use_get_their_levels_office(demo_app):
+    """locality.office_name (e5a1c7d3b9f4) over rows that exist: each gets its level's
+    usual office (domain.offices)."""
+    from sqlalchemy import text
+
+    runner = demo_app.test_cli_runner()
+    down = runner.invoke(args=["db", "downgrade", "e5a1c7d3b9f4-1"])
+    assert down.exit_code == 0, (down.output, down.exception)
+    with demo_app.app_context():
+        for name, level in (("tỉnh Cà Mau", "province"), ("phường Tân Thành", "commune")):
+            db.session.execute(
+                text(
+                    "INSERT INTO locality (name, place_name, issuing_body, province, level) "
+                    "VALUES (:name, '', '', 'tỉnh Cà Mau', :level)"
+                ),
+                {"name": name, "level": level},
+            )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    up = runner.invoke(args=["db", "upgrade", "head"])
+    assert up.exit_code == 0, (up.output, up.exception)
+    with demo_app.app_context():
+        rows = db.session.execute(text("SELECT name, office_name FROM locality ORDER BY id"))
+        assert list(rows) == [
+            ("thị xã Vĩnh Châu", "Phòng Nội vụ"),
+            ("tỉnh Cà Mau", "Sở Nội vụ"),
+            ("phường Tân Thành", "Văn phòng HĐND và UBND"),
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_migrations_have_one_head():
     versions = ROOT / "migrations" / "versions"
     revisions, downs = set(), set()

@@ -79,6 +79,11 @@ def _account(username: str, role: str, unit: Unit | None) -> None:
 def orgs(app):
     """The province, its commune with a plan and a sent report, and their accounts; the
     seeded Vĩnh Châu plan (id 1) beside them. The commune's ids, by route argument."""
+    return two_tier(app)
+
+
+def two_tier(app) -> dict:
+    """What `orgs` holds, in any seeded app (tests/web/test_office_names.py sends mail)."""
     with app.app_context():
         province = Locality(
             name="tỉnh Sóc Trăng",

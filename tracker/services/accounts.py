@@ -198,7 +198,7 @@ def update_user(
     with what it was before. False when nothing changed."""
     _check_manages(by, user)
     if user.id == by.id and role != COORDINATOR:
-        raise AccountError("Không tự bỏ vai trò điều phối của chính mình.")
+        raise AccountError(f"Không tự bỏ vai trò {wording.office(user=by)} của chính mình.")
     check_attachment(role, unit, by)
     before = _shown(user)
     user.full_name = checked_name(full_name)

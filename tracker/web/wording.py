@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context, request
-from werkzeug.local import LocalProxy
+from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.domain.offices import NEUTRAL_OFFICE
+from tracker.extensions import db
 from tracker.services import tenancy, wording
 
 
@@ -30,9 +32,13 @@ def _named() -> dict[str, Any]:
 
 
 def context() -> dict[str, Any]:
-    """For every template, looked up only when a template reads it (an error page that
-    does not must not need the database); a template's own `office` (an e-mail's) wins."""
-    return {"office": LocalProxy(office)}
+    """For every template; a template's own `office` (an e-mail's) wins. An error page
+    shown because the database is down gets the neutral words."""
+    try:
+        return {"office": office()}
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"office": NEUTRAL_OFFICE}
 
 
 class OfficeLabels:

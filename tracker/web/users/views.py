@@ -16,14 +16,20 @@ from tracker import database
 from tracker.domain.accounts import phone_display
 from tracker.extensions import db
 from tracker.models import Change, User
-from tracker.models.users import OFFICER, ROLE_LABELS
+from tracker.models.users import OFFICER, ROLE_LABELS, role_label
 from tracker.services import account_links, accounts, new_accounts
 from tracker.web.auth import coordinator_required
 from tracker.web.users import bulk, setup  # noqa: F401 - their routes are on bp
 from tracker.web.users.common import bp, user_or_404
 from tracker.web.users.created import created_page
+from tracker.web.wording import office
 
 __all__ = ["bp"]
+
+
+def role_labels() -> dict[str, str]:
+    """The roles, the coordinator named as the request's locality names its office."""
+    return {r: role_label(r, office()) for r in accounts.ROLES}
 
 
 class AccountFields(FlaskForm):
@@ -73,6 +79,7 @@ def _unit_choices(by: User) -> list[SelectChoice]:
 def index():
     form = UserForm()
     form.unit_id.choices = _unit_choices(g.user)
+    form.role.choices = [SelectChoice(r, label) for r, label in role_labels().items()]
     if form.validate_on_submit():
         try:
             account = new_accounts.check_form(
@@ -98,7 +105,8 @@ def index():
         users=accounts.users(g.user),
         form=form,
         reset=ResetForm(),
-        roles=ROLE_LABELS,
+        roles=role_labels(),
+        role_label=role_label,
         locked=accounts.names_with_failures(),
     )
 
@@ -110,6 +118,7 @@ def edit(user_id: int):
     user = user_or_404(user_id)
     form = EditForm(obj=user)
     form.unit_id.choices = _unit_choices(g.user)
+    form.role.choices = [SelectChoice(r, label) for r, label in role_labels().items()]
     if request.method == "GET":
         form.unit_id.data = user.unit_id or 0
         form.phone.data = phone_display(user.phone)
