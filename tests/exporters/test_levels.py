@@ -96,3 +96,22 @@ def test_the_district_header_is_as_before(app):
     lines, recipient = header_and_recipient(app, "63/KH-UBND")
     assert lines == [("ỦY BAN NHÂN DÂN", True), ("THỊ XÃ VĨNH CHÂU", True)]
     assert recipient == "Kính gửi: Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)."
+
+
+def document_text(app, number: str) -> str:
+    with app.app_context():
+        request = exports.ExportRequest(plan=number, as_of=date(2026, 12, 15), generated_at=STAMP)
+        _, content, _ = exports.export(request, "docx")
+    document = Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize(
+    ("number", "office"), [("210/KH-UBND", "Sở Nội vụ"), ("18/KH-UBND", "Văn phòng HĐND và UBND")]
+)
+def test_the_report_names_the_localitys_own_office(app, two_levels, number, office):
+    """ "Nơi nhận" lists the office that follows the plan, as its locality names it."""
+    found = document_text(app, number)
+    assert f"- {office};" in found
+    assert "Phòng Nội vụ" not in found
