@@ -6,9 +6,11 @@ Bad input (a looser deadline, no lead unit, someone else's activity) changes not
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from docx import Document
 from sqlalchemy import func, select
 
 from tests.conftest import password_chosen
@@ -19,7 +21,7 @@ from tracker.extensions import db
 from tracker.models import Activity, Locality, Plan, ProgressReport, Unit, User
 from tracker.models.reporting import ReportingPeriod
 from tracker.models.units import PROVINCE
-from tracker.services import cascade, plans, reporting
+from tracker.services import cascade, exports, plans, reporting
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
 from tracker.services.catalog import create_unit
@@ -65,6 +67,10 @@ def _account(username: str, role: str, unit: Unit) -> None:
 
 @pytest.fixture
 def province(app):
+    return build_province(app)
+
+
+def build_province(app):
     """A province with two departments and three communes, its plan, the communes made
     from its catalogue, and accounts: the province's coordinator, Tân Thành's coordinator
     and office officer, Hòa Tú's coordinator. Returns ids."""
@@ -358,3 +364,26 @@ def test_a_province_and_its_communes_from_the_command_line(app):
         assert refused.exit_code == 1 and message in refused.output, refused.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Locality)) == before
+
+
+def test_the_province_report_has_a_table_by_commune_and_by_department(app, client, province):
+    test_a_commune_report_moves_the_province_figure(app, client, province)
+    with app.app_context():
+        _, content, _ = exports.export(
+            exports.ExportRequest(plan=province["plan"], as_of=date(2026, 8, 3)), "docx"
+        )
+    tables = [
+        [[cell.text for cell in row.cells] for row in table.rows]
+        for table in Document(io.BytesIO(content)).tables
+    ]
+    by_commune = next(t for t in tables if t[0][1] == "Xã, phường")
+    by_department = next(t for t in tables if t[0][1] == "Cơ quan, đơn vị")
+    assert [row[:2] for row in by_commune[1:]] == [
+        ["1", "UBND phường Tân Thành"],
+        ["2", "UBND xã Hòa Tú"],
+        ["3", "UBND xã Lai Hòa"],
+    ]
+    # Tân Thành led one task and finished it, through its own plan; the others nothing.
+    assert by_commune[1][2:] == ["1", "01/01", "100%", "01/01", "100%"]
+    assert by_commune[2][3] == "00/01"
+    assert [row[1] for row in by_department[1:]] == ["Sở Tư pháp"]
