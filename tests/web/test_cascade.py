@@ -6,6 +6,7 @@ Bad input (a looser deadline, no lead unit, someone else's activity) changes not
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, date, datetime
 
@@ -315,7 +316,7 @@ def test_the_cascade_pages_speak_plainly_to_each_reader(app, client, province):
     assert client.get(f"/plans/{province['plan']}/province-tasks").status_code == 404
 
 
-def test_a_province_and_its_communes_from_the_command_line(app):
+def test_a_province_and_its_communes_from_the_command_line(app, tmp_path):
     runner = app.test_cli_runner()
     made = runner.invoke(
         args=[
@@ -339,9 +340,30 @@ def test_a_province_and_its_communes_from_the_command_line(app):
         for name in ("UBND phường Phố Hiến", "UBND xã Tân Hưng"):
             create_unit(tinh, name, UnitKind.COMMUNE)
         db.session.commit()
-    made = runner.invoke(args=["locality", "communes", "tỉnh Hưng Yên"])
+    accounts = tmp_path / "tai-khoan-xa.csv"
+    made = runner.invoke(
+        args=["locality", "communes", "tỉnh Hưng Yên", "--accounts", str(accounts)]
+    )
     assert made.exit_code == 0, made.output
     assert "Đã tạo 2 xã, phường; 2 đơn vị của tỉnh đã gắn với xã, phường." in made.output
+    assert oct(accounts.stat().st_mode & 0o777) == "0o600"
+    rows = list(csv.reader(accounts.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r[:2] for r in rows] == [
+        ["Tên đăng nhập", "Xã, phường"],
+        ["phuong.pho.hien", "phường Phố Hiến"],
+        ["xa.tan.hung", "xã Tân Hưng"],
+    ]
+    signed_in = app.test_client().post(
+        "/login", data={"username": "xa.tan.hung", "password": rows[2][2]}
+    )
+    assert signed_in.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "xa.tan.hung"))
+        assert user.role == "coordinator" and user.unit.locality.name == "xã Tân Hưng"
+    refused = runner.invoke(
+        args=["locality", "communes", "tỉnh Hưng Yên", "--accounts", str(accounts)]
+    )
+    assert refused.exit_code == 1 and "đã có; chọn tên khác" in refused.output
     again = runner.invoke(args=["locality", "communes", "tỉnh Hưng Yên"])
     assert "Đã tạo 0 xã, phường; 2 đơn vị" in again.output
     listed = runner.invoke(args=["locality", "list"]).output

@@ -2,25 +2,31 @@
 a commune on its own, a historical district.
 
     flask --app wsgi locality add --level province --name "tỉnh Hưng Yên" --coordinator soNoiVu
-    flask --app wsgi locality communes "tỉnh Hưng Yên"   (after its unit catalogue is imported)
+    flask --app wsgi locality communes "tỉnh Hưng Yên" --accounts tai-khoan-xa.csv
+        (after the province's unit catalogue is imported: a commune, its office and its
+        coordinator's account for each «UBND xã, phường» unit)
     flask --app wsgi locality list
 """
 
 from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from tracker.cli.common import fail
-from tracker.domain.text import one_line
+from tracker.domain.text import fold, one_line
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Locality, Unit
 from tracker.models.units import COMMUNE, DISTRICT, LEVEL_LABELS, PROVINCE
 from tracker.models.users import COORDINATOR
 from tracker.services import catalog
-from tracker.services.accounts import AccountError, create_user, new_password
+from tracker.services.accounts import AccountError, create_user, new_password, username_taken
 from tracker.services.cascade import CascadeError, create_communes
 
 # The office that follows the plans at each level, made with the locality.
@@ -92,20 +98,63 @@ def add_command(level: str, name: str, province_name: str, parent: str, coordina
 @locality_group.command("communes")
 @with_appcontext
 @click.argument("province")
-def communes_command(province: str) -> None:
+@click.option(
+    "--accounts",
+    "accounts_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tạo tài khoản theo dõi kế hoạch cho mỗi xã, phường mới; ghi tên đăng nhập và "
+    "mật khẩu ban đầu vào tệp CSV này (chỉ chủ tệp đọc được).",
+)
+def communes_command(province: str, accounts_file: Path | None) -> None:
     """Tạo các xã, phường của tỉnh theo danh mục đơn vị đã nhập (loại «UBND xã, phường»)."""
     locality = _find(province)
+    if accounts_file is not None and accounts_file.exists():
+        fail(f"Tệp {accounts_file} đã có; chọn tên khác để không ghi đè.")
     try:
         made = create_communes(locality)
     except CascadeError as error:
         fail(str(error))
+    accounts = []
     for commune in made:
-        catalog.create_unit(commune, OFFICES[COMMUNE], UnitKind.OFFICE, [], [], None)
+        office = catalog.create_unit(commune, OFFICES[COMMUNE], UnitKind.OFFICE, [], [], None)
+        if accounts_file is not None:
+            username = _free_username(".".join(fold(commune.name).split())[:40])
+            password = new_password()
+            create_user(
+                username=username,
+                full_name=f"{OFFICES[COMMUNE]} {commune.place_name}",
+                role=COORDINATOR,
+                unit=office,
+                password=password,
+                by=None,
+            )
+            accounts.append((username, commune.name, password))
+    if accounts_file is not None:
+        _write_accounts(accounts_file, accounts)
     db.session.commit()
     linked = db.session.scalar(
         select(db.func.count()).where(Unit.locality_id == locality.id, Unit.commune_id.is_not(None))
     )
     click.echo(f"Đã tạo {len(made)} xã, phường; {linked} đơn vị của tỉnh đã gắn với xã, phường.")
+
+
+def _free_username(base: str) -> str:
+    """ "phuong.tan.thanh", or "phuong.tan.thanh.2" when taken."""
+    username, n = base, 1
+    while username_taken(username):
+        n += 1
+        username = f"{base[:37]}.{n}"
+    return username
+
+
+def _write_accounts(path: Path, accounts: list[tuple[str, str, str]]) -> None:
+    """The new accounts and their initial passwords, readable by the file's owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Tên đăng nhập", "Xã, phường", "Mật khẩu ban đầu"])
+        writer.writerows(accounts)
+    click.echo(f"Đã ghi {len(accounts)} tài khoản vào {path}.")
 
 
 @locality_group.command("list")
