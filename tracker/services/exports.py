@@ -155,9 +155,12 @@ def default_recipient(plan: Plan) -> str:
 
 def governing_body(locality: Locality) -> str:
     """The body above a commune in its documents' header: its province's committee."""
-    if locality.level == COMMUNE and locality.parent is not None:
+    if locality.level != COMMUNE:
+        return ""
+    if locality.parent is not None:
         return locality.parent.issuing_body
-    return ""
+    # A commune in an instance of its own: its province is only named.
+    return f"Ủy ban nhân dân {locality.province}" if locality.province else ""
 
 
 def _build(
