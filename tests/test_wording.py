@@ -96,3 +96,26 @@ def test_the_scan_finds_what_it_is_meant_to(tmp_path):
     assert [line for line, _ in fixed_strings(module)] == [5, 5]
     page = ROOT / "templates" / "help" / "coordinator.html"
     assert fixed_template_lines(page) == []  # its line naming every level is allowed
+
+
+def test_a_locality_added_on_the_command_line_names_its_office(app):
+    """`locality add --office`: the name pages use, the office's unit and its account."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Locality, Unit, User
+
+    made = app.test_cli_runner().invoke(
+        args=["locality", "add", "--level", "commune", "--name", "xã Hòa Tú",
+              "--province", "tỉnh Cà Mau", "--office", " Văn phòng  UBND xã ",
+              "--coordinator", "vanphong"]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        commune = db.session.scalar(select(Locality).where(Locality.name == "xã Hòa Tú"))
+        assert commune.office_name == "Văn phòng UBND xã"
+        user = db.session.scalar(select(User).where(User.username == "vanphong"))
+        assert user.full_name == "Văn phòng UBND xã Hòa Tú"
+        assert db.session.get(Unit, user.unit_id).name == "Văn phòng UBND xã"
+    listed = app.test_cli_runner().invoke(args=["locality", "list"])
+    assert "xã Hòa Tú (Cấp xã) · Văn phòng UBND xã" in listed.output

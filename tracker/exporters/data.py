@@ -285,6 +285,10 @@ class ReportData:
     # The governing body above the issuing one, named in the header (a commune's province:
     # "Ủy ban nhân dân tỉnh Sóc Trăng"); "" for none.
     governing_body: str = ""
+    # A province's plan: its lead units' figures split into communes and departments
+    # (services.rollup's table, in the report); () for a commune's or a district's.
+    by_commune: tuple[FigureLine, ...] = ()
+    by_department: tuple[FigureLine, ...] = ()
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:

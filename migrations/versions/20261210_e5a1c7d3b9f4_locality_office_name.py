@@ -1,7 +1,7 @@
 """locality.office_name: the office that coordinates a locality's plans (issue 16)
 
 Revision ID: e5a1c7d3b9f4
-Revises: d4b8e2a6c913
+Revises: e5f1a3c7b9d2
 Create Date: 2026-12-09 09:00:00
 
 - `locality.office_name`: "Phòng Nội vụ" (a historical district), "Sở Nội vụ" (a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c7d3b9f4'
-down_revision = 'd4b8e2a6c913'
+down_revision = 'e5f1a3c7b9d2'
 branch_labels = None
 depends_on = None
 
