@@ -144,14 +144,17 @@ def _period(plan: Plan, ref: str, as_of: date) -> ReportingPeriod | None:
 
 
 def default_recipient(plan: Plan) -> str:
+    """The plan's own "Kính gửi", else its level's (level_recipient)."""
+    return plan.recipient or level_recipient(plan.locality)
+
+
+def level_recipient(locality: Locality) -> str:
     """ "Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)" for a district (seed 004, V.14)
     and a commune, whose reports go up to the province; a province reports to the
-    ministry, "Bộ Nội vụ". The plan's own "Kính gửi" wins."""
-    if plan.recipient:
-        return plan.recipient
-    if plan.locality.level == PROVINCE:
+    ministry, "Bộ Nội vụ"."""
+    if locality.level == PROVINCE:
         return "Bộ Nội vụ"
-    return f"Ủy ban nhân dân {plan.locality.province} (qua Sở Nội vụ)"
+    return f"Ủy ban nhân dân {locality.province} (qua Sở Nội vụ)"
 
 
 def governing_body(locality: Locality) -> str:

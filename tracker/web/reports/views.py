@@ -43,6 +43,7 @@ from tracker.models.reporting import STATUS_LABELS
 from tracker.models.users import OFFICER
 from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
+from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import report_entry, reporting, unit_work
@@ -76,7 +77,7 @@ class ReportSettingsForm(FlaskForm):
         "Đơn vị đếm trong số liệu", choices=[SelectChoice(n, n) for n in plan_service.NOUNS]
     )
     basis = TextAreaField("Kế hoạch này triển khai văn bản nào (trích dẫn trong câu mở đầu)")
-    recipient = StringField("Kính gửi (để trống: Ủy ban nhân dân tỉnh, qua Sở Nội vụ)")
+    recipient = StringField("Kính gửi")  # the view adds what an empty one means
     signer_name = StringField("Họ tên người ký")
     signer_role = SelectField(
         "Người ký", choices=[SelectChoice(k, v) for k, v in plan_service.SIGNER_ROLES.items()]
@@ -364,6 +365,9 @@ def periods(plan_id: int):
             _save_periods(plan)
     rows = period_service.plan_periods(plan)
     settings = ReportSettingsForm(data=vars(plan_service.report_settings(plan)))
+    settings.recipient.label.text = (
+        f"Kính gửi (để trống: {export_service.level_recipient(plan.locality)})"
+    )
     return render_template(
         "reports/periods.html",
         plan=plan,
