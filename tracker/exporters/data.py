@@ -284,6 +284,9 @@ class ReportData:
     # The governing body above the issuing one, named in the header (a commune's province:
     # "Ủy ban nhân dân tỉnh Sóc Trăng"); "" for none.
     governing_body: str = ""
+    # "Dữ liệu mẫu — không phải số liệu thật" for a demo locality (Locality.is_demo): every
+    # file says it; "" for real data, whose files stay as they were.
+    demo_notice: str = ""
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.units import UnitKind
@@ -23,6 +23,8 @@ UNIT_KIND_LABELS = {
 # A locality's level (issue 16): since 1/7/2025 local government has two tiers, the
 # province and the commune; districts (huyện, thị xã) are kept for their history.
 PROVINCE, COMMUNE, DISTRICT = "province", "commune", "district"
+# What a page or an export of a demo locality says, so its figures are never taken for real.
+DEMO_NOTICE = "Dữ liệu mẫu — không phải số liệu thật"
 LEVEL_LABELS = {PROVINCE: "Cấp tỉnh", COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện (trước 1/7/2025)"}
 
 
@@ -38,6 +40,9 @@ class Locality(db.Model):
     province: Mapped[str] = mapped_column(String(100))  # "tỉnh Sóc Trăng"
     level: Mapped[str] = mapped_column(String(10), default=DISTRICT, server_default=DISTRICT)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
+    # Sample data (the synthetic province of `flask seed --demo province`): every page and
+    # export of it says so (DEMO_NOTICE).
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     units: Mapped[list[Unit]] = relationship(
         back_populates="locality", foreign_keys="Unit.locality_id"

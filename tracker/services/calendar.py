@@ -19,9 +19,9 @@ from tracker.domain import calendar_plan
 from tracker.domain.calendar import FeedHeader, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
-from tracker.models import Activity, CalendarToken, Change, ReportEvent, Unit, User
+from tracker.models import Activity, CalendarToken, Change, Plan, ReportEvent, Unit, User
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
-from tracker.models.units import UnitAlias
+from tracker.models.units import DEMO_NOTICE, UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services import tenancy
 from tracker.services.calendar_events import Selection, build_events
@@ -150,12 +150,27 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         )
         about = "các đơn vị bạn phụ trách"
     selection = replace(selection, include_done=row.include_done)
+    if _is_demo(row):
+        title = f"{title} — {DEMO_NOTICE}"
     header = FeedHeader(
         name=f"PAPI – {title}",
         description=f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI.",
         color=COLORS[row.scope],
     )
     return header, selection
+
+
+def _is_demo(row: CalendarToken) -> bool:
+    """Whether the feed shows a demo locality's deadlines: its name then says so."""
+    shown: Plan | Unit | None = db.session.get(Plan, row.plan_id) if row.plan_id else None
+    if row.scope == PLAN_FEED:
+        shown = db.session.get(Plan, row.scope_id)
+    elif row.scope == UNIT_FEED:
+        shown = db.session.get(Unit, row.scope_id)
+    elif shown is None:
+        user = db.session.get(User, row.scope_id)
+        shown = user.unit if user is not None else None
+    return shown is not None and shown.locality.is_demo
 
 
 def served_units(user: User | None) -> tuple[int, ...]:
@@ -207,6 +222,8 @@ def activity_calendar(activity: Activity, user: User, settings: FeedSettings) ->
     )
     events = build_events(selection, settings.base_url, settings.host)
     label = f"{activity.number} " if activity.number else ""
+    if activity.plan.locality.is_demo:
+        label = f"{DEMO_NOTICE} – {label}"
     header = FeedHeader(
         name=f"PAPI – {label}{activity.text[:60]}",
         description=activity.plan.reference,

@@ -42,7 +42,7 @@ from tracker.exporters.data import (
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Locality, Plan
 from tracker.models.reporting import ReportingPeriod
-from tracker.models.units import COMMUNE, PROVINCE
+from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
 from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
@@ -237,6 +237,7 @@ def _build(
         ),
         periods=periods,
         reports=tuple(sorted(reports.values(), key=lambda r: r.id)),
+        demo_notice=DEMO_NOTICE if locality.is_demo else "",
     )
 
 
