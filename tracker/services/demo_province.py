@@ -210,7 +210,22 @@ def _commune_plan(
         lead = _lead_office(commune, source.text, units)
         cascade.take_in(plan, source, [lead.id], due_on, None)
         result.activities += 1
+    _own_group_last(plan)
     return plan
+
+
+def _own_group_last(plan: Plan) -> None:
+    """The commune's own group (imported first) after the province's, as its plan lists
+    them: groups in order of their number, activities in their groups' order."""
+    db.session.flush()
+    db.session.refresh(plan)
+    groups = sorted(plan.groups, key=lambda g: int(g.label))
+    position = 0
+    for index, group in enumerate(groups, start=1):
+        group.position = index
+        for activity in sorted(group.activities, key=lambda a: a.position):
+            position += 1
+            activity.position = position
 
 
 # ---- accounts ----------------------------------------------------------------------------------
