@@ -6,7 +6,9 @@
     python3 dev.py test   set up .venv (and Debian's chromium, LibreOffice, poppler,
                           PostgreSQL), run lint and types once, then every test twice:
                           on SQLite, then on a private throw-away PostgreSQL server
-    python3 dev.py bench  the speed figures of quality.md, as a table (bench/)
+    python3 dev.py bench  the speed figures of quality.md, as a table (bench/);
+                          `--postgres` also runs the two-tier section on a private
+                          throw-away PostgreSQL server
     python3 dev.py help-images
                           retake the help pages' pictures (the role-day browser tests)
                           and copy them into tracker/static/help/
@@ -276,7 +278,11 @@ def test(args: list[str]) -> None:
 
 def bench(args: list[str]) -> None:
     ensure_venv("test")
-    run(PY, "-m", "bench", *args)
+    if "--postgres" not in args:
+        run(PY, "-m", "bench", *args)
+        return
+    with postgres_server() as url:  # the two-tier section there too
+        run(PY, "-m", "bench", *[a for a in args if a != "--postgres"], "--postgres-url", url)
 
 
 def help_images() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_search, files  # noqa: E402
+from bench import bench_search, files, two_tier  # noqa: E402
 from bench.common import (  # noqa: E402
     Row,
     config,
@@ -43,13 +43,14 @@ from bench.load import (  # noqa: E402
     sign_ins_at_once,
     writers,
 )
+from bench.two_tier import make_two_tier  # noqa: E402
 from tracker import clock, create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Assignment, ProgressReport  # noqa: E402
 from tracker.services import figures, outbox  # noqa: E402
 
 MEGABYTE = 1024 * 1024
-SECTIONS = ("district", "feeds", "province", "files", "load")
+SECTIONS = ("district", "feeds", "province", "two-tier", "files", "load")
 
 
 def district(folder: Path, runs: int) -> list[Row]:
@@ -146,6 +147,67 @@ def province(folder: Path, runs: int) -> list[Row]:
     rows[0].note = built
     rows.append(reminder_tick(app))
     rows += bench_search.search_rows(app, runs)
+    return rows
+
+
+def two_tier_rows(
+    folder: Path, runs: int, database_url: str | None = None, communes: int = 100, years: int = 5
+) -> list[Row]:
+    """A province and its 100 communes over 5 years (bench/two_tier.py): the province's
+    dashboard of the current year uncached, a commune officer's work page, the roll-up by
+    commune and the province's Word report — on SQLite, or on `database_url`."""
+    app = make_app(folder, demo=False, database_url=database_url)
+    start = time.perf_counter()
+    with app.app_context():
+        data = make_two_tier(communes, years)
+        sizes = [db.session.query(t).count() for t in (Assignment, ProgressReport)]
+    seconds = time.perf_counter() - start
+    engine = "PostgreSQL" if database_url else "SQLite"
+    year = max(data.province_plans)
+    plan_id = data.province_plans[year]
+    as_of = f"as_of={year}-12-04"
+    client, officer = signed_in(app), signed_in(app, two_tier.OFFICER_NAME)
+    rows = [
+        page_row(
+            client,
+            f"Two-tier: province dashboard, uncached, {engine}",
+            f"/plans/{plan_id}/dashboard?{as_of}",
+            100,
+            None,
+            runs,
+            before=figures._CACHE.clear,
+        ),
+        page_row(
+            officer, f"Two-tier: a commune officer's /work, {engine}", "/work", 30, None, runs
+        ),
+        page_row(
+            client,
+            f"Two-tier: roll-up by commune, uncached, {engine}",
+            f"/plans/{plan_id}/communes?{as_of}",
+            None,
+            None,
+            max(5, runs // 5),
+            before=figures._CACHE.clear,
+        ),
+        page_row(
+            client,
+            f"Two-tier: province Word report, uncached, {engine}",
+            f"/plans/{plan_id}/exports/download?format=docx&{as_of}",
+            None,
+            None,
+            max(3, runs // 10),
+            before=figures._CACHE.clear,
+        ),
+    ]
+    assignments, reports = (f"{n:,}".replace(",", ".") for n in sizes)
+    rows[0].note = (
+        f"built in {seconds:.0f} s: {len(data.commune_ids)} communes, "
+        f"{len(data.province_plans)} years, {assignments} assignments, {reports} reports"
+    )
+    if database_url:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
     return rows
 
 
@@ -274,6 +336,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50, help="requests per page benchmark")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument(
+        "--postgres-url",
+        help="also run the two-tier section on this (empty) PostgreSQL database "
+        "(`python3 dev.py bench --postgres` starts a private server for it)",
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     for section in args.only:
@@ -285,6 +352,10 @@ def main() -> None:
                 rows += feeds(folder, args.runs)
             elif section == "province":
                 rows += province(folder, args.runs)
+            elif section == "two-tier":
+                rows += two_tier_rows(folder, args.runs)
+                if args.postgres_url:
+                    rows += two_tier_rows(folder / "postgres", args.runs, args.postgres_url)
             elif section == "files":
                 rows += file_rows(folder, args.runs)
             else:

@@ -53,19 +53,21 @@ def timed(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
     return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], result
 
 
-def config(instance: Path) -> dict[str, Any]:
+def config(instance: Path, database_url: str | None = None) -> dict[str, Any]:
     return {
         "INSTANCE_DIR": instance,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{instance / 'tracker.sqlite3'}",
         "SECRET_KEY": "bench",
         "WTF_CSRF_ENABLED": False,
         "ATTACHMENTS_DIR": instance / "attachments",
     }
 
 
-def make_app(instance: Path, demo: bool = True) -> Flask:
-    """An app on a new database in `instance`, migrated and seeded."""
-    app = create_app(config(instance))
+def make_app(instance: Path, demo: bool = True, database_url: str | None = None) -> Flask:
+    """An app on a new database in `instance` (or the empty one at `database_url`),
+    migrated and seeded."""
+    instance.mkdir(parents=True, exist_ok=True)
+    app = create_app(config(instance, database_url))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_seeds(demo=demo)
@@ -77,9 +79,9 @@ def make_app(instance: Path, demo: bool = True) -> Flask:
     return app
 
 
-def signed_in(app: Flask):  # type: ignore[no-untyped-def]
+def signed_in(app: Flask, username: str = "noivu"):  # type: ignore[no-untyped-def]
     client = app.test_client()
-    client.post("/login", data={"username": "noivu", "password": "noivu2023"})
+    client.post("/login", data={"username": username, "password": "noivu2023"})
     return client
 
 

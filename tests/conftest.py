@@ -120,7 +120,9 @@ def drop_database(url: str, postgres: PostgresServer | None) -> None:
         postgres.drop(make_url(url).database)
 
 
-def _template(tmp_path_factory, postgres, name: str, seeded: bool, demo: bool = False):
+def _template(
+    tmp_path_factory, postgres, name: str, seeded: bool, demo: bool = False, province=False
+):
     instance = tmp_path_factory.mktemp(name)
     url = postgres.create(f"template_{name}") if postgres else None
     app = create_app(_config(instance, url))
@@ -130,6 +132,8 @@ def _template(tmp_path_factory, postgres, name: str, seeded: bool, demo: bool = 
             from tracker.services.seeding import load_seeds
 
             load_seeds(demo=demo)
+            if province:  # `seed`, then `seed --demo province`
+                load_seeds(sample="province")
             password_chosen(COORDINATOR[0])
             db.session.commit()
         db.session.remove()
@@ -152,6 +156,11 @@ def seeded_db(tmp_path_factory, postgres) -> Template:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory, postgres) -> Template:
     yield from _template(tmp_path_factory, postgres, "demo", seeded=True, demo=True)
+
+
+@pytest.fixture(scope="session")
+def province_db(tmp_path_factory, postgres) -> Template:
+    yield from _template(tmp_path_factory, postgres, "province", seeded=True, province=True)
 
 
 @pytest.fixture
@@ -190,6 +199,12 @@ def app(fresh_database, seeded_db):
 def demo_app(fresh_database, demo_db):
     """The seeded app with the 2023 demo progress."""
     yield from _make_app(fresh_database, demo_db)
+
+
+@pytest.fixture
+def province_app(fresh_database, province_db):
+    """The Vĩnh Châu seeds and the demo province (`seed --demo province`)."""
+    yield from _make_app(fresh_database, province_db)
 
 
 @pytest.fixture

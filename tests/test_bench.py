@@ -48,3 +48,26 @@ def test_the_search_benchmark_runs_its_three_readers(app):
     rows = bench_search.search_rows(app, runs=1)
     assert len(rows) == 9 and all(row.threshold == "p95 ≤ 300 ms" for row in rows)
     assert {row.size > 0 for row in rows} == {True}
+
+
+def test_the_two_tier_benchmark_runs_on_a_small_province(app, tmp_path):
+    """Two communes over two years: commune plans carry the province's out through linked
+    activities, their reports reach the province's roll-up, and the section's rows come
+    out with their thresholds."""
+    from bench import two_tier
+    from bench.__main__ import two_tier_rows
+    from tracker.services import rollup
+
+    with app.app_context():
+        data = two_tier.make_two_tier(communes=2, years=2, activities=8)
+        province_plan = plan_of(data.province_plans[2025])
+        children = [plan_of(p) for p in data.commune_plans[2025]]
+        assert [c.parent_plan_id for c in children] == [province_plan.id] * 2
+        linked = [a for c in children for a in c.activities if a.source_activity_id]
+        assert linked and {a.source_activity.plan_id for a in linked} == {province_plan.id}
+        communes = rollup.rollup(province_plan, date(2025, 12, 31)).communes
+        assert [line.commune_plan_id for line in communes] == [c.id for c in children]
+        assert all(line.tally.carried_out.numerator > 0 for line in communes)
+    rows = two_tier_rows(tmp_path, runs=1, communes=2, years=2)
+    assert [row.threshold for row in rows] == ["p95 ≤ 100 ms", "p95 ≤ 30 ms", "", ""]
+    assert all(row.size for row in rows)

@@ -25,16 +25,28 @@ from tracker.services.annex_import import (
     parse_mapping,
     preview_import,
 )
-from tracker.services.seeding import load_seeds
+from tracker.services.seeding import SAMPLES, VINH_CHAU, load_seeds
 
 
 @click.command("seed")
 @with_appcontext
-@click.option("--demo/--no-demo", default=True, help="Kèm tiến độ mẫu năm 2023 (mặc định: có).")
-def seed_command(demo: bool) -> None:
-    """Nạp dữ liệu mẫu: chỉ số PAPI, ngày nghỉ và làm bù do Chính phủ công bố, đơn vị Vĩnh
-    Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023."""
-    result = load_seeds(demo=demo)
+@click.option(
+    "--demo",
+    "sample",
+    type=click.Choice(SAMPLES),
+    default=VINH_CHAU,
+    show_default=True,
+    help="Dữ liệu mẫu: vinh-chau (Kế hoạch 63/KH-UBND năm 2023, kèm tiến độ), province "
+    "(tỉnh Minh Họa hư cấu: 100 xã, phường, kế hoạch tỉnh và ba kế hoạch xã năm 2026), "
+    "none (chỉ dữ liệu dùng chung, cho hệ thống thật).",
+)
+@click.option("--no-demo", is_flag=True, help="Vĩnh Châu không kèm tiến độ mẫu năm 2023.")
+def seed_command(sample: str, no_demo: bool) -> None:
+    """Nạp chỉ số PAPI, ngày nghỉ và làm bù do Chính phủ công bố, và dữ liệu mẫu (mặc định:
+    đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023). Chạy lại không đổi gì."""
+    if no_demo and sample != VINH_CHAU:
+        fail("--no-demo chỉ dùng với dữ liệu mẫu Vĩnh Châu.")
+    result = load_seeds(demo=not no_demo, sample=sample)
     db.session.commit()
     click.echo(
         f"Đã nạp: {result.dimensions} chỉ số PAPI, {result.days} ngày nghỉ/làm bù, "

@@ -75,6 +75,10 @@ def _put(sheet: Worksheet, row: int, values: Sequence[Cell], bold: bool = False)
 def _title(sheet: Worksheet, data: ReportData, title: str) -> None:
     sheet["A1"] = neutralise(title)
     sheet["A1"].font = Font(bold=True, size=13)
+    if data.demo_notice:  # in the title, on screen, and atop every printed page
+        sheet["A1"] = neutralise(f"{title} — {data.demo_notice.upper()}")
+        sheet["A1"].font = Font(bold=True, size=13, color="B00020")
+        sheet.oddHeader.center.text = data.demo_notice
     period = f"Kỳ báo cáo: {data.period.label}; " if data.period else ""
     sheet["A2"] = neutralise(
         f"{data.issuing_body} — Kế hoạch số {data.plan_number} — {period}"

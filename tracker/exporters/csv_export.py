@@ -38,9 +38,12 @@ FORM_HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệ
 ROLE_LABELS = {"lead": "Chủ trì", "support": "Phối hợp"}
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[str | int]]) -> bytes:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str | int]], notice: str = "") -> bytes:
+    """`notice`: a line before the header (demo data says so in its first line)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if notice:
+        writer.writerow([notice])
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
@@ -80,11 +83,11 @@ def generate_assignments_csv(data: ReportData) -> bytes:
                         report.reason if report else "",
                     )
                 )
-    return _csv(ASSIGNMENT_HEADER, rows)
+    return _csv(ASSIGNMENT_HEADER, rows, data.demo_notice)
 
 
 def generate_form_csv(data: ReportData) -> bytes:
     """ "Biểu mẫu 1": the rows the plan fills (lũy kế, in the plan's unit of count) and,
     blank with a note, those the officer fills by hand."""
     rows = [(f.number, f.label, f.unit, f.text, f.note) for f in data.form]
-    return _csv(FORM_HEADER, rows)
+    return _csv(FORM_HEADER, rows, data.demo_notice)

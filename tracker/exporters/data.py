@@ -289,6 +289,9 @@ class ReportData:
     # (services.rollup's table, in the report); () for a commune's or a district's.
     by_commune: tuple[FigureLine, ...] = ()
     by_department: tuple[FigureLine, ...] = ()
+    # "Dữ liệu mẫu — không phải số liệu thật" for a demo locality (Locality.is_demo): every
+    # file says it; "" for real data, whose files stay as they were.
+    demo_notice: str = ""
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from docx.table import Table, _Cell
 
 from tracker.domain.documents import (
@@ -72,9 +72,25 @@ def generate_docx(data: ReportData) -> bytes:
     _sections(document, data)
     _signature(document, data)
     _annex(document, data)
+    if data.demo_notice:
+        _demo_mark(document, data.demo_notice)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _demo_mark(document: Document, notice: str) -> None:
+    """Demo data says so atop every page (each section's headers) and in its properties."""
+    document.core_properties.subject = notice
+    for section in document.sections:
+        for header in (section.first_page_header, section.header):
+            if header.is_linked_to_previous:
+                continue  # it shows the previous section's, already marked
+            paragraph = header.paragraphs[0].insert_paragraph_before()
+            paragraph.paragraph_format.alignment = CENTER
+            run = paragraph.add_run(notice.upper())
+            run.bold, run.font.size = True, Pt(11)
+            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
 
 def _core_properties(document: Document, data: ReportData) -> None:

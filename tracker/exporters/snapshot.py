@@ -120,7 +120,7 @@ def metadata(data: ReportData) -> dict[str, str]:
         "headline": figure_text.headline(data.figures.cumulative, data.noun),
         "generated_at": data.generated_at.isoformat(),
         "figures": json.dumps(data.figures_json, ensure_ascii=False, sort_keys=True),
-    }
+    } | ({"demo_notice": data.demo_notice} if data.demo_notice else {})
 
 
 def _plain(row: dict[str, Any]) -> Row:

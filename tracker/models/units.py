@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.offices import COMMUNE, DISTRICT, PROVINCE, default_office_name
@@ -26,6 +26,8 @@ UNIT_KIND_LABELS = {
 # A locality's level (issue 16): since 1/7/2025 local government has two tiers, the
 # province and the commune; districts (huyện, thị xã) are kept for their history.
 LEVEL_LABELS = {PROVINCE: "Cấp tỉnh", COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện (trước 1/7/2025)"}
+# What a page or an export of a demo locality says, so its figures are never taken for real.
+DEMO_NOTICE = "Dữ liệu mẫu — không phải số liệu thật"
 
 
 def _default_office(context: Any) -> str:
@@ -51,6 +53,9 @@ class Locality(db.Model):
     office_name: Mapped[str] = mapped_column(
         String(200), default=_default_office, server_default=""
     )
+    # Sample data (the synthetic province of `flask seed --demo province`): every page and
+    # export of it says so (DEMO_NOTICE).
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     units: Mapped[list[Unit]] = relationship(
         back_populates="locality", foreign_keys="Unit.locality_id"

@@ -21,7 +21,7 @@ from tracker.domain.text import fold, name_key
 from tracker.extensions import db
 from tracker.models import Activity, CalendarToken, Change, Locality, ReportEvent, Unit, User
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
-from tracker.models.units import UnitAlias
+from tracker.models.units import DEMO_NOTICE, UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
 from tracker.services import tenancy, wording
 from tracker.services.calendar_events import Selection, build_events
@@ -150,6 +150,8 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         )
         about = "các đơn vị bạn phụ trách"
     selection = replace(selection, include_done=row.include_done)
+    if _is_demo(row):
+        title = f"{title} — {DEMO_NOTICE}"
     header = FeedHeader(
         name=f"PAPI – {title}",
         description=(
@@ -169,6 +171,12 @@ def _feed_locality(row: CalendarToken) -> Locality | None:
         unit = db.session.get(Unit, row.scope_id)
         return wording.locality_for(locality_id=unit.locality_id if unit else None)
     return wording.locality_for(user=db.session.get(User, row.scope_id))
+
+
+def _is_demo(row: CalendarToken) -> bool:
+    """Whether the feed shows a demo locality's deadlines: its name then says so."""
+    locality = _feed_locality(row)
+    return locality is not None and locality.is_demo
 
 
 def served_units(user: User | None) -> tuple[int, ...]:
@@ -220,6 +228,8 @@ def activity_calendar(activity: Activity, user: User, settings: FeedSettings) ->
     )
     events = build_events(selection, settings.base_url, settings.host)
     label = f"{activity.number} " if activity.number else ""
+    if activity.plan.locality.is_demo:
+        label = f"{DEMO_NOTICE} – {label}"
     header = FeedHeader(
         name=f"PAPI – {label}{activity.text[:60]}",
         description=activity.plan.reference,

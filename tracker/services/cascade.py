@@ -91,6 +91,7 @@ def create_communes(province: Locality) -> list[Locality]:
             province=province.name,
             level=COMMUNE,
             parent=province,
+            is_demo=province.is_demo,  # a demo province's communes are sample data too
         )
         db.session.add(commune)
         unit.commune = commune

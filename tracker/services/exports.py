@@ -43,7 +43,7 @@ from tracker.exporters.data import (
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Locality, Plan
 from tracker.models.reporting import ReportingPeriod
-from tracker.models.units import COMMUNE, PROVINCE
+from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
 from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
@@ -252,6 +252,7 @@ def _build(
         by_department=departments,
         periods=periods,
         reports=tuple(sorted(reports.values(), key=lambda r: r.id)),
+        demo_notice=DEMO_NOTICE if locality.is_demo else "",
     )
 
 

@@ -1,6 +1,11 @@
 """Loading `seeds/`: PAPI dimensions, the government's swapped working days, a
 locality's unit catalogue and its plans.
 
+Which sample an instance gets (`flask seed --demo …`): "vinh-chau", the district of
+Kế hoạch 63/KH-UBND (2023), with or without its progress; "province", the synthetic
+two-tier «tỉnh Minh Họa» (services.demo_province); "none", reference data only, for a
+real deployment.
+
 sqlite-utils reads the seed files (CSV/JSON, any dialect it can sniff); the rows go in
 through the same services a user's actions use, so the seed plan's annex is imported
 exactly as an uploaded one would be. Running it twice changes nothing.
@@ -52,7 +57,7 @@ class SeedResult:
     days: int = 0
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def rows_of(path: Path) -> list[dict[str, str]]:
     with path.open("rb") as fp:
         rows, _ = rows_from_file(fp)
         return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
@@ -63,7 +68,7 @@ def _split(value: str) -> list[str]:
 
 
 def load_dimensions(path: Path, result: SeedResult) -> None:
-    for row in _rows(path):
+    for row in rows_of(path):
         if db.session.get(PapiDimension, int(row["id"])) is None:
             db.session.add(
                 PapiDimension(id=int(row["id"]), name=row["name"], name_en=row["name_en"])
@@ -81,7 +86,7 @@ def load_locality(folder: Path, result: SeedResult) -> Locality:
         db.session.add(locality)
         db.session.flush()
     by_name = {u.name: u for u in catalog.units_of(locality.id)}
-    for row in _rows(folder / "units.csv"):
+    for row in rows_of(folder / "units.csv"):
         if row["name"] in by_name:
             continue
         members = [by_name[m] for m in _split(row.get("members", ""))]
@@ -93,7 +98,7 @@ def load_locality(folder: Path, result: SeedResult) -> Locality:
         result.units += 1
     aliases = folder / "unit_aliases.csv"
     if aliases.exists():
-        for row in _rows(aliases):
+        for row in rows_of(aliases):
             catalog.remember_alias(row["alias"], [by_name[n].id for n in _split(row["units"])])
     return locality
 
@@ -143,7 +148,7 @@ def load_demo_progress(folder: Path, plan: Plan, result: SeedResult) -> None:
     if not path.exists():
         return
     periods = {p.code: p for p in period_service.plan_periods(plan)}
-    for row in _rows(path):
+    for row in rows_of(path):
         assignment = _demo_assignment(plan, row)
         period = periods[row["period"]]
         if reporting.find_report(assignment, period) is not None:
@@ -169,13 +174,13 @@ def load_demo_progress(folder: Path, plan: Plan, result: SeedResult) -> None:
             for d in find_documents(row["evidence"])
         ]
         db.session.add(report)
-        _demo_event(report, "submitted", row["submitted_at"])
+        demo_event(report, "submitted", row["submitted_at"])
         if row["review"] != "submitted":
-            _demo_event(report, row["review"], row["reviewed_at"])
+            demo_event(report, row["review"], row["reviewed_at"])
         result.reports += 1
 
 
-def _demo_event(report: ProgressReport, state: str, day: str) -> None:
+def demo_event(report: ProgressReport, state: str, day: str) -> None:
     """The state at 09:00 local time on `day`."""
     moment = datetime.combine(date.fromisoformat(day), time(9), LOCAL_TZ).astimezone(UTC)
     report.state = state
@@ -218,13 +223,28 @@ def ensure_coordinator(locality: Locality, result: SeedResult) -> None:
     result.users += 1
 
 
-def load_seeds(seeds_dir: Path = SEEDS_DIR, demo: bool = True) -> SeedResult:
-    """Load every seed; `demo` adds the sample progress of 2023 (demo-progress-*.csv)."""
+VINH_CHAU, PROVINCE_SAMPLE, NO_SAMPLE = "vinh-chau", "province", "none"
+SAMPLES = (VINH_CHAU, PROVINCE_SAMPLE, NO_SAMPLE)
+
+
+def load_seeds(
+    seeds_dir: Path = SEEDS_DIR, demo: bool = True, sample: str = VINH_CHAU
+) -> SeedResult:
+    """Load the reference data (PAPI dimensions, working days) and the `sample`: Vĩnh Châu
+    (`demo` adds its progress of 2023, demo-progress-*.csv), the demo province, or none."""
     result = SeedResult()
     load_dimensions(seeds_dir / "papi_dimensions.csv", result)
     # Before the plans: their reports' default due dates count these days.
     result.days = workdays.load_official_days(seeds_dir / "working_days.json")
     db.session.flush()
+    if sample == PROVINCE_SAMPLE:
+        # Imported here: the demo province is built with this module's helpers.
+        from tracker.services.demo_province import load_demo_province
+
+        load_demo_province(result)
+    if sample != VINH_CHAU:
+        db.session.flush()
+        return result
     for folder in sorted(p for p in seeds_dir.iterdir() if (p / "locality.json").exists()):
         locality = load_locality(folder, result)
         for spec in sorted(folder.glob("plan-*.json")):

@@ -31,6 +31,7 @@ from tracker.services import outbox
 from tracker.services import tenancy as tenancy_rule
 from tracker.web import auth, wording
 from tracker.web.audit.views import record_now
+from tracker.web.demo import demo_notice
 
 log = logging.getLogger("tracker.audit")
 
@@ -106,6 +107,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["words"] = WORDS
     # A link to a page another part of the app may not have (the search page).
     app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
+    app.jinja_env.globals["demo_notice"] = demo_notice
     app.jinja_env.globals["sees_province_view"] = lambda: tenancy_rule.sees_province_view(g.user)
     app.jinja_env.globals["unread_count"] = lambda: (
         outbox.unread_count(g.user) if g.get("user") else 0
