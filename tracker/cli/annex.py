@@ -32,12 +32,12 @@ from tracker.services.seeding import load_seeds
 @with_appcontext
 @click.option("--demo/--no-demo", default=True, help="Kèm tiến độ mẫu năm 2023 (mặc định: có).")
 def seed_command(demo: bool) -> None:
-    """Nạp dữ liệu mẫu: chỉ số PAPI, ngày nghỉ và làm bù do Chính phủ công bố, đơn vị Vĩnh
-    Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023."""
+    """Nạp dữ liệu mẫu: bộ chỉ số PAPI, PAR INDEX, SIPAS, ngày nghỉ và làm bù do Chính phủ
+    công bố, đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023."""
     result = load_seeds(demo=demo)
     db.session.commit()
     click.echo(
-        f"Đã nạp: {result.dimensions} chỉ số PAPI, {result.days} ngày nghỉ/làm bù, "
+        f"Đã nạp: {result.dimensions} chỉ số thành phần, {result.days} ngày nghỉ/làm bù, "
         f"{result.units} đơn vị, {result.plans} kế hoạch, {result.activities} hoạt động, "
         f"{result.users} tài khoản, {result.reports} báo cáo mẫu."
     )

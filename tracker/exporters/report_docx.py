@@ -25,6 +25,7 @@ from tracker.domain.documents import (
     dated_line,
     header_lines,
     number_line,
+    upper_first,
 )
 from tracker.domain.figures import REPORT_LABELS, Outcome
 from tracker.exporters import report_text as words
@@ -127,9 +128,10 @@ def _sections(document: Document, data: ReportData) -> None:
     body(document, "1. Kết quả chung", bold=True)
     for line in words.overall(data):
         body(document, line)
-    if data.by_dimension:
-        body(document, words.dimension_lead(data))
-        _figure_table(document, data, "Chỉ số nội dung", data.by_dimension)
+    for index in data.by_index:  # one table per framework the plan follows
+        if index.lines:
+            body(document, words.index_lead(data, index))
+            _figure_table(document, data, upper_first(index.dimension_noun), index.lines)
     body(document, "2. Kết quả thực hiện theo từng nội dung của Kế hoạch", bold=True)
     for title, lines in words.group_sections(data):
         body(document, title, bold=True)
