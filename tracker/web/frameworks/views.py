@@ -23,6 +23,7 @@ class FrameworkForm(FlaskForm):
     dimension_noun = SelectField(
         "Các phần của bộ chỉ số gọi là",
         choices=[SelectChoice(n, n) for n in DIMENSION_NOUNS],
+        validate_choice=False,  # domain.frameworks says, in Vietnamese, what is not in the list
     )
     dimensions = TextAreaField(
         "Chỉ số thành phần",
