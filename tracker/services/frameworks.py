@@ -59,7 +59,7 @@ def add_framework(
     taken = [v for f in all_frameworks() for v in (f.name, f.short_name, f.code)]
     new, problems = read_new_framework(name, short_name, dimension_noun, dimension_lines, taken)
     if new is None:
-        raise FrameworkError(" ".join(problems))
+        raise FrameworkError("\n".join(problems))  # one problem a line
     return _store(new, user)
 
 

@@ -54,7 +54,7 @@ def index():
                 )
             except framework_service.FrameworkError as exc:
                 db.session.rollback()
-                problems = [str(exc)]
+                problems = str(exc).splitlines()
             else:
                 db.session.commit()
                 flash(
