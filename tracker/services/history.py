@@ -69,9 +69,12 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
 def _tags(activity: Activity) -> dict[str, list[int]]:
     """Framework name → the numbers of the activity's dimensions in it ("Chỉ số PAPI":
     [5, 8]), for every framework the plan follows or the activity is tagged with."""
-    tags: dict[str, list[int]] = {f.name: [] for f in activity.plan.frameworks}
-    for d in activity.dimensions:
-        tags.setdefault(d.framework.name, []).append(d.number)
+    # An import takes snapshots of activities not yet flushed: reading the plan's
+    # frameworks must not flush them half-filled.
+    with db.session.no_autoflush:
+        tags: dict[str, list[int]] = {f.name: [] for f in activity.plan.frameworks}
+        for d in activity.dimensions:
+            tags.setdefault(d.framework.name, []).append(d.number)
     return tags
 
 
