@@ -221,7 +221,7 @@ def _old_history(engine) -> None:
 
 
 def test_the_frameworks_migration_keeps_every_dimension_and_tag(demo_app):
-    """Up to index frameworks (e5f1a3c7b9d2) over the demo plan: PAPI's dimensions keep
+    """Up to index frameworks (b6d2f8a4c1e7) over the demo plan: PAPI's dimensions keep
     their ids 1–8 (now their numbers too), every activity keeps its tags, every plan
     follows PAPI; PAR INDEX and SIPAS come with the next ids. Down again, a tag of theirs
     goes with them and PAPI's stay."""
@@ -238,7 +238,7 @@ def test_the_frameworks_migration_keeps_every_dimension_and_tag(demo_app):
     tags = "SELECT activity_id, dimension_id FROM activity_dimension ORDER BY 1, 2"
     at_head = read(dimensions), read(tags)
     runner = demo_app.test_cli_runner()
-    assert runner.invoke(args=["db", "downgrade", "d4b8e2a6c913"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "e5f1a3c7b9d2"]).exit_code == 0
     before = read(dimensions), read(tags)
     assert before == at_head and len(before[0]) == 8 and len(before[1]) > 23
     assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
@@ -259,6 +259,6 @@ def test_the_frameworks_migration_keeps_every_dimension_and_tag(demo_app):
         with db.engine.begin() as connection:
             connection.execute(text("INSERT INTO activity_dimension VALUES (1, 9)"))
         db.engine.dispose()
-    assert runner.invoke(args=["db", "downgrade", "d4b8e2a6c913"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "e5f1a3c7b9d2"]).exit_code == 0
     assert (read(dimensions), read(tags)) == before
     assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0

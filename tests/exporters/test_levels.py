@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
+from sqlalchemy import select
 
 from tests.web.test_tenancy import ANNEX
 from tracker.domain.units import UnitKind
@@ -96,3 +97,20 @@ def test_the_district_header_is_as_before(app):
     lines, recipient = header_and_recipient(app, "63/KH-UBND")
     assert lines == [("ỦY BAN NHÂN DÂN", True), ("THỊ XÃ VĨNH CHÂU", True)]
     assert recipient == "Kính gửi: Ủy ban nhân dân tỉnh Sóc Trăng (qua Sở Nội vụ)."
+
+
+def test_a_commune_in_an_instance_of_its_own_still_names_its_province(app):
+    """Made on the command line with its province only named (no province locality)."""
+    made = app.test_cli_runner().invoke(
+        args=["locality", "add", "--level", "commune", "--name", "xã Hòa Tú",
+              "--province", "tỉnh Cà Mau"]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        commune = db.session.scalar(select(Locality).where(Locality.name == "xã Hòa Tú"))
+        assert commune.parent is None and commune.issuing_body == "Ủy ban nhân dân xã Hòa Tú"
+        _plan(commune, "7/KH-UBND")
+        db.session.commit()
+    lines, recipient = header_and_recipient(app, "7/KH-UBND")
+    assert lines == [("UBND TỈNH CÀ MAU", False), ("ỦY BAN NHÂN DÂN", True), ("XÃ HÒA TÚ", True)]
+    assert recipient == "Kính gửi: Ủy ban nhân dân tỉnh Cà Mau (qua Sở Nội vụ)."

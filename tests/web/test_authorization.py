@@ -63,6 +63,7 @@ def targets(app, client, frozen):
             "assignment_id": assignment.id,
             "period_id": period.id,
             "activity_id": assignment.activity_id,
+            "source_id": assignment.activity_id,
             "group_id": assignment.activity.group_id,
             "plan_id": 1,
             "unit_id": assignment.unit_id,

@@ -134,6 +134,7 @@ def _ids(app) -> dict[str, int]:
             "plan_id": 1,
             "unit_id": unit.id,
             "activity_id": assignment.activity_id,
+            "source_id": assignment.activity_id,
             "assignment_id": assignment.id,
             "period_id": period,
             "report_id": report.id,

@@ -434,3 +434,34 @@ def test_the_command_line_adds_a_framework(app):
     listed = runner.invoke(args=["frameworks", "list"]).output
     assert "DTI: Chỉ số chuyển đổi số (DTI) (DTI)" in listed
     assert "  2. Thể chế số" in listed
+
+
+def test_a_linked_activity_brings_its_provinces_frameworks(app, client):
+    """The province tags its activity with a SIPAS element; the commune that takes it in
+    follows SIPAS too, so its figures give SIPAS a section and no tag is hidden."""
+    from tests.web.test_cascade import build_province
+
+    ids = build_province(app)
+    with app.app_context():
+        source = db.session.get(Activity, ids["first"])
+        source.plan.frameworks = source.plan.frameworks + [
+            db.session.scalar(select(IndexFramework).where(IndexFramework.code == "SIPAS"))
+        ]
+        source.dimensions = [db.session.get(IndexDimension, _dimension_id("SIPAS", 2))]
+        db.session.commit()
+    _sign_in(client, "tantanh.vp")
+    commune_plan = ids["commune_plan"]
+    client.post(f"/plans/{commune_plan}/province-tasks/parent", data={"parent": ids["plan"]})
+    response = client.post(
+        f"/plans/{commune_plan}/province-tasks/{ids['first']}", data={"leads": [ids["economy"]]}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        plan = db.session.get(Plan, commune_plan)
+        assert [f.code for f in plan.frameworks] == ["PAPI", "SIPAS"]
+        linked = db.session.scalar(
+            select(Activity).where(Activity.source_activity_id == ids["first"])
+        )
+        assert [d.label for d in linked.dimensions] == ["SIPAS 2"]
+    html = client.get(f"/plans/{commune_plan}/dashboard?as_of={AS_OF}").get_data(as_text=True)
+    assert "<h2>Theo yếu tố SIPAS</h2>" in html and "2. Thủ tục hành chính" in html

@@ -140,6 +140,7 @@ def orgs(app):
         return {
             "plan_id": plan.id,
             "activity_id": assignment.activity_id,
+            "source_id": assignment.activity_id,
             "group_id": db.session.scalar(
                 select(ContentGroup.id).where(ContentGroup.plan_id == plan.id)
             ),
@@ -171,6 +172,7 @@ def _vinh_chau_ids(app) -> dict:
         return {
             "plan_id": 1,
             "activity_id": assignment.activity_id,
+            "source_id": assignment.activity_id,
             "group_id": assignment.activity.group_id,
             "assignment_id": assignment.id,
             "period_id": db.session.scalar(

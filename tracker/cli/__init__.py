@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tracker.cli import annex, backup, calendar, figures, frameworks, jobs
+from tracker.cli import annex, backup, calendar, figures, frameworks, jobs, localities
 
 
 def init_app(app: Flask) -> None:
@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
         calendar.calendar_url_command,
         backup.backup_command,
         backup.restore_command,
+        localities.locality_group,
     ):
         app.cli.add_command(command)

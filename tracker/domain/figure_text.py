@@ -87,7 +87,9 @@ def in_round(figure: Figure, round_label: str, noun: str) -> str:
 def progress(figure: Figure, group_name: str, names: Sequence[str]) -> str:
     """ "07/10 xã, phường (Phường 1, Phường 2, …)" for a group of communes, or
     "02/03 đơn vị chủ trì (Phòng Nội vụ, …)" for lead units named one by one; the units
-    listed are those that carried the activity out."""
+    listed are those that carried the activity out. "UBND các xã, phường" counts as
+    "07/10 xã, phường": the figure already says "of all of them"."""
     what = group_name.removeprefix("UBND ").removeprefix("Ủy ban nhân dân ")
+    what = what.removeprefix("các ").removeprefix("Các ")
     text = f"{figure.fraction} {what or 'đơn vị chủ trì'}"
     return f"{text} ({', '.join(names)})" if names else text

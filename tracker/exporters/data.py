@@ -298,6 +298,10 @@ class ReportData:
     governing_body: str = ""
     # The figures by each framework the plan follows (PAPI, PAR INDEX, SIPAS…), in order.
     by_index: tuple[IndexLines, ...] = ()
+    # A province's plan: its lead units' figures split into communes and departments
+    # (services.rollup's table, in the report); () for a commune's or a district's.
+    by_commune: tuple[FigureLine, ...] = ()
+    by_department: tuple[FigureLine, ...] = ()
 
     @property
     def activities(self) -> tuple[ActivityRow, ...]:

@@ -132,6 +132,12 @@ def _sections(document: Document, data: ReportData) -> None:
         if index.lines:
             body(document, words.index_lead(data, index))
             _figure_table(document, data, upper_first(index.dimension_noun), index.lines)
+    if data.by_commune:
+        body(document, words.rollup_lead(data, communes=True))
+        _figure_table(document, data, "Xã, phường", data.by_commune)
+    if data.by_department:
+        body(document, words.rollup_lead(data, communes=False))
+        _figure_table(document, data, "Cơ quan, đơn vị", data.by_department)
     body(document, "2. Kết quả thực hiện theo từng nội dung của Kế hoạch", bold=True)
     for title, lines in words.group_sections(data):
         body(document, title, bold=True)

@@ -112,6 +112,19 @@ def index_lead(data: ReportData, index: IndexLines) -> str:
     )
 
 
+def rollup_lead(data: ReportData, communes: bool) -> str:
+    """The sentence before a province report's table by commune or by department."""
+    if communes:
+        return (
+            f"Kết quả thực hiện của các xã, phường theo số {data.noun} được giao chủ trì "
+            f"(tính cả kết quả báo cáo trong kế hoạch của xã, phường thực hiện Kế hoạch này):"
+        )
+    return (
+        f"Kết quả thực hiện của các sở, ban, ngành và cơ quan, đơn vị theo số {data.noun} "
+        f"được giao chủ trì:"
+    )
+
+
 def group_sections(data: ReportData) -> list[tuple[str, list[str]]]:
     """(heading, paragraphs) for each content group of the plan: what was carried out,
     activity by activity, then the activities with no result yet."""

@@ -128,8 +128,11 @@ class Plan(db.Model):
     # When Phòng Nội vụ archived the plan (lưu trữ); None while it is followed. An
     # archived plan stays readable but leaves the work page, reminders and unit feeds.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A commune's plan that carries out its province's plan (services.cascade).
+    parent_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
 
     locality: Mapped[Locality] = relationship()
+    parent_plan: Mapped[Plan | None] = relationship(remote_side=[id])
     groups: Mapped[list[ContentGroup]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="ContentGroup.position"
     )
@@ -194,8 +197,12 @@ class Activity(db.Model):
     timeframe_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # Sản phẩm, Ghi chú…
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded text + unit names
+    # The province activity this commune activity was taken from (services.cascade): its
+    # accepted reports count for the commune's task in the province's plan.
+    source_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"), index=True)
 
     plan: Mapped[Plan] = relationship(back_populates="activities")
+    source_activity: Mapped[Activity | None] = relationship(remote_side=[id])
     group: Mapped[ContentGroup] = relationship(back_populates="activities")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="activity", cascade="all, delete-orphan", order_by="Assignment.position"

@@ -39,7 +39,9 @@ class Locality(db.Model):
     level: Mapped[str] = mapped_column(String(10), default=DISTRICT, server_default=DISTRICT)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
 
-    units: Mapped[list[Unit]] = relationship(back_populates="locality")
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="locality", foreign_keys="Unit.locality_id"
+    )
     parent: Mapped[Locality | None] = relationship(remote_side=[id])
 
     @property
@@ -70,8 +72,12 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     position: Mapped[int] = mapped_column(default=0)  # order in the catalogue
     search_text: Mapped[str] = mapped_column(String(1000), default="")  # folded name + aliases
+    # In a province's catalogue, the commune this unit ("UBND phường Tân Thành") stands
+    # for: the commune's own plan reports for it (services.cascade).
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
 
-    locality: Mapped[Locality] = relationship(back_populates="units")
+    locality: Mapped[Locality] = relationship(back_populates="units", foreign_keys=[locality_id])
+    commune: Mapped[Locality | None] = relationship(foreign_keys=[commune_id])
     aliases: Mapped[list[UnitAlias]] = relationship(
         back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.id"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -26,6 +26,7 @@ from tracker.domain.documents import upper_first
 from tracker.domain.figures import DONE, OUTCOME_LABELS, RULE_LABELS, Outcome
 from tracker.domain.periods import report_rounds
 from tracker.domain.plan_figures import ActivityFigure, PlanFigures
+from tracker.domain.units import UnitKind
 from tracker.exporters import EXPORTS, ExportFormat
 from tracker.exporters.data import (
     ActivityRow,
@@ -156,9 +157,12 @@ def default_recipient(plan: Plan) -> str:
 
 def governing_body(locality: Locality) -> str:
     """The body above a commune in its documents' header: its province's committee."""
-    if locality.level == COMMUNE and locality.parent is not None:
+    if locality.level != COMMUNE:
+        return ""
+    if locality.parent is not None:
         return locality.parent.issuing_body
-    return ""
+    # A commune in an instance of its own: its province is only named.
+    return f"Ủy ban nhân dân {locality.province}" if locality.province else ""
 
 
 def _build(
@@ -176,6 +180,12 @@ def _build(
     recipient = request.recipient
     round_label = named.round_label(figures.round_ids)
     tally = figures.cumulative
+    units = tuple(
+        UnitRow(u.id, u.name, u.kind, u.position) for u in plan_service.units_for_plan(plan)
+    )
+    communes, departments = (
+        _rollup_lines(lines["unit"], units) if locality.level == PROVINCE else ((), ())
+    )
     return ReportData(
         locality=locality.name,
         place_name=locality.place_name,
@@ -235,12 +245,27 @@ def _build(
         next_round=next_round,
         figures_json=figure_service.figures_json(plan, figures, named),
         groups=groups,
-        units=tuple(
-            UnitRow(u.id, u.name, u.kind, u.position) for u in plan_service.units_for_plan(plan)
-        ),
+        units=units,
+        by_commune=communes,
+        by_department=departments,
         periods=periods,
         reports=tuple(sorted(reports.values(), key=lambda r: r.id)),
     )
+
+
+def _rollup_lines(
+    lines: tuple[FigureLine, ...], units: tuple[UnitRow, ...]
+) -> tuple[tuple[FigureLine, ...], tuple[FigureLine, ...]]:
+    """A province's lead units, numbered: (communes, departments and others)."""
+    communes = {u.name for u in units if u.kind == UnitKind.COMMUNE}
+    split = (
+        [line for line in lines if line.key in communes],
+        [line for line in lines if line.key not in communes],
+    )
+    communes_part, others = (
+        tuple(replace(line, key=str(i)) for i, line in enumerate(part, start=1)) for part in split
+    )
+    return communes_part, others
 
 
 def _next_round(periods: tuple[PeriodRow, ...], round_ids: tuple[int, ...]) -> PeriodRow | None:

@@ -11,16 +11,18 @@ its result at the edge (`figures_json`), never passed between services.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain import figure_text
+from tracker.domain.cascade import CommuneReport, commune_reports
 from tracker.domain.documents import activity_reference
 from tracker.domain.figures import (
     OUTCOME_LABELS,
@@ -60,6 +62,7 @@ from tracker.services import periods as period_service
 from tracker.services.frameworks import framework_names
 
 T = TypeVar("T")
+OfficeUnit = aliased(Unit)
 CHUNK = 5_000  # report ids in one IN (…) list, far below any database's limit
 
 
@@ -85,7 +88,8 @@ def plan_facts(
         as_of=as_of,
         activities=_activities(plan, moment),
         periods=periods,
-        reports=_accepted_reports([p.id for p in periods], moment),
+        reports=_accepted_reports([p.id for p in periods], moment)
+        + _commune_reports(plan, periods, moment),
         rule=CountRule(plan.count_rule),
         noun=plan.noun,
         round_ids=(period.id,) if period is not None else None,
@@ -215,6 +219,53 @@ def _accepted_reports(period_ids: list[int], moment: datetime) -> tuple[Accepted
     return tuple(found)
 
 
+def _commune_reports(
+    plan: Plan, periods: tuple[PeriodSpan, ...], moment: datetime
+) -> tuple[AcceptedReport, ...]:
+    """What the communes' own plans report for their tasks in this (province) plan: the
+    accepted reports on the activities they took in from it (domain.cascade)."""
+    connection = db.session.connection()
+    children = select(Plan.id).where(Plan.parent_plan_id == plan.id)
+    task, linked, office = aliased(Assignment), aliased(Activity), aliased(Assignment)
+    office_of = dict(
+        connection.execute(
+            select(office.id, task.id)
+            .join(Activity, task.activity_id == Activity.id)
+            .join(Unit, task.unit_id == Unit.id)
+            .join(linked, linked.source_activity_id == Activity.id)
+            .join(Plan, linked.plan_id == Plan.id)
+            .join(office, office.activity_id == linked.id)
+            .join(OfficeUnit, office.unit_id == OfficeUnit.id)
+            .where(Activity.plan_id == plan.id, task.role == LEAD, office.role == LEAD)
+            .where(Plan.parent_plan_id == plan.id, Plan.locality_id == Unit.commune_id)
+            .where(OfficeUnit.kind.not_in((UnitKind.GROUP, UnitKind.VAGUE)))
+        ).all()
+    )
+    if not office_of:
+        return ()
+    cutoffs = dict(
+        connection.execute(
+            select(ReportingPeriod.id, ReportingPeriod.ends_on).where(
+                ReportingPeriod.plan_id.in_(children)
+            )
+        ).all()
+    )
+    offices = Counter(office_of.values())
+    reports = (
+        CommuneReport(
+            r.id,
+            office_of[r.assignment_id],
+            r.assignment_id,
+            cutoffs[r.period_id],
+            r.status,
+            r.completed_on,
+        )
+        for r in _accepted_reports(list(cutoffs), moment)
+        if r.assignment_id in office_of
+    )
+    return commune_reports(reports, dict(offices), periods)
+
+
 def _accepted_then(report_ids: list[int], moment: datetime) -> Select[Any]:
     """The reports of `report_ids` whose last event by `moment` is an acceptance, with
     the status and date that event recorded; the last event found by a window function."""
@@ -264,11 +315,14 @@ _CACHE_SIZE = 64
 
 
 def data_version(plan: Plan) -> tuple[int, int]:
-    """The plan's last annex change and last report event: two index lookups. (A deadline
-    move is written with its Change.)"""
-    last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id == plan.id))
+    """The plan's last annex change and last report event, its communes' plans included
+    (their reports count in it: domain.cascade): index lookups. (A deadline move is
+    written with its Change.)"""
+    plans = or_(Plan.id == plan.id, Plan.parent_plan_id == plan.id)
+    own = select(Plan.id).where(plans)
+    last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id.in_(own)))
     last_event = db.session.scalar(
-        select(func.max(ReportEvent.id)).where(ReportEvent.plan_id == plan.id)
+        select(func.max(ReportEvent.id)).where(ReportEvent.plan_id.in_(own))
     )
     return last_change or 0, last_event or 0
 

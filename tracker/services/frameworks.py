@@ -123,6 +123,18 @@ def set_plan_frameworks(plan: Plan, framework_ids: Sequence[int], user: User | N
     return True
 
 
+def follow_frameworks_of(
+    plan: Plan, dimensions: Sequence[IndexDimension], user: User | None
+) -> None:
+    """`plan` follows every framework of `dimensions` too (a linked activity keeps its
+    province's tags: the commune's figures then give those frameworks' sections)."""
+    missing = [f for f in all_frameworks() if f not in plan.frameworks]
+    needed = {d.framework_id for d in dimensions}
+    if any(f.id in needed for f in missing):
+        ids = [f.id for f in plan.frameworks] + [f.id for f in missing if f.id in needed]
+        set_plan_frameworks(plan, ids, user)
+
+
 def _tagged(plan: Plan, framework: IndexFramework) -> int:
     stmt = (
         select(func.count(func.distinct(activity_dimension.c.activity_id)))

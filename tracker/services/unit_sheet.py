@@ -21,7 +21,8 @@ from tracker.domain.unit_sheet import SEPARATOR, read_unit_sheet
 from tracker.exporters.units_xlsx import generate_units_template
 from tracker.importers import BadFile, Document, read_once
 from tracker.models import Locality, User
-from tracker.services import audit
+from tracker.models.units import PROVINCE
+from tracker.services import audit, cascade
 from tracker.services import catalog as catalog_service
 from tracker.services.unit_sheet_check import Check
 from tracker.services.unit_sheet_lines import (
@@ -109,6 +110,8 @@ def import_sheet(
             raise UnitSheetError("Bảng còn lỗi (xem bên dưới); danh mục chưa thay đổi.")
         raise UnitSheetError("Bảng không thay đổi gì trong danh mục.")
     Write(locality, preview, by).run()
+    if locality.level == PROVINCE:  # a new «UBND xã …» row may name a commune already made
+        cascade.link_communes(locality)
     result = SheetResult(
         len(preview.added), len(preview.changed), len(preview.unchanged), len(preview.new_groups)
     )

@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
     from tracker.web.help import bp as help_bp
     from tracker.web.imports.views import bp as imports_bp
     from tracker.web.notifications.views import bp as notifications_bp
+    from tracker.web.plans import cascade as _cascade  # noqa: F401 - its routes are on bp
     from tracker.web.plans.views import bp as plans_bp
     from tracker.web.reports.views import bp as reports_bp
     from tracker.web.search.views import bp as search_bp

@@ -1,8 +1,8 @@
 """index frameworks: PAPI, PAR INDEX, SIPAS and the plans that follow them (issue 16)
 
-Revision ID: e5f1a3c7b9d2
-Revises: d4b8e2a6c913
-Create Date: 2026-12-09 09:00:00
+Revision ID: b6d2f8a4c1e7
+Revises: e5f1a3c7b9d2
+Create Date: 2026-12-10 09:00:00
 
 - `index_framework`: a set of indices activities are tagged with, instance-wide.
 - `papi_dimension.framework_id`, `.number`: each dimension belongs to a framework and has
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e5f1a3c7b9d2'
-down_revision = 'd4b8e2a6c913'
+revision = 'b6d2f8a4c1e7'
+down_revision = 'e5f1a3c7b9d2'
 branch_labels = None
 depends_on = None
 
