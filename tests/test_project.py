@@ -251,3 +251,47 @@ def _old_history(engine) -> None:
                 for n, (plan_id, activity_id, before, after, note) in enumerate(rows, start=1)
             ],
         )
+
+
+def test_the_frameworks_migration_keeps_every_dimension_and_tag(demo_app):
+    """Up to index frameworks (b6d2f8a4c1e7) over the demo plan: PAPI's dimensions keep
+    their ids 1–8 (now their numbers too), every activity keeps its tags, every plan
+    follows PAPI; PAR INDEX and SIPAS come with the next ids. Down again, a tag of theirs
+    goes with them and PAPI's stay."""
+    from sqlalchemy import text
+
+    def read(sql: str) -> list:
+        with demo_app.app_context():
+            with db.engine.connect() as connection:
+                found = [tuple(r) for r in connection.execute(text(sql))]
+            db.engine.dispose()
+        return found
+
+    dimensions = "SELECT id, name, name_en FROM papi_dimension WHERE id <= 8 ORDER BY id"
+    tags = "SELECT activity_id, dimension_id FROM activity_dimension ORDER BY 1, 2"
+    at_head = read(dimensions), read(tags)
+    runner = demo_app.test_cli_runner()
+    assert runner.invoke(args=["db", "downgrade", "e5f1a3c7b9d2"]).exit_code == 0
+    before = read(dimensions), read(tags)
+    assert before == at_head and len(before[0]) == 8 and len(before[1]) > 23
+    assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
+    assert (read(dimensions), read(tags)) == before
+    framed = read(
+        "SELECT f.code, d.number, d.id FROM papi_dimension d "
+        "JOIN index_framework f ON f.id = d.framework_id ORDER BY d.id"
+    )
+    assert [(n, i) for code, n, i in framed if code == "PAPI"] == [(i, i) for i in range(1, 9)]
+    assert [n for code, n, _ in framed if code == "PAR_INDEX"] == list(range(1, 9))
+    assert [n for code, n, _ in framed if code == "SIPAS"] == list(range(1, 6))
+    assert [i for *_, i in framed] == list(range(1, 22))
+    assert read(
+        "SELECT p.id, f.code FROM plan p JOIN plan_framework pf ON pf.plan_id = p.id "
+        "JOIN index_framework f ON f.id = pf.framework_id"
+    ) == [(1, "PAPI")]
+    with demo_app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO activity_dimension VALUES (1, 9)"))
+        db.engine.dispose()
+    assert runner.invoke(args=["db", "downgrade", "e5f1a3c7b9d2"]).exit_code == 0
+    assert (read(dimensions), read(tags)) == before
+    assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0

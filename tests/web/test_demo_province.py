@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -25,7 +26,7 @@ from tracker.models import Activity, Locality, Plan, ProgressReport, Unit, User
 from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
 from tracker.services import cascade, rollup
 from tracker.services.exports import ExportRequest, export
-from tracker.services.seeding import load_seeds
+from tracker.services.seeding import SEEDS_DIR, load_seeds
 
 PROVINCE_NAME = "tỉnh Minh Họa"
 PASSWORD = "noivu2023"  # the seed password, as for noivu
@@ -223,12 +224,10 @@ def test_seed_none_loads_reference_data_and_no_locality(empty_app):
         result = runner.invoke(seed_command, ["--demo", "none"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert db.session.scalar(select(func.count()).select_from(Locality)) == 0
-        assert (
-            db.session.scalar(
-                select(func.count()).select_from(db.metadata.tables["papi_dimension"])
-            )
-            == 8
-        )
+        frameworks = json.loads((SEEDS_DIR / "index_frameworks.json").read_text("utf-8"))
+        assert db.session.scalar(
+            select(func.count()).select_from(db.metadata.tables["papi_dimension"])
+        ) == sum(len(f["dimensions"]) for f in frameworks)
         refused = runner.invoke(seed_command, ["--demo", "province", "--no-demo"])
         assert refused.exit_code != 0 and "--no-demo" in refused.output
         assert db.session.scalar(select(func.count()).select_from(Locality)) == 0

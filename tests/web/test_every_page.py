@@ -71,6 +71,7 @@ MUST_OPEN = {
         "imports.upload",
         "help.index",
         "units.sheet_upload",
+        "frameworks.index",
     },
     "officer": {
         "reports.work",
@@ -79,8 +80,16 @@ MUST_OPEN = {
         "notifications.inbox",
         "plans.annex",
         "help.page",
+        "frameworks.index",  # instance-wide: every role reads the frameworks
     },
-    "leader": {"plans.dashboard", "plans.annex", "exports.page", "reports.show", "units.index"},
+    "leader": {
+        "plans.dashboard",
+        "plans.annex",
+        "exports.page",
+        "reports.show",
+        "units.index",
+        "frameworks.index",
+    },
 }
 # What each role must not open: the coordinator's work.
 MUST_NOT_OPEN = {

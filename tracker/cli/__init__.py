@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tracker.cli import annex, backup, calendar, figures, jobs, localities
+from tracker.cli import annex, backup, calendar, figures, frameworks, jobs, localities
 
 
 def init_app(app: Flask) -> None:
     for command in (
         annex.seed_command,
+        frameworks.frameworks_group,
         annex.import_annex_command,
         annex.import_progress_command,
         figures.summary_command,

@@ -42,14 +42,15 @@ from tracker.services.seeding import SAMPLES, VINH_CHAU, load_seeds
 )
 @click.option("--no-demo", is_flag=True, help="Vĩnh Châu không kèm tiến độ mẫu năm 2023.")
 def seed_command(sample: str, no_demo: bool) -> None:
-    """Nạp chỉ số PAPI, ngày nghỉ và làm bù do Chính phủ công bố, và dữ liệu mẫu (mặc định:
-    đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023). Chạy lại không đổi gì."""
+    """Nạp bộ chỉ số PAPI, PAR INDEX, SIPAS, ngày nghỉ và làm bù do Chính phủ công bố, và
+    dữ liệu mẫu (mặc định: đơn vị Vĩnh Châu, Kế hoạch 63/KH-UBND và tiến độ mẫu 2023).
+    Chạy lại không đổi gì."""
     if no_demo and sample != VINH_CHAU:
         fail("--no-demo chỉ dùng với dữ liệu mẫu Vĩnh Châu.")
     result = load_seeds(demo=not no_demo, sample=sample)
     db.session.commit()
     click.echo(
-        f"Đã nạp: {result.dimensions} chỉ số PAPI, {result.days} ngày nghỉ/làm bù, "
+        f"Đã nạp: {result.dimensions} chỉ số thành phần, {result.days} ngày nghỉ/làm bù, "
         f"{result.units} đơn vị, {result.plans} kế hoạch, {result.activities} hoạt động, "
         f"{result.users} tài khoản, {result.reports} báo cáo mẫu."
     )

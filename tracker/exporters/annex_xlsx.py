@@ -156,7 +156,9 @@ def _summary_sheet(sheet: Worksheet, data: ReportData) -> None:
     for o in data.outcomes:
         row += 1
         _put(sheet, row, [o.label, o.count, o.total, o.fraction, o.percent, data.rule])
-    row = _figure_block(sheet, row + 2, "Theo chỉ số nội dung PAPI", data.by_dimension)
+    for index in data.by_index:  # one block per framework the plan follows
+        title = f"Theo {index.dimension_noun} {index.short_name}"
+        row = _figure_block(sheet, row + 2, title, index.lines)
     row = _figure_block(sheet, row + 2, "Theo nhóm nội dung", data.by_group)
     row = _figure_block(sheet, row + 2, "Theo đơn vị chủ trì", data.by_unit)
     row += 2

@@ -46,6 +46,18 @@ class FigureLine:
 
 
 @dataclass(frozen=True)
+class IndexLines:
+    """The figures by the dimensions of one of the plan's frameworks (domain.frameworks):
+    a row per dimension some item is tagged with, its key the dimension's number."""
+
+    name: str  # "Chỉ số PAPI"
+    short_name: str  # "PAPI"
+    dimension_noun: str  # "chỉ số nội dung"
+    dimension_word: str  # "chỉ số"
+    lines: tuple[FigureLine, ...]
+
+
+@dataclass(frozen=True)
 class OutcomeCount:
     code: str  # an Outcome value
     label: str
@@ -139,7 +151,7 @@ class ActivityRow:
     timeframe_text: str
     timeframe_kind: str
     due_on: date | None
-    dimensions: tuple[int, ...]
+    dimensions: tuple[int, ...]  # its PAPI dimensions' numbers
     outcome: str  # the activity's Outcome value under the plan's rule; "" when unresolved
     status: str  # its label
     in_round: bool  # carried out in the round itself
@@ -268,7 +280,7 @@ class ReportData:
     in_round: str  # the round's own figure; "" when the round is the year's first
     plan_figure: FigureLine
     outcomes: tuple[OutcomeCount, ...]
-    by_dimension: tuple[FigureLine, ...]
+    by_dimension: tuple[FigureLine, ...]  # PAPI's dimensions (the snapshot's "dimension" rows)
     by_group: tuple[FigureLine, ...]
     by_unit: tuple[FigureLine, ...]
     progress: tuple[str, ...]  # "Hoạt động 1.5: 07/10 xã, phường (…)"
@@ -285,6 +297,8 @@ class ReportData:
     # The governing body above the issuing one, named in the header (a commune's province:
     # "Ủy ban nhân dân tỉnh Sóc Trăng"); "" for none.
     governing_body: str = ""
+    # The figures by each framework the plan follows (PAPI, PAR INDEX, SIPAS…), in order.
+    by_index: tuple[IndexLines, ...] = ()
     # A province's plan: its lead units' figures split into communes and departments
     # (services.rollup's table, in the report); () for a commune's or a district's.
     by_commune: tuple[FigureLine, ...] = ()

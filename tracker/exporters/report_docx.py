@@ -25,6 +25,7 @@ from tracker.domain.documents import (
     dated_line,
     header_lines,
     number_line,
+    upper_first,
 )
 from tracker.domain.figures import REPORT_LABELS, Outcome
 from tracker.exporters import report_text as words
@@ -143,9 +144,10 @@ def _sections(document: Document, data: ReportData) -> None:
     body(document, "1. Kết quả chung", bold=True)
     for line in words.overall(data):
         body(document, line)
-    if data.by_dimension:
-        body(document, words.dimension_lead(data))
-        _figure_table(document, data, "Chỉ số nội dung", data.by_dimension)
+    for index in data.by_index:  # one table per framework the plan follows
+        if index.lines:
+            body(document, words.index_lead(data, index))
+            _figure_table(document, data, upper_first(index.dimension_noun), index.lines)
     if data.by_commune:
         body(document, words.rollup_lead(data, communes=True))
         _figure_table(document, data, "Xã, phường", data.by_commune)

@@ -31,7 +31,14 @@ from tracker.domain.documents import (
 )
 from tracker.domain.figures import CARRIED_OUT, DONE, NO_RESULT, Outcome
 from tracker.domain.numbers import count
-from tracker.exporters.data import ActivityRow, AssignmentRow, GroupRow, ReportData, ReportRow
+from tracker.exporters.data import (
+    ActivityRow,
+    AssignmentRow,
+    GroupRow,
+    IndexLines,
+    ReportData,
+    ReportRow,
+)
 
 HEADINGS = (
     "I. KẾT QUẢ THỰC HIỆN",
@@ -95,10 +102,13 @@ def overall(data: ReportData) -> list[str]:
     return lines
 
 
-def dimension_lead(data: ReportData) -> str:
+def index_lead(data: ReportData, index: IndexLines) -> str:
+    """ "Kết quả theo chỉ số nội dung PAPI (một nhiệm vụ có thể góp vào nhiều chỉ số nội
+    dung và được tính ở mọi chỉ số nó góp vào):" — and so for each framework."""
+    noun, word = index.dimension_noun, index.dimension_word
     return (
-        f"Kết quả theo chỉ số nội dung PAPI (một {data.noun} có thể góp vào nhiều chỉ số nội "
-        f"dung và được tính ở mọi chỉ số nó góp vào):"
+        f"Kết quả theo {noun} {index.short_name} (một {data.noun} có thể góp vào nhiều {noun} "
+        f"và được tính ở mọi {word} nó góp vào):"
     )
 
 

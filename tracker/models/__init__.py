@@ -11,9 +11,11 @@ from tracker.models.plans import (
     Activity,
     Assignment,
     ContentGroup,
-    PapiDimension,
+    IndexDimension,
+    IndexFramework,
     Plan,
     activity_dimension,
+    plan_framework,
 )
 from tracker.models.province import ProvinceFigure, ProvinceSnapshot
 from tracker.models.reporting import (
@@ -53,7 +55,8 @@ __all__ = [
     "JobRun",
     "ContentGroup",
     "Locality",
-    "PapiDimension",
+    "IndexDimension",
+    "IndexFramework",
     "Plan",
     "ProvinceFigure",
     "ProvinceSnapshot",
@@ -62,4 +65,5 @@ __all__ = [
     "UnitGroupMember",
     "User",
     "activity_dimension",
+    "plan_framework",
 ]

@@ -18,6 +18,7 @@ ENTITY_LABELS = {
     "activity": "hoạt động",
     "assignment": "phân công",
     "calendar": "liên kết lịch",
+    "framework": "bộ chỉ số",
     "group": "nhóm nội dung",
     "period": "kỳ báo cáo",
     "plan": "kế hoạch",

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import now_utc
@@ -25,12 +36,55 @@ SUPPORT = "support"  # đơn vị phối hợp
 ROLE_LABELS = {LEAD: "Chủ trì", SUPPORT: "Phối hợp"}
 
 
-class PapiDimension(db.Model):
-    """One of the 8 PAPI dimensions (chỉ số nội dung); id is its number 1–8."""
+class IndexFramework(db.Model):
+    """A framework a plan's activities are tagged with (bộ chỉ số, domain.frameworks):
+    PAPI, PAR INDEX, SIPAS, or one Phòng Nội vụ added. Instance-wide: every locality
+    reads the same frameworks."""
+
+    __tablename__ = "index_framework"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # "PAPI", "PAR_INDEX"
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # "Chỉ số PAPI"
+    short_name: Mapped[str] = mapped_column(String(30))  # "PAPI", "PAR INDEX"
+    # What its parts are called: "chỉ số nội dung", "lĩnh vực", "yếu tố".
+    dimension_noun: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(default=0)
+
+    dimensions: Mapped[list[IndexDimension]] = relationship(
+        back_populates="framework", order_by="IndexDimension.number"
+    )
+
+
+class IndexDimension(db.Model):
+    """A dimension of a framework: PAPI's 8 (chỉ số nội dung), PAR INDEX's fields (lĩnh
+    vực), SIPAS's elements (yếu tố). PAPI's ids are their numbers 1–8, as before there
+    were frameworks; other ids are given in order (services.frameworks).
+
+    The table keeps its first name, papi_dimension: renaming it would rewrite
+    activity_dimension's schema on SQLite and leave constraint names behind on
+    PostgreSQL, for no gain in what is stored."""
+
+    __tablename__ = "papi_dimension"
+    __table_args__ = (
+        Index("ix_papi_dimension_framework_number", "framework_id", "number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # Never NULL once migrated; nullable in the schema because SQLite cannot add a NOT NULL
+    # column with a REFERENCES clause in place while foreign keys are on, and the table
+    # cannot be copied over while activity_dimension points at it.
+    framework_id: Mapped[int] = mapped_column(ForeignKey("index_framework.id"), nullable=True)
+    number: Mapped[int]  # within its framework: PAPI 1–8
     name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+
+    framework: Mapped[IndexFramework] = relationship(back_populates="dimensions")
+
+    @property
+    def label(self) -> str:
+        """ "PAPI 5", "PAR INDEX 3": a chip beside an activity."""
+        return f"{self.framework.short_name} {self.number}"
 
 
 activity_dimension = Table(
@@ -38,6 +92,14 @@ activity_dimension = Table(
     db.metadata,
     Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
     Column("dimension_id", ForeignKey("papi_dimension.id"), primary_key=True),
+)
+
+# The frameworks a plan follows (PAPI unless Phòng Nội vụ chooses others).
+plan_framework = Table(
+    "plan_framework",
+    db.metadata,
+    Column("plan_id", ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True),
+    Column("framework_id", ForeignKey("index_framework.id"), primary_key=True),
 )
 
 
@@ -76,6 +138,9 @@ class Plan(db.Model):
     )
     activities: Mapped[list[Activity]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Activity.position"
+    )
+    frameworks: Mapped[list[IndexFramework]] = relationship(
+        secondary=plan_framework, order_by="IndexFramework.position"
     )
 
     @property
@@ -142,8 +207,8 @@ class Activity(db.Model):
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="activity", cascade="all, delete-orphan", order_by="Assignment.position"
     )
-    dimensions: Mapped[list[PapiDimension]] = relationship(
-        secondary=activity_dimension, order_by="PapiDimension.id"
+    dimensions: Mapped[list[IndexDimension]] = relationship(
+        secondary=activity_dimension, order_by="IndexDimension.id"
     )
 
     @property

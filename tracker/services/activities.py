@@ -21,12 +21,13 @@ from tracker.models import (
     Activity,
     Assignment,
     ContentGroup,
-    PapiDimension,
+    IndexDimension,
+    Plan,
     ProgressReport,
     Unit,
     User,
 )
-from tracker.services import audit, history
+from tracker.services import audit, frameworks, history
 
 
 class EditError(ValueError):
@@ -126,7 +127,7 @@ def add_activity(
     activity.number = normalise_number(activity.number_raw)
     activity.timeframe = read_timeframe(timeframe_text, plan.year)
     db.session.add(activity)
-    activity.dimensions = _dimensions(dimension_ids)
+    activity.dimensions = _dimensions(plan, dimension_ids)
     db.session.flush()
     update_search_text(activity)
     history.record(
@@ -167,7 +168,7 @@ def edit_activity(
     activity.text = text
     if one_line(timeframe_text) != activity.timeframe_text:
         activity.timeframe = read_timeframe(timeframe_text, activity.plan.year)
-    activity.dimensions = _dimensions(dimension_ids)
+    activity.dimensions = _dimensions(activity.plan, dimension_ids)
     return _record_update(activity, before, user, "Sửa bằng tay")
 
 
@@ -176,9 +177,13 @@ def _check_number(number: str) -> None:
         raise EditError(f"Số thứ tự dài quá {Activity.number_raw.type.length} ký tự.")
 
 
-def _dimensions(ids: Sequence[int]) -> list[PapiDimension]:
-    stmt = select(PapiDimension).where(PapiDimension.id.in_(ids)).order_by(PapiDimension.id)
-    return list(db.session.scalars(stmt))
+def _dimensions(plan: Plan, ids: Sequence[int]) -> list[IndexDimension]:
+    """The dimensions `ids`, each of a framework the plan follows."""
+    wanted = set(ids)
+    found = [d for d in frameworks.offered_dimensions(plan) if d.id in wanted]
+    if len(found) != len(wanted):
+        raise EditError("Có chỉ số không thuộc bộ chỉ số kế hoạch theo dõi; chọn lại.")
+    return sorted(found, key=lambda d: d.id)
 
 
 def _record_update(activity: Activity, before: dict, user: User | None, note: str) -> bool:

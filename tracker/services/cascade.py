@@ -27,7 +27,7 @@ from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, ContentGroup, Locality, Plan, Unit, User
 from tracker.models.units import COMMUNE, PROVINCE
-from tracker.services import history
+from tracker.services import frameworks, history
 from tracker.services.activities import set_assignments, update_search_text
 
 
@@ -235,6 +235,7 @@ def take_in(
     activity.timeframe = timeframe
     activity.original_due_on = activity.due_on
     activity.dimensions = dimensions
+    frameworks.follow_frameworks_of(plan, dimensions, user)
     set_assignments(activity, [(i, LEAD, None) for i in dict.fromkeys(lead_ids)], units)
     db.session.flush()
     update_search_text(activity)

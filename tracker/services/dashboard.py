@@ -15,12 +15,14 @@ from sqlite_utils.utils import rows_from_file
 
 from tracker.domain import figure_text
 from tracker.domain.figures import OUTCOME_LABELS, RULE_LABELS, Outcome, Tally
+from tracker.domain.frameworks import FrameworkName, by_framework
 from tracker.domain.plan_figures import ActivityFigure, PlanFigures
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services.figures import Names, figures_for, names, remembered
+from tracker.services.frameworks import PAPI
 
 SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
 
@@ -32,6 +34,19 @@ class Line:
     key: str
     label: str
     tally: Tally
+
+
+@dataclass(frozen=True)
+class IndexSection:
+    """The figures by the dimensions of one of the plan's frameworks."""
+
+    framework: FrameworkName
+    lines: tuple[Line, ...]  # key: the dimension's number within its framework
+
+    @property
+    def is_papi(self) -> bool:
+        """PAPI's rows stand beside the province's published PAPI scores."""
+        return self.framework.code == PAPI
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ class FiguresView:
     in_round: str  # the round's own figure
     rule: str
     by_group: tuple[Line, ...]
-    by_dimension: tuple[Line, ...]
+    by_index: tuple[IndexSection, ...]  # one per framework of the plan
     by_unit: tuple[Line, ...]
     progress: tuple[Named, ...]  # "07/10 xã, phường (…)": activities some units carried out
     progress_none: int  # activities with several lead units, none of which reported work
@@ -100,9 +115,12 @@ def view_of(figures: PlanFigures, named: Names) -> FiguresView:
             Line(named.groups[k][0], named.groups[k][1], t)
             for k, t in sorted(figures.by_group, key=lambda kt: named.groups[kt[0]][2])
         ),
-        by_dimension=tuple(
-            Line(str(k), named.dimensions.get(k, str(k)), t)
-            for k, t in sorted(figures.by_dimension)
+        by_index=tuple(
+            IndexSection(
+                s.framework,
+                tuple(Line(str(x.dimension.number), x.dimension.name, x.tally) for x in s.lines),
+            )
+            for s in by_framework(named.frameworks, figures.by_dimension)
         ),
         by_unit=tuple(
             Line(str(k), named.units[k], t)

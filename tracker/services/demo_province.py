@@ -30,8 +30,8 @@ from tracker.models import (
     LEAD,
     Assignment,
     EvidenceDocument,
+    IndexDimension,
     Locality,
-    PapiDimension,
     Plan,
     ProgressReport,
     Unit,
@@ -156,7 +156,7 @@ def _province_plan(
     plan.basis = spec["basis"]
     result.plans += 1
     _import(plan, spec["annex"], (folder / spec["annex"]).read_text(encoding="utf-8"), result)
-    dimensions = {d.id: d for d in db.session.scalars(select(PapiDimension))}
+    dimensions = {d.id: d for d in db.session.scalars(select(IndexDimension))}
     for group in plan.groups:
         for activity in group.activities:
             ids = spec["dimensions_by_group"].get(group.label, [])

@@ -3,18 +3,21 @@ log: figure rows, the provincial form, and the reports accepted by the "as of" d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.figures import OUTCOME_LABELS, Figure, Tally
+from tracker.domain.frameworks import FrameworkName, by_framework
 from tracker.domain.numbers import count
 from tracker.domain.plan_figures import PlanFigures
 from tracker.exporters.data import (
     DocumentRow,
     FigureLine,
     FormRow,
+    IndexLines,
     OutcomeCount,
     ReportRow,
 )
@@ -22,15 +25,32 @@ from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportEvent
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS
 from tracker.services.figures import Names, end_of_day
+from tracker.services.frameworks import PAPI
+
+
+def index_lines(
+    figures: PlanFigures, frameworks: Sequence[FrameworkName]
+) -> tuple[IndexLines, ...]:
+    """The rows by the dimensions of each of `frameworks` (the plan's, in order)."""
+    return tuple(
+        IndexLines(
+            s.framework.name,
+            s.framework.short_name,
+            s.framework.dimension_noun,
+            s.framework.dimension_word,
+            tuple(
+                FigureLine.of(str(x.dimension.number), x.dimension.name, x.tally) for x in s.lines
+            ),
+        )
+        for s in by_framework(frameworks, figures.by_dimension)
+    )
 
 
 def figure_lines(figures: PlanFigures, named: Names) -> dict[str, tuple[FigureLine, ...]]:
     """The rows by PAPI dimension, content group and lead unit."""
+    papi = [f for f in named.frameworks if f.code == PAPI]
     return {
-        "dimension": tuple(
-            FigureLine.of(str(k), named.dimensions.get(k, str(k)), t)
-            for k, t in sorted(figures.by_dimension)
-        ),
+        "dimension": next((s.lines for s in index_lines(figures, papi)), ()),
         "group": tuple(
             FigureLine.of(named.groups[k][0], named.groups[k][1], t)
             for k, t in sorted(figures.by_group, key=lambda kt: named.groups[kt[0]][2])

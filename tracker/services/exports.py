@@ -52,9 +52,11 @@ from tracker.services.export_figures import (
     accepted_reports,
     figure_lines,
     form_rows,
+    index_lines,
     outcome_counts,
 )
 from tracker.services.figures import Names
+from tracker.services.frameworks import PAPI
 
 
 class ExportError(ValueError):
@@ -224,6 +226,7 @@ def _build(
         plan_figure=FigureLine.of("", plan.reference, tally),
         outcomes=outcome_counts(tally),
         by_dimension=lines["dimension"],
+        by_index=index_lines(figures, named.frameworks),
         by_group=lines["group"],
         by_unit=lines["unit"],
         progress=tuple(
@@ -365,7 +368,7 @@ def _activity_row(
         timeframe_text=activity.timeframe_text,
         timeframe_kind=activity.timeframe_kind,
         due_on=activity.due_on,
-        dimensions=tuple(d.id for d in activity.dimensions),
+        dimensions=tuple(d.number for d in activity.dimensions if d.framework.code == PAPI),
         outcome=outcome.value if outcome else "",
         status=OUTCOME_LABELS[outcome] if outcome else "Chưa xác định đơn vị chủ trì",
         in_round=found.in_round if found else False,

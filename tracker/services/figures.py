@@ -38,6 +38,7 @@ from tracker.domain.figures import (
     Tally,
     deadline_in_force,
 )
+from tracker.domain.frameworks import FrameworkName
 from tracker.domain.plan_figures import ActivityFigure, PlanFigures, compute
 from tracker.domain.timeframes import TimeframeKind
 from tracker.domain.units import UnitKind
@@ -49,7 +50,7 @@ from tracker.models import (
     Change,
     ContentGroup,
     DeadlineChange,
-    PapiDimension,
+    IndexDimension,
     Plan,
     ProgressReport,
     ReportEvent,
@@ -58,6 +59,7 @@ from tracker.models import (
 )
 from tracker.models.reporting import ACCEPTED, ReportingPeriod
 from tracker.services import periods as period_service
+from tracker.services.frameworks import framework_names
 
 T = TypeVar("T")
 OfficeUnit = aliased(Unit)
@@ -385,6 +387,7 @@ class Names:
     unit_order: dict[int, int]
     groups: dict[int, tuple[str, str, int]]  # content group id → (label, title, position)
     dimensions: dict[int, str]
+    frameworks: tuple[FrameworkName, ...]  # the plan's, each with its dimensions
     activities: dict[int, ActivityName]
     periods: dict[int, str]  # period id → label ("6 tháng đầu năm 2023")
 
@@ -436,7 +439,8 @@ def _names(plan: Plan) -> Names:
                 ).where(ContentGroup.plan_id == plan.id)
             )
         },
-        dimensions=dict(connection.execute(select(PapiDimension.id, PapiDimension.name)).all()),
+        dimensions=dict(connection.execute(select(IndexDimension.id, IndexDimension.name)).all()),
+        frameworks=framework_names(plan.frameworks),
         activities={
             i: ActivityName(number or "", text, position)
             for i, number, text, position in connection.execute(

@@ -61,9 +61,21 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
         "Thời gian thực hiện": activity.timeframe_text,
         "Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "",
         DUE_KEY: activity.due_on,
-        "Chỉ số PAPI": [d.id for d in activity.dimensions],
+        **_tags(activity),
         **({"Cột khác": dict(activity.extra)} if activity.extra else {}),
     }
+
+
+def _tags(activity: Activity) -> dict[str, list[int]]:
+    """Framework name → the numbers of the activity's dimensions in it ("Chỉ số PAPI":
+    [5, 8]), for every framework the plan follows or the activity is tagged with."""
+    # An import takes snapshots of activities not yet flushed: reading the plan's
+    # frameworks must not flush them half-filled.
+    with db.session.no_autoflush:
+        tags: dict[str, list[int]] = {f.name: [] for f in activity.plan.frameworks}
+        for d in activity.dimensions:
+            tags.setdefault(d.framework.name, []).append(d.number)
+    return tags
 
 
 def _group_name(group: ContentGroup | None) -> str:

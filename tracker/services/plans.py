@@ -21,14 +21,13 @@ from tracker.models import (
     Assignment,
     ContentGroup,
     Locality,
-    PapiDimension,
     Plan,
     Unit,
     UnitGroupMember,
     User,
     activity_dimension,
 )
-from tracker.services import history, tenancy, wording
+from tracker.services import frameworks, history, tenancy, wording
 from tracker.services.periods import ensure_periods
 
 NOUNS = ("nhiệm vụ", "chỉ tiêu", "nội dung", "phần việc", "hoạt động")
@@ -64,6 +63,7 @@ def create_plan(
         noun=one_line(noun) or "nhiệm vụ",
         issuer=locality.issuing_body,
     )
+    plan.frameworks = frameworks.default_frameworks()
     db.session.add(plan)
     db.session.flush()
 
@@ -336,10 +336,6 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
                 members[group_id].add(member_id)
     groups = {g: Group(names[g], frozenset(members[g])) for g in names}
     return {key: labels(found, groups) for key, found in placed.items()}
-
-
-def dimensions() -> list[PapiDimension]:
-    return list(db.session.scalars(select(PapiDimension).order_by(PapiDimension.id)))
 
 
 def units_for_plan(plan: Plan) -> list[Unit]:

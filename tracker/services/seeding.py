@@ -1,5 +1,5 @@
-"""Loading `seeds/`: PAPI dimensions, the government's swapped working days, a
-locality's unit catalogue and its plans.
+"""Loading `seeds/`: the index frameworks (PAPI, PAR INDEX, SIPAS) and their dimensions,
+the government's swapped working days, a locality's unit catalogue and its plans.
 
 Which sample an instance gets (`flask seed --demo …`): "vinh-chau", the district of
 Kế hoạch 63/KH-UBND (2023), with or without its progress; "province", the synthetic
@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlite_utils.utils import rows_from_file
 
 from tracker.clock import LOCAL_TZ
@@ -30,15 +30,16 @@ from tracker.extensions import db
 from tracker.models import (
     Assignment,
     EvidenceDocument,
+    IndexDimension,
+    IndexFramework,
     Locality,
-    PapiDimension,
     Plan,
     ProgressReport,
     Unit,
     User,
 )
 from tracker.models.users import COORDINATOR
-from tracker.services import catalog, plans, reporting, workdays
+from tracker.services import catalog, frameworks, plans, reporting, workdays
 from tracker.services import periods as period_service
 from tracker.services.annex_import import apply_import, preview_import
 
@@ -67,12 +68,33 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
 
-def load_dimensions(path: Path, result: SeedResult) -> None:
-    for row in rows_of(path):
-        if db.session.get(PapiDimension, int(row["id"])) is None:
+def load_frameworks(path: Path, result: SeedResult) -> None:
+    """The frameworks and their dimensions the migration also writes: what is missing is
+    added (PAPI's dimensions with their numbers as ids, others with the next ids)."""
+    for position, spec in enumerate(json.loads(path.read_text(encoding="utf-8")), start=1):
+        framework = frameworks.find_framework(spec["code"])
+        if framework is None:
+            fields = ("code", "name", "short_name", "dimension_noun")
+            framework = IndexFramework(**{k: spec[k] for k in fields}, position=position)
+            db.session.add(framework)
+            db.session.flush()
+        numbers = {d.number for d in framework.dimensions}
+        for row in spec["dimensions"]:
+            if row["number"] in numbers:
+                continue
+            last = db.session.scalar(select(func.max(IndexDimension.id))) or 0
+            papi_id = row["number"] if spec["code"] == frameworks.PAPI else 0
+            free = papi_id and db.session.get(IndexDimension, papi_id) is None
             db.session.add(
-                PapiDimension(id=int(row["id"]), name=row["name"], name_en=row["name_en"])
+                IndexDimension(
+                    id=papi_id if free else max(last, 8) + 1,
+                    framework=framework,
+                    number=row["number"],
+                    name=row["name"],
+                    name_en=row["name_en"],
+                )
             )
+            db.session.flush()
             result.dimensions += 1
 
 
@@ -133,7 +155,7 @@ def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResu
 
 def _set_dimensions(plan: Plan, by_key: dict[str, list[int]]) -> None:
     """Keys: an activity number ("1.1") or "group/#k" for the k-th activity of a group."""
-    dims = {d.id: d for d in db.session.scalars(select(PapiDimension))}
+    dims = {d.id: d for d in db.session.scalars(select(IndexDimension))}
     for group in plan.groups:
         for index, activity in enumerate(group.activities, start=1):
             key = activity.number or f"{group.label}/#{index}"
@@ -233,7 +255,7 @@ def load_seeds(
     """Load the reference data (PAPI dimensions, working days) and the `sample`: Vĩnh Châu
     (`demo` adds its progress of 2023, demo-progress-*.csv), the demo province, or none."""
     result = SeedResult()
-    load_dimensions(seeds_dir / "papi_dimensions.csv", result)
+    load_frameworks(seeds_dir / "index_frameworks.json", result)
     # Before the plans: their reports' default due dates count these days.
     result.days = workdays.load_official_days(seeds_dir / "working_days.json")
     db.session.flush()

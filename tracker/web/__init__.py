@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     from tracker.web.audit.views import bp as audit_bp
     from tracker.web.calendar.views import bp as calendar_bp
     from tracker.web.exports.views import bp as exports_bp
+    from tracker.web.frameworks.views import bp as frameworks_bp
     from tracker.web.health import bp as health_bp
     from tracker.web.help import bp as help_bp
     from tracker.web.imports.views import bp as imports_bp
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
         users_bp,
         notifications_bp,
         exports_bp,
+        frameworks_bp,
         calendar_bp,
         audit_bp,
         search_bp,

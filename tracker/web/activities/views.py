@@ -15,6 +15,7 @@ from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentG
 from tracker.services import activities as activity_service
 from tracker.services import catalog as catalog_service
 from tracker.services import dashboard as dashboard_service
+from tracker.services import frameworks as framework_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting
@@ -32,8 +33,9 @@ class ActivityForm(FlaskForm):
         "Thời gian thực hiện", description="Ví dụ: Thường xuyên; Quý II/2024; Trước ngày 30/6/2024"
     )
     dimension_ids = SelectMultipleField(
-        "Chỉ số nội dung PAPI",
+        "Chỉ số",
         coerce=int,
+        validate_choice=False,  # the service says, in Vietnamese, what is not the plan's
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
     )
@@ -65,8 +67,10 @@ def _fill_choices(form: ActivityForm, activity_plan) -> None:
         )
         for grp in activity_plan.groups
     ]
+    # The dimensions of the plan's frameworks, shown grouped by framework (edit.html).
     form.dimension_ids.choices = [
-        SelectChoice(d.id, f"{d.id}. {d.name}") for d in plan_service.dimensions()
+        SelectChoice(d.id, f"{d.number}. {d.name}")
+        for d in framework_service.offered_dimensions(activity_plan)
     ]
 
 

@@ -190,7 +190,6 @@ def annex(plan_id: int):
         page=page,
         pages=pages,
         units=plan_service.units_for_plan(plan),
-        dimensions=plan_service.dimensions(),
         timeframe_labels=TIMEFRAME_LABELS,
         unit_labels=lambda activity, role: labels.get((activity.id, role), []),
     )

@@ -44,6 +44,7 @@ from tracker.models.users import OFFICER
 from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
 from tracker.services import exports as export_service
+from tracker.services import frameworks as framework_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import report_entry, reporting, unit_work
@@ -377,6 +378,7 @@ def periods(plan_id: int):
         kinds=KIND_LABELS,
         collected={p.kind for p in rows},
         rules=RULE_LABELS,
+        frameworks=framework_service.all_frameworks(),
     )
 
 
