@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from tracker.cli.common import fail
 from tracker.domain.offices import office_name
+from tracker.domain.places import place_name
 from tracker.domain.text import fold, one_line
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
@@ -69,7 +70,7 @@ def add_command(
         fail(f"«{parent_locality.name}» không phải cấp tỉnh.")
     locality = Locality(
         name=name,
-        place_name=name.split(" ", 1)[1],
+        place_name=place_name(name),
         issuing_body=f"Ủy ban nhân dân {name}",
         province=name
         if level == PROVINCE

@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.domain.cascade import tightened_deadline_error
+from tracker.domain.places import place_name
 from tracker.domain.text import name_key, one_line
 from tracker.domain.timeframes import read_timeframe
 from tracker.domain.units import UnitKind
@@ -83,10 +84,9 @@ def create_communes(province: Locality) -> list[Locality]:
         if unit.commune_id is not None:
             continue
         name = commune_name(unit.name)
-        place = name.split(" ", 1)[1] if " " in name else name
         commune = Locality(
             name=name,
-            place_name=place,
+            place_name=place_name(name),
             issuing_body=f"Ủy ban nhân dân {name}",
             province=province.name,
             level=COMMUNE,
