@@ -39,6 +39,7 @@ from tracker.models import (
 )
 from tracker.models.units import PROVINCE
 from tracker.services import cascade, catalog, plans
+from tracker.services import frameworks as fw
 from tracker.services import periods as period_service
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
@@ -190,8 +191,8 @@ def _commune_plan(
         number=entry["number"],
         issued_on=date.fromisoformat(entry["issued_on"]),
         year=parent.year,
-        title=f"Thực hiện nhiệm vụ cải thiện, nâng cao Chỉ số PAPI {commune.name} năm "
-        f"{parent.year}",
+        title=f"Thực hiện nhiệm vụ cải thiện, nâng cao Chỉ số PAPI, PAR INDEX và SIPAS "
+        f"{commune.name} năm {parent.year}",
         noun="nhiệm vụ",
         user=None,
     )
@@ -202,6 +203,7 @@ def _commune_plan(
     own = (folder / "commune-annex.txt").read_text(encoding="utf-8")
     own = own.format(commune=commune.name, hamlets=f"các {word}", economy=economy_office(commune))
     _import(plan, "phu-luc-xa.txt", own, result)
+    _follow_three_indexes(plan)
     for offer in cascade.offers(plan):
         source = offer.activity
         due_on = None
@@ -212,6 +214,24 @@ def _commune_plan(
         result.activities += 1
     _own_group_last(plan)
     return plan
+
+
+# A commune's plan covers the three indexes together (as a Hà Nội ward's 2025 plan does):
+# its own activities are tagged with PAPI's, PAR INDEX's and SIPAS's parts.
+OWN_TAGS = {
+    "10.1": (("PAPI", 5), ("PAR_INDEX", 3), ("SIPAS", 1)),
+    "10.2": (("PAPI", 8), ("PAR_INDEX", 7)),
+    "10.3": (("PAPI", 6), ("SIPAS", 1), ("SIPAS", 5)),
+}
+
+
+def _follow_three_indexes(plan: Plan) -> None:
+    chosen = [f for f in fw.all_frameworks() if f.code in ("PAPI", "PAR_INDEX", "SIPAS")]
+    fw.set_plan_frameworks(plan, [f.id for f in chosen], None)
+    parts = {(d.framework.code, d.number): d for f in chosen for d in f.dimensions}
+    for activity in plan.activities:
+        tags = OWN_TAGS.get(activity.number or "", ())
+        activity.dimensions = [parts[tag] for tag in tags if tag in parts]
 
 
 def _own_group_last(plan: Plan) -> None:
