@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
@@ -26,6 +27,11 @@ from werkzeug.serving import make_server
 from config import database_url
 from tracker import create_app
 from tracker.extensions import db
+
+# Property tests check what is true, never how fast: on a loaded machine a case may take
+# longer than hypothesis's default deadline of 200 ms (speed lives in bench/).
+settings.register_profile("tracker", deadline=None)
+settings.load_profile("tracker")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ANNEX = ROOT / "seeds" / "vinh-chau" / "plan-2023-annex.txt"

@@ -22,6 +22,7 @@ ALLOWED_STRINGS = {
     ("tracker/domain/offices.py", "Phòng Nội vụ"),  # the usual office of a district
     ("tracker/domain/text.py", "thị xã"),  # "tx" → "thị xã" when matching unit names
     ("tracker/domain/unit_short_names.py", "thị xã"),  # a level word inside unit names
+    ("tracker/domain/places.py", "thị xã"),  # a level word taken off a place's name
 }
 # A help line may name Phòng Nội vụ beside the other levels' offices.
 OTHER_LEVELS = ("Sở Nội vụ", "Văn phòng HĐND và UBND")

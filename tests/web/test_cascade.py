@@ -409,3 +409,26 @@ def test_the_province_report_has_a_table_by_commune_and_by_department(app, clien
     assert by_commune[1][2:] == ["1", "01/01", "100%", "01/01", "100%"]
     assert by_commune[2][3] == "00/01"
     assert [row[1] for row in by_department[1:]] == ["Sở Tư pháp"]
+
+
+def test_a_province_activity_taken_in_by_a_commune_is_not_deleted(app, client, province):
+    with app.app_context():
+        commune_plan = db.session.get(Plan, province["commune_plan"])
+        cascade.set_parent_plan(commune_plan, db.session.get(Plan, province["plan"]), None)
+        source = db.session.get(Activity, province["first"])
+        cascade.take_in(commune_plan, source, [province["economy"]], None, None)
+        db.session.commit()
+        before = _counts()
+    _login(client, "tinh.noivu")
+    response = client.post(f"/activities/{province['first']}/delete", follow_redirects=True)
+    assert "01 xã, phường đã đưa hoạt động này vào kế hoạch của mình" in response.get_data(
+        as_text=True
+    )
+    # Nor by importing an annex that leaves it out.
+    with app.app_context():
+        plan = db.session.get(Plan, province["plan"])
+        without = "\n".join(line for line in ANNEX.splitlines() if "1.1." not in line)
+        preview = preview_import(plan, "phu-luc-moi.txt", without.encode())
+        assert any("đã được 01 xã, phường đưa vào kế hoạch" in p.message for p in preview.problems)
+        db.session.rollback()
+        assert _counts() == before

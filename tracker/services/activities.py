@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.domain.annex import normalise_number
 from tracker.domain.annex_diff import ActivityState
@@ -256,9 +256,19 @@ def move_activity(activity: Activity, step: int, user: User | None) -> bool:
     return True
 
 
+def taken_in(activity: Activity) -> int:
+    """How many activities of communes' plans were taken in from this one (services.cascade)."""
+    stmt = select(func.count()).where(Activity.source_activity_id == activity.id)
+    return db.session.scalar(stmt) or 0
+
+
 def delete_activity(activity: Activity, user: User | None, note: str = "Xóa bằng tay") -> None:
     if reported_assignment_ids(a.id for a in activity.assignments):
         raise EditError("Hoạt động đã có báo cáo tiến độ của đơn vị; không xóa được.")
+    if n := taken_in(activity):
+        raise EditError(
+            f"{n:02d} xã, phường đã đưa hoạt động này vào kế hoạch của mình; không xóa được."
+        )
     history.record(
         user,
         entity="activity",

@@ -25,6 +25,7 @@ from tracker.services.activities import (
     reported_assignment_ids,
     set_assignments,
     stored_state,
+    taken_in,
     update_search_text,
 )
 
@@ -154,6 +155,13 @@ def _reports_that_would_be_lost(diff: AnnexDiff) -> tuple[Problem, ...]:
             message = (
                 f"Hoạt động «{_short(activity)}» đã có báo cáo tiến độ; tệp mới bỏ hoạt động "
                 "này nên không nhập được. Hãy giữ hoạt động trong tệp."
+            )
+            problems.append(Problem(None, message, "error"))
+        if n := taken_in(activity):
+            message = (
+                f"Hoạt động «{_short(activity)}» đã được {n:02d} xã, phường đưa vào kế hoạch "
+                "của mình; tệp mới bỏ hoạt động này nên không nhập được. Hãy giữ hoạt động "
+                "trong tệp."
             )
             problems.append(Problem(None, message, "error"))
     for change in diff.changed:

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased
+from flask import g, has_app_context
+from sqlalchemy import Select, event, func, or_, select, union
+from sqlalchemy.orm import Session, aliased
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain import figure_text
@@ -328,15 +329,37 @@ _CACHE_SIZE = 64
 
 def data_version(plan: Plan) -> tuple[int, int]:
     """The plan's last annex change and last report event, its communes' plans included
-    (their reports count in it: domain.cascade): index lookups. (A deadline move is
-    written with its Change.)"""
-    plans = or_(Plan.id == plan.id, Plan.parent_plan_id == plan.id)
-    own = select(Plan.id).where(plans)
-    last_change = db.session.scalar(select(func.max(Change.id)).where(Change.plan_id.in_(own)))
-    last_event = db.session.scalar(
-        select(func.max(ReportEvent.id)).where(ReportEvent.plan_id.in_(own))
-    )
-    return last_change or 0, last_event or 0
+    (their reports count in it: domain.cascade): index lookups in one query, remembered
+    in the app context until the next write. (A deadline move is written with its
+    Change.)"""
+    known: dict[int, tuple[int, int]] = g.setdefault("data_versions", {})
+    if plan.id not in known:
+        plans = or_(Plan.id == plan.id, Plan.parent_plan_id == plan.id)
+        own = select(Plan.id).where(plans)
+        last_change = select(func.max(Change.id)).where(Change.plan_id.in_(own))
+        last_event = select(func.max(ReportEvent.id)).where(ReportEvent.plan_id.in_(own))
+        found = db.session.execute(
+            select(last_change.scalar_subquery(), last_event.scalar_subquery())
+        ).one()
+        known[plan.id] = (found[0] or 0, found[1] or 0)
+    return known[plan.id]
+
+
+def _forget_data_versions(*_: Any) -> None:
+    """A page asks for a plan's data version several times (figures, names, tables):
+    it is read once (`data_version`), and again after any write, commit or rollback."""
+    if has_app_context():
+        g.pop("data_versions", None)
+
+
+for _moment in ("after_flush", "after_commit", "after_rollback", "after_bulk_update"):
+    event.listen(Session, _moment, _forget_data_versions)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:  # Core writes, no flush
+        _forget_data_versions()
 
 
 def remembered(plan: Plan, what: str, arguments: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -423,10 +446,8 @@ def _names(plan: Plan) -> Names:
     connection = db.session.connection()
     unit_ids = select(Assignment.unit_id).join(Activity).where(Activity.plan_id == plan.id)
     group_ids = select(Assignment.via_group_id).join(Activity).where(Activity.plan_id == plan.id)
-    units = connection.execute(
-        select(Unit.id, Unit.name, Unit.position).where(
-            or_(Unit.id.in_(unit_ids), Unit.id.in_(group_ids))
-        )
+    units = connection.execute(  # one list of ids: two IN (…) joined by OR plan poorly
+        select(Unit.id, Unit.name, Unit.position).where(Unit.id.in_(union(unit_ids, group_ids)))
     ).all()
     return Names(
         units={i: name for i, name, _ in units},
