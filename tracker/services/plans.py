@@ -302,7 +302,7 @@ def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
     )
 
 
-def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLabel]]:
+def page_labels(activity_ids: list[int]) -> dict[tuple[int, str], list[UnitLabel]]:
     """(activity id, role) → `labels`, for a page of the annex in two plain queries
     instead of loading every assignment, unit and group as objects."""
     stmt = (
@@ -315,7 +315,7 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
             Assignment.via_group_id,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
-        .where(Assignment.activity_id.in_([a.id for a in activities]))
+        .where(Assignment.activity_id.in_(activity_ids))
         .order_by(Assignment.activity_id, Assignment.position)
     )
     placed: dict[tuple[int, str], list[Placed]] = {}

@@ -180,7 +180,7 @@ def annex(plan_id: int):
     page = min(max(_int_arg("page") or 1, 1), pages)
     offset = (page - 1) * PAGE_SIZE
     rows = plan_service.matrix(plan, flt, PAGE_SIZE, offset, loads=plan_service.PAGE_LOADS)
-    labels = plan_service.page_labels([a for _, items in rows for a in items])
+    labels = plan_service.page_labels([a.id for _, items in rows for a in items])
     return render_template(
         "plans/annex.html",
         plan=plan,
