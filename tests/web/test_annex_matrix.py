@@ -9,11 +9,14 @@ generated one made varied on purpose (no number, vague unit, a group shown by it
 timeframes waiting or to review, text that must be escaped), for each role and under
 several filters and pages.
 
-Two differences are expected and removed before comparing, nothing else:
+Three differences are expected and taken out before comparing, nothing else:
 - the form token in the page header (`csrf_token`) is signed with the time, so two
   requests never carry the same one;
 - the pager of the new page offers the whole plan on one page: a last link «Xem tất cả»
-  (`ALL_LINK`), which the reference pager does not have.
+  (`ALL_LINK`), which the reference pager does not have;
+- a vague unit's tooltip names the office that will settle it ("chờ Phòng Nội vụ xác
+  định"): the reference's macro, imported without the page's context, said "chờ  xác
+  định" (`VAGUE_BEFORE`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from tracker.web.plans import views
 REFERENCE = (Path(__file__).parent / "annex_reference.html").read_text(encoding="utf-8")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 ALL_LINK = re.compile(r'<a class="btn secondary" href="[^"]*page=all[^"]*">Xem tất cả</a>')
+VAGUE_BEFORE = "Đơn vị chưa cụ thể — chờ  xác định"
+VAGUE_NOW = "Đơn vị chưa cụ thể — chờ Phòng Nội vụ xác định"  # the seeded thị xã's office
 ROLES = {
     "coordinator": ("noivu", "noivu2023"),
     "officer": ("tuphap", "matkhau-tuphap"),
@@ -90,7 +95,7 @@ def both(app, client, url: str) -> tuple[str, str]:
         assert response.status_code == 200, url
         pages.append(CSRF.sub("csrf", response.get_data(as_text=True)))
     reference, new = pages
-    return reference, ALL_LINK.sub("", new, count=2)
+    return reference.replace(VAGUE_BEFORE, VAGUE_NOW), ALL_LINK.sub("", new, count=2)
 
 
 def sign_in(client, role: str) -> None:
