@@ -6,29 +6,27 @@ order. A group split by a page shows on both pages; the whole plan is one call w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.domain.timeframes import Cadence, Timeframe, TimeframeKind, decode_dates
 from tracker.extensions import db
-from tracker.models import Activity, ContentGroup, IndexDimension, IndexFramework, Plan
+from tracker.models import Activity, ContentGroup, IndexDimension, IndexFramework
 from tracker.models import activity_dimension as ad
-from tracker.services.plans import MatrixFilter, UnitLabel, _filtered, page_labels
+from tracker.services.plans import MatrixFilter, UnitLabel, filtered_activities, page_labels
 
 
-@dataclass(frozen=True, slots=True)
-class Chip:
+class Chip(NamedTuple):
     """A dimension beside an activity: "PAPI 5", its full name as the tooltip."""
 
     label: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixRow:
+class MatrixRow(NamedTuple):
     id: int
     number: str | None
     text: str
@@ -39,12 +37,11 @@ class MatrixRow:
     needs_review: bool
     note: str
     dimensions: tuple[Chip, ...]
-    lead: tuple[UnitLabel, ...]
-    support: tuple[UnitLabel, ...]
+    lead: list[UnitLabel]
+    support: list[UnitLabel]
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixGroup:
+class MatrixGroup(NamedTuple):
     id: int
     label: str
     title: str
@@ -69,22 +66,29 @@ ROW_COLUMNS = (
 
 
 def annex_rows(
-    plan: Plan, flt: MatrixFilter, limit: int | None = None, offset: int = 0
+    plan_id: int,
+    flt: MatrixFilter,
+    limit: int | None = None,
+    offset: int = 0,
+    group_ids: list[int] | None = None,
 ) -> list[MatrixGroup]:
-    """The activities passing `flt`, `limit` of them from `offset` (all without a limit),
-    as groups of ready rows in annex order."""
-    stmt = (
-        _filtered(plan, flt)
-        .with_only_columns(*ROW_COLUMNS)
-        .order_by(Activity.position)
-        .offset(offset)
-        .limit(limit)
-    )
-    activities = db.session.execute(stmt).all()
+    """The activities passing `flt`, `limit` of them from `offset` (all without a limit)
+    or those of `group_ids` (a part of the whole plan: `parts`), as groups of ready rows
+    in annex order."""
+    stmt = filtered_activities(plan_id, flt).with_only_columns(*ROW_COLUMNS)
+    if group_ids is not None:
+        stmt = stmt.where(Activity.group_id.in_(group_ids))
+    stmt = stmt.order_by(Activity.position)
+    if limit is not None:
+        stmt = stmt.offset(offset).limit(limit)
+    connection = db.session.connection()
+    activities = connection.execute(stmt).all()
+    if not activities:
+        return []
     ids = [a.id for a in activities]
-    chips = _chips(ids) if ids else {}
-    labels = page_labels(ids) if ids else {}
-    groups = _groups(plan, {a.group_id for a in activities})
+    chips = _chips(ids)
+    labels = page_labels(ids)
+    groups = _groups(plan_id)
     result: dict[int, MatrixGroup] = {}
     for a in activities:
         group = result.get(a.group_id)
@@ -102,24 +106,44 @@ def annex_rows(
                 a.timeframe_review,
                 a.timeframe_note,
                 chips.get(a.id, ()),
-                tuple(labels.get((a.id, "lead"), ())),
-                tuple(labels.get((a.id, "support"), ())),
+                labels.get((a.id, "lead"), []),
+                labels.get((a.id, "support"), []),
             )
         )
     order = {group_id: n for n, group_id in enumerate(groups)}
     return sorted(result.values(), key=lambda group: order[group.id])
 
 
-def _groups(plan: Plan, ids: set[int]) -> dict[int, tuple[int, str, str, str]]:
-    """Group id → (id, label, title, intro), in the annex's order."""
-    if not ids:
-        return {}
+def parts(plan_id: int, flt: MatrixFilter, size: int) -> list[list[int]]:
+    """The groups holding activities that pass `flt`, in annex order, cut into parts of
+    about `size` activities (a group is never cut): what the whole-plan view reads and
+    renders one after another, so that no part of the work holds the whole plan."""
     stmt = (
-        select(ContentGroup.id, ContentGroup.label, ContentGroup.title, ContentGroup.intro)
-        .where(ContentGroup.plan_id == plan.id, ContentGroup.id.in_(ids))
+        filtered_activities(plan_id, flt)
+        .with_only_columns(Activity.group_id, func.count())
+        .join(ContentGroup, ContentGroup.id == Activity.group_id)
+        .group_by(Activity.group_id, ContentGroup.position)
         .order_by(ContentGroup.position)
     )
-    return {row.id: tuple(row) for row in db.session.execute(stmt)}  # type: ignore[misc]
+    result: list[list[int]] = [[]]
+    filled = 0
+    for group_id, count in db.session.connection().execute(stmt):
+        if filled >= size:
+            result.append([])
+            filled = 0
+        result[-1].append(group_id)
+        filled += count
+    return [part for part in result if part]
+
+
+def _groups(plan_id: int) -> dict[int, tuple[int, str, str, str]]:
+    """The plan's groups: id → (id, label, title, intro), in the annex's order."""
+    stmt = (
+        select(ContentGroup.id, ContentGroup.label, ContentGroup.title, ContentGroup.intro)
+        .where(ContentGroup.plan_id == plan_id)
+        .order_by(ContentGroup.position)
+    )
+    return {row[0]: tuple(row) for row in db.session.connection().execute(stmt)}  # type: ignore[misc]
 
 
 def _chips(ids: list[int]) -> dict[int, tuple[Chip, ...]]:
@@ -135,7 +159,7 @@ def _chips(ids: list[int]) -> dict[int, tuple[Chip, ...]]:
     )
     found: dict[int, list[Chip]] = {}
     made: dict[tuple[str, int, str], Chip] = {}
-    for activity_id, short_name, number, name in db.session.execute(stmt):
+    for activity_id, short_name, number, name in db.session.connection().execute(stmt):
         key = (short_name, number, name)
         chip = made.get(key)
         if chip is None:

@@ -133,8 +133,9 @@ class MatrixFilter:
         return bool(self.unit_id or self.dimension_id or self.timeframe_kind or self.query)
 
 
-def _filtered(plan: Plan, flt: MatrixFilter):  # type: ignore[no-untyped-def]
-    stmt = select(Activity).where(Activity.plan_id == plan.id)
+def filtered_activities(plan_id: int, flt: MatrixFilter):  # type: ignore[no-untyped-def]
+    """The plan's activities that pass `flt`, as a query to refine."""
+    stmt = select(Activity).where(Activity.plan_id == plan_id)
     if flt.unit_id:
         stmt = stmt.where(
             Activity.assignments.any(
@@ -169,7 +170,9 @@ PAGE_LOADS = (selectinload(Activity.dimensions),)  # the annex page: units by pa
 
 
 def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
-    return db.session.scalar(select(func.count()).select_from(_filtered(plan, flt).subquery()))
+    return db.session.scalar(
+        select(func.count()).select_from(filtered_activities(plan.id, flt).subquery())
+    )
 
 
 def matrix(
@@ -183,7 +186,11 @@ def matrix(
     `limit`/`offset` take one page of activities (a group split by a page shows on both).
     The annex page loads only the dimensions and reads the units with `page_labels`."""
     stmt = (
-        _filtered(plan, flt).options(*loads).order_by(Activity.position).offset(offset).limit(limit)
+        filtered_activities(plan.id, flt)
+        .options(*loads)
+        .order_by(Activity.position)
+        .offset(offset)
+        .limit(limit)
     )
     activities = db.session.scalars(stmt).all()
     groups = {g.id: g for g in plan.groups}
@@ -325,7 +332,7 @@ def page_labels(activity_ids: list[int]) -> dict[tuple[int, str], list[UnitLabel
     members: dict[int, set[int]] = {g: set() for g in group_ids}
     names: dict[int, str] = {}
     if group_ids:
-        member_rows = db.session.execute(
+        member_rows = db.session.connection().execute(
             select(Unit.id, Unit.name, UnitGroupMember.member_id)
             .outerjoin(UnitGroupMember, UnitGroupMember.group_id == Unit.id)
             .where(Unit.id.in_(group_ids))
@@ -335,7 +342,23 @@ def page_labels(activity_ids: list[int]) -> dict[tuple[int, str], list[UnitLabel
             if member_id is not None:
                 members[group_id].add(member_id)
     groups = {g: Group(names[g], frozenset(members[g])) for g in names}
-    return {key: labels(found, groups) for key, found in placed.items()}
+    # Most cells name units directly, the same few again and again: one label each.
+    single: dict[int, UnitLabel] = {}
+    result = {}
+    for key, found in placed.items():
+        if any(p.via_group_id for p in found):
+            result[key] = labels(found, groups)
+            continue
+        cell = []
+        for p in found:
+            label = single.get(p.unit_id)
+            if label is None:
+                label = single[p.unit_id] = UnitLabel(
+                    p.name, p.unit_id, 1, p.kind == UnitKind.VAGUE
+                )
+            cell.append(label)
+        result[key] = cell
+    return result
 
 
 def units_for_plan(plan: Plan) -> list[Unit]:

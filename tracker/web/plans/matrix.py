@@ -7,7 +7,7 @@ annex page test (tests/web/test_annex_matrix.py) holds the two to the same bytes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import url_for
 from markupsafe import Markup, escape
@@ -18,16 +18,14 @@ from tracker.services.plans import UnitLabel
 WAITING = ("undated", "other_plan")  # timeframes shown with their kind's tag
 
 
-@dataclass(frozen=True, slots=True)
-class ShownGroup:
+class ShownGroup(NamedTuple):
     label: str
     title: str
     intro: str
     new_url: str  # adding an activity to the group (Phòng Nội vụ only)
 
 
-@dataclass(frozen=True, slots=True)
-class ShownRow:
+class ShownRow(NamedTuple):
     id: int
     number: str | None
     text: str
@@ -52,10 +50,23 @@ class Cells:
         self.vague_title = escape(f"Đơn vị chưa cụ thể — chờ {office} xác định")
         self.unit_url = id_url("units.detail", "unit_id")
         self.activity_url = id_url("activities.detail", "activity_id")
+        self.new_url = id_url("activities.new", "group_id")
         self.units: dict[UnitLabel, str] = {}
         self.chips: dict[Chip, str] = {}
 
+    def groups(self, groups: list[MatrixGroup]) -> list[tuple[ShownGroup, list[ShownRow]]]:
+        """The groups and their rows, every value ready to print; needs no request (the
+        links' patterns were made with this object)."""
+        return [
+            (
+                ShownGroup(group.label, group.title, group.intro, self.new_url(group.id)),
+                [self.row(r) for r in group.rows],
+            )
+            for group in groups
+        ]
+
     def row(self, row: MatrixRow) -> ShownRow:
+        """One activity's cells."""
         return ShownRow(
             row.id,
             row.number,
@@ -101,16 +112,3 @@ def timeframe(row: MatrixRow) -> Markup:
             f' <span class="tag warning" title="{escape(row.note)}">Cần kiểm tra thời hạn</span>'
         )
     return Markup(f"{escape(row.timeframe_text or '—')}\n  {tag}\n  {review}")
-
-
-def shown(groups: list[MatrixGroup], office: str) -> list[tuple[ShownGroup, list[ShownRow]]]:
-    """The page's groups and rows, every value ready to print."""
-    cells = Cells(office)
-    new_url = id_url("activities.new", "group_id")
-    return [
-        (
-            ShownGroup(group.label, group.title, group.intro, new_url(group.id)),
-            [cells.row(r) for r in group.rows],
-        )
-        for group in groups
-    ]

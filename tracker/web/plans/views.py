@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_wtf import FlaskForm
@@ -37,7 +38,7 @@ from tracker.services import periods as period_service
 from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
 from tracker.web.auth import coordinator_required, login_required
-from tracker.web.plans.matrix import shown
+from tracker.web.plans.matrix import Cells
 from tracker.web.start import start_url
 from tracker.web.wording import office
 
@@ -198,13 +199,10 @@ def annex(plan_id: int):
     pages = max(1, -(-count // PAGE_SIZE))
     every = request.args.get("page") == "all"
     page: int | str = "all" if every else min(max(_int_arg("page") or 1, 1), pages)
-    if every:
-        groups = matrix_service.annex_rows(plan, flt)
-    else:
-        groups = matrix_service.annex_rows(plan, flt, PAGE_SIZE, (int(page) - 1) * PAGE_SIZE)
+    cells = Cells(office())
     context = {
         "plan": plan,
-        "groups": shown(groups, office()),
+        "groups": [],
         "flt": flt,
         "count": count,
         "page": page,
@@ -213,34 +211,41 @@ def annex(plan_id: int):
         "timeframe_labels": TIMEFRAME_LABELS,
         "can_edit": g.user.can_edit_plans,
     }
-    if every and groups:
-        return Response(streamed_rows(context), mimetype="text/html")
+    if every and count:
+        return Response(whole_plan(plan.id, flt, cells, context), mimetype="text/html")
+    if not every:
+        offset = (int(page) - 1) * PAGE_SIZE
+        context["groups"] = cells.groups(matrix_service.annex_rows(plan.id, flt, PAGE_SIZE, offset))
     return render_template("plans/annex.html", **context)
 
 
 STREAM_MARK = Markup("<!-- the rows -->")
-STREAM_GROUPS = 5  # content groups per chunk of the whole-plan view
+STREAM_PART = 200  # activities (about) read and rendered at a time by the whole-plan view
 
 
-def streamed_rows(context: dict[str, Any]) -> Iterator[str]:
-    """The page around the rows, then the rows a few groups at a time as they render.
-    The rows are plain values (tracker/web/plans/matrix.py), so rendering them needs
-    neither the database session nor the request, which end when the view returns."""
-    groups = context["groups"]
+def whole_plan(
+    plan_id: int, flt: plan_service.MatrixFilter, cells: Cells, context: dict[str, Any]
+) -> Iterator[str]:
+    """The page around the rows, rendered now; then the rows, a few groups at a time,
+    each part read and rendered as the previous one is sent, so the first bytes leave at
+    once and no step holds the whole plan. The parts are read in the request's contexts
+    (stream_with_context); the cells need no request (`Cells`)."""
     head, tail = render_template("plans/annex.html", **context, stream_mark=STREAM_MARK).split(
         STREAM_MARK
     )
     rows = current_app.jinja_env.get_template("plans/_annex_rows.html")
+    parts = matrix_service.parts(plan_id, flt, STREAM_PART)
     can_edit = context["can_edit"]
 
+    @stream_with_context
     def chunks() -> Iterator[str]:
         yield head
-        for start in range(0, len(groups), STREAM_GROUPS):
-            part = groups[start : start + STREAM_GROUPS]
-            yield rows.render(groups=part, can_edit=can_edit)
+        for group_ids in parts:
+            groups = matrix_service.annex_rows(plan_id, flt, group_ids=group_ids)
+            yield rows.render(groups=cells.groups(groups), can_edit=can_edit)
         yield tail
 
-    return chunks()
+    return chunks()  # type: ignore[no-any-return]
 
 
 HISTORY_PAGE = 50
