@@ -7,7 +7,7 @@ annex page test (tests/web/test_annex_matrix.py) holds the two to the same bytes
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import url_for
 from markupsafe import Markup, escape
@@ -36,10 +36,11 @@ class ShownRow(NamedTuple):
     timeframe: Markup
 
 
-def id_url(endpoint: str, name: str) -> Callable[[int], str]:
-    """url_for(endpoint, name=id) for any id, the rule built once (an int converter)."""
-    sample = 918273645
-    head, tail = url_for(endpoint, **{name: sample}).split(str(sample))
+def id_url(endpoint: str, name: str, **values: Any) -> Callable[[int | str], str]:
+    """url_for(endpoint, name=value, **values) for any value of `name` that needs no
+    quoting (an id, a page number): the rule is built once."""
+    sample = "918273645"
+    head, tail = url_for(endpoint, **{name: sample}, **values).split(sample, 1)
     return lambda value: f"{head}{value}{tail}"
 
 

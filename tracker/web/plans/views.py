@@ -38,7 +38,7 @@ from tracker.services import periods as period_service
 from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
 from tracker.web.auth import coordinator_required, login_required
-from tracker.web.plans.matrix import Cells
+from tracker.web.plans.matrix import Cells, id_url
 from tracker.web.start import start_url
 from tracker.web.wording import office
 
@@ -207,9 +207,18 @@ def annex(plan_id: int):
         "count": count,
         "page": page,
         "pages": pages,
-        "units": plan_service.units_for_plan(plan),
+        "units": plan_service.unit_choices(plan),
         "timeframe_labels": TIMEFRAME_LABELS,
         "can_edit": g.user.can_edit_plans,
+        "page_url": id_url(
+            "plans.annex",
+            "page",
+            plan_id=plan.id,
+            q=flt.query or None,
+            unit=flt.unit_id,
+            dimension=flt.dimension_id,
+            timeframe=flt.timeframe_kind,
+        ),
     }
     if every and count:
         return Response(whole_plan(plan.id, flt, cells, context), mimetype="text/html")
