@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from flask import render_template_string, request
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bench.dataset import District, make_plan
 from tests.conftest import make_user
@@ -244,3 +244,71 @@ def test_a_larger_plan_reads_as_before_on_every_page(role_app):
         "Các cơ quan &lt;liên quan&gt;"
         in both(role_app, client, f"/plans/{plan_id}/annex?page=2")[1]
     )
+
+
+ROW = re.compile(r'<tr id="a(\d+)"[^>]*>.*?(<td data-label="Hoạt động">.*?</tr>)', re.S)
+
+
+def rows_of(html: str) -> list[tuple[str, str]]:
+    """(activity id, its cells but the group's) of each row, in page order."""
+    return ROW.findall(html)
+
+
+def paged_rows(client, url: str) -> list[tuple[str, str]]:
+    found, page = [], 1
+    while True:
+        html = client.get(f"{url}&page={page}").get_data(as_text=True)
+        found += rows_of(html)
+        if f"trang {page}/" not in html or f"trang {page}/{page}." in html:
+            return found
+        page += 1
+
+
+def test_the_whole_plan_on_one_page_is_its_pages_put_together(role_app):
+    """?page=all: every activity passing the filters, in annex order, each row as the
+    pages show it; the page streams; the pager offers it and marks it."""
+    plan_id = varied_plan(role_app)
+    with role_app.app_context():
+        unit_id = db.session.scalar(
+            select(Assignment.unit_id)
+            .join(Activity)
+            .where(Activity.plan_id == plan_id)
+            .group_by(Assignment.unit_id)
+            .order_by(func.count().desc())
+        )
+        every_id = db.session.scalars(
+            select(Activity.id).where(Activity.plan_id == plan_id).order_by(Activity.position)
+        ).all()
+    client = role_app.test_client()
+    sign_in(client, "coordinator")
+    base = f"/plans/{plan_id}/annex?x="
+    paged = client.get(base).get_data(as_text=True)
+    assert f'href="/plans/{plan_id}/annex?page=all"' in paged
+    for query in ("", f"&unit={unit_id}", "&timeframe=deadline&q=tuyen", "&dimension=2"):
+        response = client.get(f"{base}{query}&page=all")
+        assert response.status_code == 200 and response.is_streamed
+        html = response.get_data(as_text=True)
+        found = rows_of(html)
+        assert found == paged_rows(client, f"{base}{query}"), query
+        assert "tất cả trên một trang" in html
+        # The pager, and its «Xem tất cả», shows when the filtered plan has pages.
+        assert ('<b class="btn">Xem tất cả</b>' in html) == (len(found) > 100), query
+        assert "Bản in này chỉ gồm trang" not in html
+    whole = rows_of(client.get(f"{base}&page=all").get_data(as_text=True))
+    assert [int(found) for found, _ in whole] == every_id
+    some = rows_of(client.get(f"{base}&unit={unit_id}&page=all").get_data(as_text=True))
+    assert 0 < len(some) < len(whole)
+    nothing = client.get(f"{base}&q=khongcogica&page=all").get_data(as_text=True)
+    assert "Không có hoạt động nào khớp bộ lọc." in nothing and not rows_of(nothing)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_may_add_activities_from_the_whole_plan(role_app, role):
+    plan_id = varied_plan(role_app)
+    client = role_app.test_client()
+    sign_in(client, role)
+    html = client.get(f"/plans/{plan_id}/annex?page=all").get_data(as_text=True)
+    groups = html.count('class="group num"')
+    assert groups == 9 and len(rows_of(html)) == 230
+    adds = html.count("+ Thêm hoạt động")
+    assert adds == (groups if role == "coordinator" else 0)
