@@ -229,7 +229,7 @@ def annex(plan_id: int):
 
 
 STREAM_MARK = Markup("<!-- the rows -->")
-STREAM_PART = 200  # activities (about) read and rendered at a time by the whole-plan view
+STREAM_PART = 100  # activities (about) read and rendered at a time by the whole-plan view
 
 
 def whole_plan(
