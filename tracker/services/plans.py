@@ -170,7 +170,6 @@ MATRIX_LOADS = (
     .selectinload(Unit.members),
     selectinload(Activity.dimensions),
 )
-PAGE_LOADS = (selectinload(Activity.dimensions),)  # the annex page: units by page_labels
 
 
 def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
@@ -186,9 +185,10 @@ def matrix(
     offset: int = 0,
     loads: tuple[Any, ...] = MATRIX_LOADS,
 ) -> list[tuple[ContentGroup, list[Activity]]]:
-    """The plan's groups with their activities that pass the filter, in annex order;
-    `limit`/`offset` take one page of activities (a group split by a page shows on both).
-    The annex page loads only the dimensions and reads the units with `page_labels`."""
+    """The plan's groups with their activities that pass the filter, in annex order, as
+    loaded objects (the JSON annex, the exports); `limit`/`offset` take one page of
+    activities (a group split by a page shows on both). The annex page reads plain rows
+    instead (services.matrix)."""
     stmt = (
         filtered_activities(plan.id, flt)
         .options(*loads)
