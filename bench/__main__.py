@@ -66,9 +66,17 @@ def district(folder: Path, runs: int) -> list[Row]:
             client,
             "Annex matrix, 2,000 activities (100 a page)",
             f"/plans/{plan_id}/annex",
-            50,
+            25,
             MEGABYTE,
             runs,
+        ),
+        page_row(
+            client,
+            "Annex matrix, 2,000 activities, all on one page (streamed)",
+            f"/plans/{plan_id}/annex?page=all",
+            150,
+            2 * MEGABYTE,
+            max(5, runs // 4),
         ),
         page_row(client, "Dashboard, 2,000 activities", dashboard, 50, MEGABYTE, runs),
         page_row(

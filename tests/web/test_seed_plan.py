@@ -98,7 +98,7 @@ def test_every_activity_has_a_lead_and_dimensions(plan):
 def test_the_annex_page_reads_the_units_the_exports_read(plan):
     """The annex page's plain-row labels (page_labels) and the loaded objects' labels
     (unit_labels, the exports) agree on every activity: groups collapsed, vague marked."""
-    on_page = page_labels(plan.activities)
+    on_page = page_labels([a.id for a in plan.activities])
     for activity in plan.activities:
         for role in (LEAD, SUPPORT):
             assert on_page.get((activity.id, role), []) == unit_labels(activity, role)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.resolve import ResolvedAnnex
@@ -133,12 +133,17 @@ class MatrixFilter:
         return bool(self.unit_id or self.dimension_id or self.timeframe_kind or self.query)
 
 
-def _filtered(plan: Plan, flt: MatrixFilter):  # type: ignore[no-untyped-def]
-    stmt = select(Activity).where(Activity.plan_id == plan.id)
+def filtered_activities(plan_id: int, flt: MatrixFilter):  # type: ignore[no-untyped-def]
+    """The plan's activities that pass `flt`, as a query to refine."""
+    stmt = select(Activity).where(Activity.plan_id == plan_id)
     if flt.unit_id:
+        # Looked up from the unit's side (its index), not tried on every activity.
         stmt = stmt.where(
-            Activity.assignments.any(
-                or_(Assignment.unit_id == flt.unit_id, Assignment.via_group_id == flt.unit_id)
+            Activity.id.in_(
+                union(
+                    select(Assignment.activity_id).where(Assignment.unit_id == flt.unit_id),
+                    select(Assignment.activity_id).where(Assignment.via_group_id == flt.unit_id),
+                )
             )
         )
     if flt.dimension_id:
@@ -165,11 +170,12 @@ MATRIX_LOADS = (
     .selectinload(Unit.members),
     selectinload(Activity.dimensions),
 )
-PAGE_LOADS = (selectinload(Activity.dimensions),)  # the annex page: units by page_labels
 
 
 def matrix_count(plan: Plan, flt: MatrixFilter) -> int:
-    return db.session.scalar(select(func.count()).select_from(_filtered(plan, flt).subquery()))
+    return db.session.scalar(
+        select(func.count()).select_from(filtered_activities(plan.id, flt).subquery())
+    )
 
 
 def matrix(
@@ -179,11 +185,16 @@ def matrix(
     offset: int = 0,
     loads: tuple[Any, ...] = MATRIX_LOADS,
 ) -> list[tuple[ContentGroup, list[Activity]]]:
-    """The plan's groups with their activities that pass the filter, in annex order;
-    `limit`/`offset` take one page of activities (a group split by a page shows on both).
-    The annex page loads only the dimensions and reads the units with `page_labels`."""
+    """The plan's groups with their activities that pass the filter, in annex order, as
+    loaded objects (the JSON annex, the exports); `limit`/`offset` take one page of
+    activities (a group split by a page shows on both). The annex page reads plain rows
+    instead (services.matrix)."""
     stmt = (
-        _filtered(plan, flt).options(*loads).order_by(Activity.position).offset(offset).limit(limit)
+        filtered_activities(plan.id, flt)
+        .options(*loads)
+        .order_by(Activity.position)
+        .offset(offset)
+        .limit(limit)
     )
     activities = db.session.scalars(stmt).all()
     groups = {g.id: g for g in plan.groups}
@@ -302,7 +313,7 @@ def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
     )
 
 
-def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLabel]]:
+def page_labels(activity_ids: list[int]) -> dict[tuple[int, str], list[UnitLabel]]:
     """(activity id, role) → `labels`, for a page of the annex in two plain queries
     instead of loading every assignment, unit and group as objects."""
     stmt = (
@@ -315,7 +326,7 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
             Assignment.via_group_id,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
-        .where(Assignment.activity_id.in_([a.id for a in activities]))
+        .where(Assignment.activity_id.in_(activity_ids))
         .order_by(Assignment.activity_id, Assignment.position)
     )
     placed: dict[tuple[int, str], list[Placed]] = {}
@@ -325,7 +336,7 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
     members: dict[int, set[int]] = {g: set() for g in group_ids}
     names: dict[int, str] = {}
     if group_ids:
-        member_rows = db.session.execute(
+        member_rows = db.session.connection().execute(
             select(Unit.id, Unit.name, UnitGroupMember.member_id)
             .outerjoin(UnitGroupMember, UnitGroupMember.group_id == Unit.id)
             .where(Unit.id.in_(group_ids))
@@ -335,7 +346,23 @@ def page_labels(activities: list[Activity]) -> dict[tuple[int, str], list[UnitLa
             if member_id is not None:
                 members[group_id].add(member_id)
     groups = {g: Group(names[g], frozenset(members[g])) for g in names}
-    return {key: labels(found, groups) for key, found in placed.items()}
+    # Most cells name units directly, the same few again and again: one label each.
+    single: dict[int, UnitLabel] = {}
+    result = {}
+    for key, found in placed.items():
+        if any(p.via_group_id for p in found):
+            result[key] = labels(found, groups)
+            continue
+        cell = []
+        for p in found:
+            label = single.get(p.unit_id)
+            if label is None:
+                label = single[p.unit_id] = UnitLabel(
+                    p.name, p.unit_id, 1, p.kind == UnitKind.VAGUE
+                )
+            cell.append(label)
+        result[key] = cell
+    return result
 
 
 def units_for_plan(plan: Plan) -> list[Unit]:
@@ -344,16 +371,32 @@ def units_for_plan(plan: Plan) -> list[Unit]:
 
 
 def units_for_plans(plans: list[Plan]) -> list[Unit]:
-    """Units that have an assignment in any of the plans, in one query."""
-    in_plans = Activity.plan_id.in_([p.id for p in plans])
-    used = select(Assignment.unit_id).join(Activity).where(in_plans)
-    via = select(Assignment.via_group_id).join(Activity).where(in_plans)
+    """Units that have an assignment in any of the plans, groups assigned through
+    included."""
+    stmt = select(Unit).where(Unit.id.in_(_assigned_ids(plans))).order_by(Unit.position, Unit.id)
+    return list(db.session.scalars(stmt))
+
+
+def unit_choices(plan: Plan) -> list[Row[tuple[int, str]]]:
+    """`units_for_plan` as (id, name) rows: the annex page's unit filter."""
     stmt = (
-        select(Unit)
-        .where(or_(Unit.id.in_(used), Unit.id.in_(via)))
+        select(Unit.id, Unit.name)
+        .where(Unit.id.in_(_assigned_ids([plan])))
         .order_by(Unit.position, Unit.id)
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.connection().execute(stmt))
+
+
+def _assigned_ids(plans: list[Plan]) -> set[int]:
+    """Units assigned in the plans and groups assigned through: their assignments read
+    once (a plan of 2,000 activities has some 5,000)."""
+    pairs = (
+        select(Assignment.unit_id, Assignment.via_group_id)
+        .join(Activity)
+        .where(Activity.plan_id.in_([p.id for p in plans]))
+        .distinct()
+    )
+    return {unit for pair in db.session.connection().execute(pairs) for unit in pair if unit}
 
 
 # ---- JSON -------------------------------------------------------------------------

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import func, select
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,11 +33,14 @@ from tracker.models import Change, Locality, Plan
 from tracker.scheduler import recent_runs
 from tracker.services import dashboard as dashboard_service
 from tracker.services import history as history_service
+from tracker.services import matrix as matrix_service
 from tracker.services import periods as period_service
 from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.plans.matrix import Cells, id_url
 from tracker.web.start import start_url
+from tracker.web.wording import office
 
 bp = Blueprint("plans", __name__)
 
@@ -167,6 +185,8 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/plans/<int:plan_id>/annex")
 @login_required
 def annex(plan_id: int):
+    """The annex matrix, a page of activities at a time or, with page=all, the whole
+    (filtered) plan on one page, streamed as it renders."""
     plan = get_plan_or_404(plan_id)
     kind = request.args.get("timeframe", "")
     flt = plan_service.MatrixFilter(
@@ -177,22 +197,64 @@ def annex(plan_id: int):
     )
     count = plan_service.matrix_count(plan, flt)
     pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(_int_arg("page") or 1, 1), pages)
-    offset = (page - 1) * PAGE_SIZE
-    rows = plan_service.matrix(plan, flt, PAGE_SIZE, offset, loads=plan_service.PAGE_LOADS)
-    labels = plan_service.page_labels([a for _, items in rows for a in items])
-    return render_template(
-        "plans/annex.html",
-        plan=plan,
-        groups=rows,
-        flt=flt,
-        count=count,
-        page=page,
-        pages=pages,
-        units=plan_service.units_for_plan(plan),
-        timeframe_labels=TIMEFRAME_LABELS,
-        unit_labels=lambda activity, role: labels.get((activity.id, role), []),
+    every = request.args.get("page") == "all"
+    page: int | str = "all" if every else min(max(_int_arg("page") or 1, 1), pages)
+    cells = Cells(office())
+    context = {
+        "plan": plan,
+        "groups": [],
+        "flt": flt,
+        "count": count,
+        "page": page,
+        "pages": pages,
+        "units": plan_service.unit_choices(plan),
+        "timeframe_labels": TIMEFRAME_LABELS,
+        "can_edit": g.user.can_edit_plans,
+        "page_url": id_url(
+            "plans.annex",
+            "page",
+            plan_id=plan.id,
+            q=flt.query or None,
+            unit=flt.unit_id,
+            dimension=flt.dimension_id,
+            timeframe=flt.timeframe_kind,
+        ),
+    }
+    if every and count:
+        return Response(whole_plan(plan.id, flt, cells, context), mimetype="text/html")
+    if not every:
+        offset = (int(page) - 1) * PAGE_SIZE
+        context["groups"] = cells.groups(matrix_service.annex_rows(plan.id, flt, PAGE_SIZE, offset))
+    return render_template("plans/annex.html", **context)
+
+
+STREAM_MARK = Markup("<!-- the rows -->")
+STREAM_PART = 100  # activities (about) read and rendered at a time by the whole-plan view
+
+
+def whole_plan(
+    plan_id: int, flt: plan_service.MatrixFilter, cells: Cells, context: dict[str, Any]
+) -> Iterator[str]:
+    """The page around the rows, rendered now; then the rows, a few groups at a time,
+    each part read and rendered as the previous one is sent, so the first bytes leave at
+    once and no step holds the whole plan. The parts are read in the request's contexts
+    (stream_with_context); the cells need no request (`Cells`)."""
+    head, tail = render_template("plans/annex.html", **context, stream_mark=STREAM_MARK).split(
+        STREAM_MARK
     )
+    rows = current_app.jinja_env.get_template("plans/_annex_rows.html")
+    parts = matrix_service.parts(plan_id, flt, STREAM_PART)
+    can_edit = context["can_edit"]
+
+    @stream_with_context
+    def chunks() -> Iterator[str]:
+        yield head
+        for group_ids in parts:
+            groups = matrix_service.annex_rows(plan_id, flt, group_ids=group_ids)
+            yield rows.render(groups=cells.groups(groups), can_edit=can_edit)
+        yield tail
+
+    return chunks()  # type: ignore[no-any-return]
 
 
 HISTORY_PAGE = 50
