@@ -128,6 +128,12 @@ def add_activity(
     activity.timeframe = read_timeframe(timeframe_text, plan.year)
     db.session.add(activity)
     activity.dimensions = _dimensions(plan, dimension_ids)
+    record_created(activity, user, "Thêm bằng tay")
+    return activity
+
+
+def record_created(activity: Activity, user: User | None, note: str) -> None:
+    """A new activity's search text and its "create" row in the history."""
     db.session.flush()
     update_search_text(activity)
     history.record(
@@ -135,12 +141,11 @@ def add_activity(
         entity="activity",
         action="create",
         entity_id=activity.id,
-        plan_id=plan.id,
+        plan_id=activity.plan_id,
         activity_id=activity.id,
         after=history.activity_snapshot(activity),
-        note="Thêm bằng tay",
+        note=note,
     )
-    return activity
 
 
 def edit_activity(

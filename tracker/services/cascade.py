@@ -29,7 +29,7 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, ContentGroup, Locality, Plan, Unit, User
 from tracker.models.units import COMMUNE, PROVINCE
 from tracker.services import frameworks, history
-from tracker.services.activities import set_assignments, update_search_text
+from tracker.services.activities import record_created, set_assignments
 
 
 class CascadeError(ValueError):
@@ -237,18 +237,7 @@ def take_in(
     activity.dimensions = dimensions
     frameworks.follow_frameworks_of(plan, dimensions, user)
     set_assignments(activity, [(i, LEAD, None) for i in dict.fromkeys(lead_ids)], units)
-    db.session.flush()
-    update_search_text(activity)
-    history.record(
-        user,
-        entity="activity",
-        action="create",
-        entity_id=activity.id,
-        plan_id=plan.id,
-        activity_id=activity.id,
-        after=history.activity_snapshot(activity),
-        note="Nhận từ kế hoạch của tỉnh",
-    )
+    record_created(activity, user, "Nhận từ kế hoạch của tỉnh")
     return activity
 
 
