@@ -117,3 +117,26 @@ def test_overview_lists_what_waits_for_phong_noi_vu(client, auth):
     vague = page.split("Đơn vị chưa cụ thể")[1].split("</ul>")[0]
     assert "Các cơ quan khác thực hiện tự kiểm tra" in vague and "Đoàn kiểm tra" in vague
     assert "Chưa có đơn vị chủ trì" not in page  # every seeded activity has a lead
+
+
+def test_a_vague_unit_on_an_activity_page_waits_for_the_named_office(app, client, auth):
+    """The units macro reads the page's office (it was imported without the page's
+    context, and said "chờ  xác định")."""
+    from sqlalchemy import select
+
+    from tracker.domain.units import UnitKind
+    from tracker.extensions import db
+    from tracker.models import Assignment, Unit
+
+    with app.app_context():
+        activity_id = db.session.scalar(
+            select(Assignment.activity_id)
+            .join(Unit, Assignment.unit_id == Unit.id)
+            .where(Unit.kind == UnitKind.VAGUE)
+            .limit(1)
+        )
+    assert activity_id is not None  # the seeded annex names "các ngành có liên quan"
+    auth.login()
+    page = client.get(f"/activities/{activity_id}").get_data(as_text=True)
+    assert "Đơn vị chưa cụ thể — chờ Phòng Nội vụ xác định" in page
+    assert "chờ  xác định" not in page
