@@ -85,6 +85,7 @@ def commune_reports(
     by_task: dict[int, list[CommuneReport]] = defaultdict(list)
     for report in reports:
         by_task[report.task_id].append(report)
+    period_of: dict[date, int | None] = {}  # a few cut-offs for thousands of reports
     found = []
     for task_id, task_reports in by_task.items():
         task_reports.sort(key=lambda r: (r.cutoff, r.id))
@@ -95,7 +96,9 @@ def commune_reports(
             in_round.append(report.id)
             if i + 1 < len(task_reports) and task_reports[i + 1].cutoff == report.cutoff:
                 continue  # the round's last report decides it
-            period_id = province_period(report.cutoff, periods)
+            if report.cutoff not in period_of:
+                period_of[report.cutoff] = province_period(report.cutoff, periods)
+            period_id = period_of[report.cutoff]
             if period_id is not None:
                 status, completed_on = commune_status(list(latest.values()), offices[task_id])
                 # The round's newest report stands for it: an id no other round uses.

@@ -225,17 +225,19 @@ def _reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[
             .group_by(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state)
         )
     }
-    units = db.session.scalars(select(Unit).where(Unit.id.in_(owed)).order_by(Unit.position)).all()
+    units = db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(owed)).order_by(Unit.position)
+    ).all()
     rows = []
-    for unit in units:
+    for unit_id, name in units:
         cells = [
             ReportCell(
-                *(counts.get((unit.id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
-                owed[unit.id],
+                *(counts.get((unit_id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
+                owed[unit_id],
             )
             for period in periods
         ]
-        rows.append((TableUnit(unit.id, unit.name), cells))
+        rows.append((TableUnit(unit_id, name), cells))
     return [p.label for p in periods], rows
 
 

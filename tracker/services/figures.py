@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flask import g, has_app_context
 from sqlalchemy import Select, event, func, or_, select, union
@@ -85,12 +85,13 @@ def plan_facts(
         PeriodSpan(p.id, p.starts_on, p.ends_on, p.due_on)
         for p in period_service.plan_periods(plan)
     )
+    assignments = _assignments(plan)
     return PlanFacts(
         as_of=as_of,
-        activities=_activities(plan, moment),
+        activities=_activities(plan, assignments, moment),
         periods=periods,
         reports=_accepted_reports([p.id for p in periods], moment)
-        + _commune_reports(plan, periods, moment),
+        + _commune_reports(plan, _commune_tasks(assignments), periods, moment),
         rule=CountRule(plan.count_rule),
         noun=plan.noun,
         round_ids=(period.id,) if period is not None else None,
@@ -98,49 +99,74 @@ def plan_facts(
     )
 
 
-def _activities(plan: Plan, moment: datetime) -> tuple[ActivityFacts, ...]:
-    connection = db.session.connection()  # Core rows: plans hold thousands of assignments
-    rows = connection.execute(
-        select(
-            Activity.id,
-            Activity.group_id,
-            Activity.timeframe_kind,
-            Activity.due_on,
-            Activity.original_due_on,
+class _AssignmentRow(NamedTuple):
+    id: int
+    unit_id: int
+    via_group_id: int | None
+    role: str
+    unit_kind: str
+    commune_id: int | None  # a commune's own unit in its province's catalogue
+
+
+def _assignments(plan: Plan) -> dict[int, list[_AssignmentRow]]:
+    """Activity id → its assignments in annex order: plans hold thousands (a province's
+    activity names a hundred communes), read as Core rows in one query."""
+    found: dict[int, list[_AssignmentRow]] = defaultdict(list)
+    for activity_id, *row in (
+        db.session.connection()
+        .execute(
+            select(
+                Assignment.activity_id,
+                Assignment.id,
+                Assignment.unit_id,
+                Assignment.via_group_id,
+                Assignment.role,
+                Unit.kind,
+                Unit.commune_id,
+            )
+            .join(Activity, Assignment.activity_id == Activity.id)
+            .join(Unit, Assignment.unit_id == Unit.id)
+            .where(Activity.plan_id == plan.id)
+            .order_by(Assignment.activity_id, Assignment.position)
         )
-        .where(Activity.plan_id == plan.id)
-        .order_by(Activity.position)
-    ).all()
-    assignments: dict[int, list[Any]] = defaultdict(list)
-    for row in connection.execute(
-        select(
-            Assignment.activity_id,
-            Assignment.id,
-            Assignment.unit_id,
-            Assignment.via_group_id,
-            Assignment.role,
-            Unit.kind,
+        .all()
+    ):
+        found[activity_id].append(_AssignmentRow(*row))
+    return found
+
+
+def _activities(
+    plan: Plan, assignments: dict[int, list[_AssignmentRow]], moment: datetime
+) -> tuple[ActivityFacts, ...]:
+    rows = (
+        db.session.connection()
+        .execute(
+            select(
+                Activity.id,
+                Activity.group_id,
+                Activity.timeframe_kind,
+                Activity.due_on,
+                Activity.original_due_on,
+            )
+            .where(Activity.plan_id == plan.id)
+            .order_by(Activity.position)
         )
-        .join(Activity, Assignment.activity_id == Activity.id)
-        .join(Unit, Assignment.unit_id == Unit.id)
-        .where(Activity.plan_id == plan.id)
-        .order_by(Assignment.activity_id, Assignment.position)
-    ).all():
-        assignments[row[0]].append(row)
+        .all()
+    )
     moved = _deadline_moves_after(plan, moment)
     dimensions = _dimensions_by_activity(plan)
     found = []
     for activity_id, group_id, kind, due_on, original in rows:
         own = assignments.get(activity_id, [])
         leads = tuple(
-            Lead(a_id, unit_id, via, vague=unit_kind == UnitKind.VAGUE)
-            for _, a_id, unit_id, via, role, unit_kind in own
-            if role == LEAD and unit_kind != UnitKind.GROUP
+            Lead(a.id, a.unit_id, a.via_group_id, vague=a.unit_kind == UnitKind.VAGUE)
+            for a in own
+            if a.role == LEAD and a.unit_kind != UnitKind.GROUP
         )
         supports = tuple(
-            a_id
-            for _, a_id, _, _, role, unit_kind in own
-            if role != LEAD and unit_kind not in (UnitKind.VAGUE, UnitKind.GROUP)
+            a.id
+            for a in own
+            if a.role != LEAD and a.unit_kind not in (UnitKind.VAGUE, UnitKind.GROUP)
         )
         found.append(
             ActivityFacts(
@@ -181,8 +207,11 @@ def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
     return found
 
 
-def _accepted_reports(period_ids: list[int], moment: datetime) -> tuple[AcceptedReport, ...]:
-    """The reports of the plan's periods that were accepted at `moment`.
+def _accepted_reports(
+    period_ids: list[int] | Select[Any], moment: datetime
+) -> tuple[AcceptedReport, ...]:
+    """The reports of these periods (ids, or a query of them: a hundred communes' plans
+    are not a list of bound values) that were accepted at `moment`.
 
     A report's columns hold the state of its last event (reporting.log_event writes both
     and stamps `changed_at`), so only reports changed after `moment` need their history
@@ -220,27 +249,32 @@ def _accepted_reports(period_ids: list[int], moment: datetime) -> tuple[Accepted
     return tuple(found)
 
 
+def _commune_tasks(assignments: dict[int, list[_AssignmentRow]]) -> dict[tuple[int, int], int]:
+    """(activity id, commune id) → the commune's lead task in this (province) plan."""
+    return {
+        (activity_id, a.commune_id): a.id
+        for activity_id, rows in assignments.items()
+        for a in rows
+        if a.role == LEAD and a.commune_id is not None
+    }
+
+
 def _commune_reports(
-    plan: Plan, periods: tuple[PeriodSpan, ...], moment: datetime
+    plan: Plan,
+    tasks: dict[tuple[int, int], int],
+    periods: tuple[PeriodSpan, ...],
+    moment: datetime,
 ) -> tuple[AcceptedReport, ...]:
-    """What the communes' own plans report for their tasks in this (province) plan: the
+    """What the communes' own plans report for their `tasks` in this (province) plan: the
     accepted reports on the activities they took in from it (domain.cascade)."""
+    if not tasks:
+        return ()
     connection = db.session.connection()
     children = select(Plan.id).where(Plan.parent_plan_id == plan.id)
-    # Two index-driven reads joined here: the communes' tasks in this plan, by (activity,
-    # commune), and the lead offices of the communes' linked activities. One SQL join
-    # of both leaves the planner (SQLite without statistics) scanning every assignment
-    # of a province activity for each linked one: 100 communes × 100 rows a task.
-    tasks = {
-        (activity_id, commune_id): task_id
-        for task_id, activity_id, commune_id in connection.execute(
-            select(Assignment.id, Assignment.activity_id, Unit.commune_id)
-            .join(Activity, Assignment.activity_id == Activity.id)
-            .join(Unit, Assignment.unit_id == Unit.id)
-            .where(Activity.plan_id == plan.id, Assignment.role == LEAD)
-            .where(Unit.commune_id.is_not(None))
-        ).all()
-    }
+    # The lead offices of the communes' linked activities, read on their own and matched
+    # to `tasks` here: one SQL join of both leaves the planner (SQLite without
+    # statistics) scanning every assignment of a province activity for each linked one —
+    # 100 communes × 100 rows a task.
     linked, office = aliased(Activity), aliased(Assignment)
     office_of = {
         office_id: tasks[(source_id, commune_id)]
@@ -273,7 +307,9 @@ def _commune_reports(
             r.status,
             r.completed_on,
         )
-        for r in _accepted_reports(list(cutoffs), moment)
+        for r in _accepted_reports(
+            select(ReportingPeriod.id).where(ReportingPeriod.plan_id.in_(children)), moment
+        )
         if r.assignment_id in office_of
     )
     return commune_reports(reports, dict(offices), periods)

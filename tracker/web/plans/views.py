@@ -294,7 +294,6 @@ def dashboard(plan_id: int):
     as_of = _as_of_arg()
     period = period_service.find_period(plan, request.args.get("period", ""))
     view = dashboard_service.figures_view(plan, as_of, period)
-    db.session.rollback()
     periods, table = dashboard_service.reporting_table(plan)
     return render_template(
         "plans/dashboard.html",
