@@ -14,7 +14,9 @@
                           and copy them into tracker/static/help/
 
 Extra arguments after `test` go to both pytest runs (e.g. `python3 dev.py test -k annex`);
-`--sqlite-only` or `--postgres-only` runs one of them. With TRACKER_TEST_DATABASE_URL set
+`--sqlite-only` or `--postgres-only` runs one of them. `--quick`, for the working loop,
+runs on SQLite only and leaves out the tests marked `slow` (load, faults, whole years)
+and the browser's; CI runs everything. With TRACKER_TEST_DATABASE_URL set
 the PostgreSQL run uses that server instead of starting its own.
 """
 
@@ -250,9 +252,12 @@ def pytest_run(title: str, args: list[str], database_url: str | None) -> tuple[s
 def test(args: list[str]) -> None:
     """Lint and types once, then the tests on SQLite and on PostgreSQL (both, even when
     the first fails, so one CI run shows everything)."""
+    quick = "--quick" in args
     sqlite = "--postgres-only" not in args
-    postgres = "--sqlite-only" not in args
-    pytest_args = [a for a in args if a not in ("--sqlite-only", "--postgres-only")]
+    postgres = "--sqlite-only" not in args and not quick
+    pytest_args = [a for a in args if a not in ("--sqlite-only", "--postgres-only", "--quick")]
+    if quick:
+        pytest_args = ["-m", "not slow and not browser", *pytest_args]
     ensure_venv("test")
     ensure_chromium()
     ensure_office(required=True)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from tracker import create_app
+from tracker import create_app, settle_worker
 from tracker.extensions import db
 from tracker.models import User
 from tracker.services.seeding import load_seeds
@@ -34,10 +34,10 @@ class Row:
 
 
 def settle() -> None:
-    """Collect what building the data left, then keep everything alive now out of the
-    collector's scans — as a web worker starts (wsgi.py), so timings are a worker's."""
+    """Collect what building the data left, then settle as a web worker does once
+    started (wsgi.py: tracker.settle_worker), so timings are a worker's."""
     gc.collect()
-    gc.freeze()
+    settle_worker()
 
 
 def timed(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:

@@ -53,7 +53,8 @@ def _config(instance: Path, database: str | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{instance / 'tracker.sqlite3'}",
         "SECRET_KEY": "test",
         "ATTACHMENTS_DIR": instance.parent / "attachments",
-        # Forms are posted directly in client tests; CSRF is checked in test_security.py
+        # Forms are posted directly in client tests; CSRF is checked in
+        # tests/test_project.py (test_state_changing_requests_need_csrf)
         # and by the browser tests, which run with it on.
         "WTF_CSRF_ENABLED": False,
     }

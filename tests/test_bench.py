@@ -10,7 +10,7 @@ from bench.dataset import make_district, make_plan, plan_of
 from tests.conftest import make_user
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ProgressReport, ReportEvent
-from tracker.services.figures import plan_figures
+from tracker.services.figures.facts import plan_figures
 
 
 def test_a_generated_plan_is_counted_by_the_figures(app, client, auth):

@@ -40,6 +40,78 @@ def test_domain_is_pure():
                 assert not name.startswith(FORBIDDEN_IN_DOMAIN), f"{path.name} imports {name}"
 
 
+# The layers, bottom up: a module imports its own package, the layers below it and the
+# base modules — never upward (the README's layout section draws the same picture).
+LAYER = {"domain": 0, "models": 1, "exporters": 1, "importers": 1, "services": 2}
+LAYER |= {"web": 3, "scheduler": 3, "cli": 3, "__init__": 4}  # __init__: create_app
+BASE = {"clock", "extensions", "database", "logging", "secret_key"}  # used by every layer
+# The pages list the scheduler's last runs, and the jobs command runs the scheduler.
+SIDEWAYS = {("web", "scheduler"), ("cli", "scheduler")}
+
+
+def _tracker_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """The parts of `tracker` (a package, a base module, or __init__ for what the
+    package itself defines) that `path` imports, anywhere in it."""
+    package = path.relative_to(root).with_suffix("").parts
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level]) if node.level else ""
+            module = ".".join(x for x in (base, node.module or "") if x)
+            names = [f"{module}.{a.name}" for a in node.names] if module == "tracker" else [module]
+        else:
+            continue
+        for name in names:
+            if name.startswith("tracker."):
+                part = name.split(".")[1]
+                known = (root / "tracker" / part).is_dir() or part in LAYER or part in BASE
+                found.append(part if known else "__init__")
+    return found
+
+
+def _upward_imports(root: Path = ROOT) -> list[str]:
+    wrong = []
+    for path in sorted((root / "tracker").rglob("*.py")):
+        source = path.relative_to(root / "tracker").parts[0].removesuffix(".py")
+        for target in _tracker_imports(path, root):
+            if source in BASE:
+                allowed = target in BASE or target == "domain"
+            else:
+                allowed = (
+                    target == source
+                    or (target in BASE and source != "domain")
+                    or LAYER.get(target, 99) < LAYER[source]
+                    or (source, target) in SIDEWAYS
+                )
+            if not allowed:
+                wrong.append(f"{path.relative_to(root)} imports tracker.{target}")
+    return wrong
+
+
+def test_no_module_imports_upward():
+    assert _upward_imports() == []
+
+
+def test_the_import_check_sees_every_form_of_import(tmp_path):
+    """Absolute, relative, from the package itself, inside a function."""
+    services = tmp_path / "tracker" / "services"
+    services.mkdir(parents=True)
+    (tmp_path / "tracker" / "web").mkdir()
+    (services / "x.py").write_text(
+        "from tracker import create_app\n"
+        "from tracker.services import y\n"
+        "from . import y\n"
+        "def f():\n    from ..web import auth\n    import tracker.cli.backup\n"
+    )
+    assert _upward_imports(tmp_path) == [
+        "tracker/services/x.py imports tracker.__init__",
+        "tracker/services/x.py imports tracker.web",
+        "tracker/services/x.py imports tracker.cli",
+    ]
+
+
 def test_readme_documents_every_setting_and_command(app):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     config = (ROOT / "config.py").read_text(encoding="utf-8")

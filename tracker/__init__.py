@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from typing import Any
 
@@ -45,3 +46,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+# A young generation this large is collected about once a request rather than fifty
+# times: a province dashboard builds ~100,000 small tuples, nearly all freed by reference
+# counting, and each young collection also walks what the request holds (measured: ~10
+# ms of a 70 ms page). Cycles are still collected, a few MB of them at most.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def settle_worker() -> None:
+    """What a web worker does once the app is made: what start-up made lives as long as
+    the process, so it leaves the cyclic collector's scans (a full collection of the
+    whole application paused the dashboard 100 ms), and young objects are collected in
+    larger batches (GC_THRESHOLDS)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

@@ -43,9 +43,18 @@ def test_find_documents(text, expected):
     assert found == expected
 
 
-def test_label():
-    (ref,) = find_documents("KH số 35/KH-UBND ngày 22/02/2023")
-    assert ref.label() == "Kế hoạch số 35/KH-UBND ngày 22/2/2023"
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("KH số 35/KH-UBND ngày 22/02/2023", "Kế hoạch số 35/KH-UBND ngày 22/02/2023"),
+        ("KH số 12/KH-UBND ngày 8/3/2023", "Kế hoạch số 12/KH-UBND ngày 08/3/2023"),
+    ],
+)
+def test_label_writes_the_date_as_documents_do(text, label):
+    """NĐ 30/2020: a day under 10 and the months 1 and 2 take a leading zero
+    (documents.cited_date)."""
+    (ref,) = find_documents(text)
+    assert ref.label() == label
 
 
 @given(st.text(max_size=200))

@@ -4,7 +4,6 @@ memory (quality.md, "Bad input tried")."""
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -227,17 +226,16 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_refused_quickly_with_a_message(case):
+def test_refused_with_a_message_before_unpacking(case):
     filename, data, words = CASES[case]()
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(BadFile) as caught:
         read_document(filename, data)
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert words.lower() in caught.value.message.lower(), caught.value.message
-    assert elapsed < 2.0
+    # Refused before the content is unpacked: the memory it took says so (how long it
+    # takes is bench/files.py's `attack_row`).
     assert peak < 100 * 1024 * 1024
 
 

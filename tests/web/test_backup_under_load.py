@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
 from sqlalchemy.pool import NullPool
 
@@ -25,6 +26,8 @@ from tests.web.test_concurrency import COMMUNES, Session
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ReportingPeriod, Unit
+
+pytestmark = pytest.mark.slow  # a backup under write load
 
 WORKERS = 6
 

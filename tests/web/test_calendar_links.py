@@ -90,6 +90,7 @@ def _link_on(page: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 def test_a_thousand_random_links_are_refused_and_throttled(app, client):
     real = issue(app, "unit", unit_id(app, "Phòng Tư pháp"))
     codes = [feed(client, secrets.token_urlsafe(32), **ATTACKER).status_code for _ in range(1000)]

@@ -26,7 +26,7 @@ from tracker.services import cascade, exports, plans, reporting
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
 from tracker.services.catalog import create_unit
-from tracker.services.figures import plan_figures
+from tracker.services.figures.facts import plan_figures
 
 COMMUNES = ("UBND phường Tân Thành", "UBND xã Hòa Tú", "UBND xã Lai Hòa")
 ANNEX = "\n".join(

@@ -10,12 +10,15 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ProgressReport, ReportingPeriod, Unit
+
+pytestmark = pytest.mark.slow  # many writers at once
 
 COMMUNES = [
     "Phường 1",

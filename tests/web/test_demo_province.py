@@ -28,6 +28,8 @@ from tracker.services import cascade, rollup
 from tracker.services.exports import ExportRequest, export
 from tracker.services.seeding import SEEDS_DIR, load_seeds
 
+pytestmark = pytest.mark.slow  # builds a province of 100 communes
+
 PROVINCE_NAME = "tỉnh Minh Họa"
 PASSWORD = "noivu2023"  # the seed password, as for noivu
 BANNER = f'<p class="demo-banner" role="note">{DEMO_NOTICE}</p>'

@@ -27,6 +27,8 @@ from tracker.models import Activity, Assignment, Change, ProgressReport, Unit
 from tracker.models.reporting import ReportingPeriod
 from tracker.services import calendar_links
 
+pytestmark = pytest.mark.slow  # real gunicorn workers under load, killed and restarted
+
 
 @dataclass(frozen=True)
 class Instance:

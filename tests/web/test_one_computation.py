@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from tracker.domain.figures import OUTCOME_LABELS
 from tracker.domain.numbers import fraction
 from tracker.services import exports
-from tracker.services import figures as figure_service
+from tracker.services.figures.facts import plan_figures
+from tracker.services.figures.names import names
 from tracker.services.plans import find_plan
 
 AS_OF = date(2023, 12, 20)
@@ -37,8 +38,8 @@ def export(app, code: str) -> bytes:
 def test_every_place_shows_the_same_figures(app, client, auth):
     with app.app_context():
         plan = find_plan("63/KH-UBND")
-        figures = figure_service.plan_figures(plan, AS_OF)
-        names = figure_service.names(plan)
+        figures = plan_figures(plan, AS_OF)
+        named = names(plan)
     t = figures.cumulative
     carried, done = t.carried_out, t.done
     counts = {o.value: n for o, n in t.counts}
@@ -84,7 +85,7 @@ def test_every_place_shows_the_same_figures(app, client, auth):
     by_label = {r[0]: r[1] for r in rows if r[0] in OUTCOME_LABELS.values()}
     assert by_label == {OUTCOME_LABELS[o]: n for o, n in t.counts}
     for key, tally in dimensions.items():
-        row = next(r for r in rows if r[1] == names.dimensions[key])
+        row = next(r for r in rows if r[1] == named.dimensions[key])
         assert row[2:6] == [tally.total, tally.carried_out.numerator, tally.carried_out.percent,
                             tally.done.numerator]  # fmt: skip
 

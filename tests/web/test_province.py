@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import time
 from datetime import date
 
 import pytest
@@ -235,9 +234,7 @@ def test_bad_files_change_nothing(app, snapshot_file, tmp_path, make, message):
     assert run(app, snapshot_file).exit_code == 0
     before = counts(app)
     bad = make(snapshot_file, tmp_path)
-    started = time.monotonic()
     result = run(app, bad)
-    assert time.monotonic() - started < 2  # refused before anything runs for long
     assert result.exit_code == 1
     assert message in result.output
     assert counts(app) == before

@@ -186,6 +186,7 @@ def test_a_mail_server_down_for_good_ends_failed_and_visible(
     assert mail_server.handler.ids() == [failed.message_id]
 
 
+@pytest.mark.slow
 def test_eight_schedulers_ticking_at_once_send_each_reminder_once(mail_app, mail_server, people):
     moment = local(date(2023, 6, 12), 8)
     instance = mail_app.config["INSTANCE_DIR"]
@@ -209,6 +210,7 @@ def test_eight_schedulers_ticking_at_once_send_each_reminder_once(mail_app, mail
     assert len(rows(mail_app)) == 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["claimed", "sent"])
 def test_a_sender_killed_mid_send_never_sends_two_different_messages(
     mail_app, mail_server, people, client, auth, moment
@@ -331,6 +333,7 @@ def _firsts(start: date, end: date, off, weekly: bool) -> int:
     return firsts
 
 
+@pytest.mark.slow
 def test_a_year_of_daily_ticks_sends_exactly_what_is_expected(mail_app, mail_server, people):
     start, end = date(2023, 1, 2), date(2024, 1, 14)  # reminders stop 30 days after 15/12
     with mail_app.app_context():

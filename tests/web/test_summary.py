@@ -294,7 +294,7 @@ def test_the_deadline_in_force_on_the_date(app, monkeypatch):
 
     from tracker.models import DeadlineChange
     from tracker.services import reporting
-    from tracker.services.figures import plan_figures
+    from tracker.services.figures.facts import plan_figures
     from tracker.services.plans import find_plan
 
     def move(moment, due, reason):

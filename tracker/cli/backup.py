@@ -9,8 +9,10 @@ from alembic import command as alembic_command
 from alembic.util import CommandError
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker import database
 from tracker.cli.common import fail
 from tracker.extensions import db
 from tracker.services import backup as backup_service
@@ -114,22 +116,26 @@ def restore_command(file: Path, force: bool) -> None:
 
 
 def _upgrade_schema(url: str) -> None:
-    """`flask db upgrade` on the database at `url`, through an app bound to it (the
-    migrations' env.py takes its engine from the current app)."""
-    from tracker import create_app
-
-    app = create_app({**current_app.config, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        try:
-            config = app.extensions["migrate"].migrate.get_config(str(MIGRATIONS))
+    """`flask db upgrade` on the database at `url`: the migrations run on a connection of
+    an engine made for it, set up as the app's own (migrations/env.py takes a given
+    connection before the app's engine)."""
+    engine = create_engine(url, **database.engine_options(url, _busy_timeout()))
+    database.configure_engine(engine, _busy_timeout())
+    try:
+        with engine.connect() as connection:
+            config = current_app.extensions["migrate"].migrate.get_config(str(MIGRATIONS))
+            config.attributes["connection"] = connection
             alembic_command.upgrade(config, "head")
-        except CommandError as exc:
-            raise BackupError(
-                f"Không nâng cấp được lược đồ của bản sao lưu ({exc}); bản sao lưu có thể "
-                "từ phiên bản mới hơn phiên bản đang cài."
-            ) from exc
-        except SQLAlchemyError as exc:
-            raise BackupError(f"Nâng cấp lược đồ thất bại: {exc.__class__.__name__}.") from exc
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    except CommandError as exc:
+        raise BackupError(
+            f"Không nâng cấp được lược đồ của bản sao lưu ({exc}); bản sao lưu có thể "
+            "từ phiên bản mới hơn phiên bản đang cài."
+        ) from exc
+    except SQLAlchemyError as exc:
+        raise BackupError(f"Nâng cấp lược đồ thất bại: {exc.__class__.__name__}.") from exc
+    finally:
+        engine.dispose()
+
+
+def _busy_timeout() -> float:
+    return float(current_app.config["SQLITE_BUSY_TIMEOUT"])

@@ -21,10 +21,12 @@ from tracker.services import (
     audit,
 )
 from tracker.services import exports as export_service
-from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import province as province_service
+from tracker.services.figures.as_json import figures_json
+from tracker.services.figures.names import names
+from tracker.services.figures.remembered import figures_for
 
 
 @click.command("summary")
@@ -48,14 +50,14 @@ def summary_command(plan_ref, as_of, period_ref, as_json):
     period = period_service.find_period(plan, period_ref) if period_ref else None
     if period_ref and period is None:
         fail(f"Kế hoạch không có kỳ báo cáo «{period_ref}».")
-    figures = figure_service.figures_for(plan, day, period, to_date=period is None)
-    names = figure_service.names(plan)
+    figures = figures_for(plan, day, period, to_date=period is None)
+    named = names(plan)
     db.session.rollback()
     if as_json:
-        data = figure_service.figures_json(plan, figures, names)
+        data = figures_json(plan, figures, named)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    round_label = names.round_label(figures.round_ids)
+    round_label = named.round_label(figures.round_ids)
     click.echo(f"{plan.reference} — tính đến ngày {day.day}/{day.month}/{day.year}")
     if round_label:
         click.echo(f"Lũy kế đến kỳ {round_label}.")
@@ -63,15 +65,15 @@ def summary_command(plan_ref, as_of, period_ref, as_json):
     if round_label:
         click.echo(figure_text.in_round(figures.in_round, round_label, figures.noun))
     click.echo(f"Cách tính: {RULE_LABELS[figures.rule]}.")
-    for group_id, tally in sorted(figures.by_group, key=lambda gt: names.groups[gt[0]][2]):
-        label, title, _ = names.groups[group_id]
+    for group_id, tally in sorted(figures.by_group, key=lambda gt: named.groups[gt[0]][2]):
+        label, title, _ = named.groups[group_id]
         click.echo(
             f"  Nhóm {label}: đã và đang triển khai {tally.carried_out.fraction} "
             f"({tally.carried_out.percent}), hoàn thành {tally.done.fraction} — {title}"
         )
     for activity in figures.activities:
-        if text := names.progress(activity):
-            click.echo(f"  {upper_first(names.activities[activity.activity_id].short)}: {text}")
+        if text := named.progress(activity):
+            click.echo(f"  {upper_first(named.activities[activity.activity_id].short)}: {text}")
 
 
 @click.command("export")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.documents import cited_date
 from tracker.domain.text import fold, one_line, strip_marks
 
 TYPES = (
@@ -77,7 +78,7 @@ class DocumentRef:
     def label(self) -> str:
         parts = [self.doc_type or "Văn bản", f"số {self.number}"]
         if self.issued_on:
-            parts.append(f"ngày {self.issued_on.day}/{self.issued_on.month}/{self.issued_on.year}")
+            parts.append(f"ngày {cited_date(self.issued_on)}")
         if self.issuer:
             parts.append(f"của {self.issuer}")
         return " ".join(parts)

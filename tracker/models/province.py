@@ -31,7 +31,7 @@ class ProvinceSnapshot(db.Model):
     rule: Mapped[str] = mapped_column(Text)
     headline: Mapped[str] = mapped_column(Text)
     tracker_version: Mapped[str] = mapped_column(String(40))
-    # The figures JSON the file carries (services.figures.figures_json).
+    # The figures JSON the file carries (services.figures.as_json).
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     source_filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))

@@ -24,7 +24,8 @@ from tracker.exporters.data import (
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, ReportEvent
 from tracker.models.reporting import ACCEPTED, STATUS_LABELS
-from tracker.services.figures import Names, end_of_day
+from tracker.services.figures.facts import end_of_day
+from tracker.services.figures.names import Names
 from tracker.services.frameworks import PAPI
 
 

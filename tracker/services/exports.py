@@ -44,7 +44,6 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Locality, Plan
 from tracker.models.reporting import ReportingPeriod
 from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
-from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import wording
@@ -55,7 +54,9 @@ from tracker.services.export_figures import (
     index_lines,
     outcome_counts,
 )
-from tracker.services.figures import Names
+from tracker.services.figures.as_json import figures_json
+from tracker.services.figures.names import Names, names
+from tracker.services.figures.remembered import figures_for
 from tracker.services.frameworks import PAPI
 
 
@@ -172,8 +173,8 @@ def governing_body(locality: Locality) -> str:
 def _build(
     plan: Plan, period: ReportingPeriod | None, as_of: date, request: ExportRequest
 ) -> ReportData:
-    figures = figure_service.figures_for(plan, as_of, period)
-    named = figure_service.names(plan)
+    figures = figures_for(plan, as_of, period)
+    named = names(plan)
     periods = tuple(_period_row(p) for p in period_service.plan_periods(plan))
     by_id = {p.id: p for p in periods}
     reports = accepted_reports(plan, as_of, {p.id: p.label for p in periods})
@@ -248,7 +249,7 @@ def _build(
         ),
         due_next=_due_next(groups, as_of, next_round),
         next_round=next_round,
-        figures_json=figure_service.figures_json(plan, figures, named),
+        figures_json=figures_json(plan, figures, named),
         groups=groups,
         units=units,
         by_commune=communes,

@@ -146,7 +146,7 @@ def _tagged(plan: Plan, framework: IndexFramework) -> int:
 
 
 def framework_names(frameworks: Sequence[IndexFramework]) -> tuple[FrameworkName, ...]:
-    """Plain names for the figures (services.figures.Names)."""
+    """Plain names for the figures (services.figures.names.Names)."""
     return tuple(
         FrameworkName(
             f.id,

@@ -20,7 +20,7 @@ from tracker.models import LEAD, Activity, Assignment, Locality, Plan, Unit, Use
 from tracker.models.reporting import ProgressReport, ReportEvent, ReportingPeriod
 from tracker.services import periods as period_service
 from tracker.services import reminders, workdays
-from tracker.services.figures import figures_for
+from tracker.services.figures.remembered import figures_for
 from tracker.services.outbox_rows import About, Words, absolute, render, short
 from tracker.services.reporting import review_queue
 

@@ -18,8 +18,8 @@ from tracker.domain.figures import Tally
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Activity, Plan, Unit
-from tracker.services.dashboard import figures_view
-from tracker.services.figures import names
+from tracker.services.figures.dashboard import figures_view
+from tracker.services.figures.names import names
 
 SORTS = {
     "name": "Tên",

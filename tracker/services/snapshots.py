@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import FigureSnapshot, Plan
-from tracker.services.figures import figures_for
+from tracker.services.figures.remembered import figures_for
 from tracker.services.plans import followed_plans
 
 

@@ -7,9 +7,11 @@ from datetime import date
 from flask import Blueprint, g, request
 
 from tracker.clock import today_local
-from tracker.services import figures as figure_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
+from tracker.services.figures.as_json import figures_json
+from tracker.services.figures.names import names
+from tracker.services.figures.remembered import figures_for
 from tracker.web.auth import login_required
 from tracker.web.plans.views import get_plan_or_404
 
@@ -44,5 +46,5 @@ def summary(plan_id: int):
     period = period_service.find_period(plan, ref) if ref else None
     if ref and period is None:
         return {"error": f"Kế hoạch không có kỳ báo cáo «{ref[:20]}»."}, 400
-    figures = figure_service.figures_for(plan, as_of, period, to_date=period is None)
-    return figure_service.figures_json(plan, figures, figure_service.names(plan))
+    figures = figures_for(plan, as_of, period, to_date=period is None)
+    return figures_json(plan, figures, names(plan))

@@ -14,11 +14,11 @@ from tracker.extensions import db
 from tracker.models import LEAD, SUPPORT, Activity, Assignment, Change, ContentGroup, Unit
 from tracker.services import activities as activity_service
 from tracker.services import catalog as catalog_service
-from tracker.services import dashboard as dashboard_service
 from tracker.services import frameworks as framework_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import reporting
+from tracker.services.figures import dashboard as dashboard_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.reports.views import DeadlineForm, reassign_form
 

@@ -31,12 +31,12 @@ from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.scheduler import recent_runs
-from tracker.services import dashboard as dashboard_service
 from tracker.services import history as history_service
 from tracker.services import matrix as matrix_service
 from tracker.services import periods as period_service
 from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
+from tracker.services.figures import dashboard as dashboard_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.matrix import Cells, id_url
 from tracker.web.start import start_url

@@ -21,10 +21,11 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
-from tracker.services.figures import Names, figures_for, names, remembered
+from tracker.services.figures.names import Names, names
+from tracker.services.figures.remembered import figures_for, remembered
 from tracker.services.frameworks import PAPI
 
-SCORES = Path(__file__).resolve().parents[2] / "seeds" / "papi_scores.csv"
+SCORES = Path(__file__).resolve().parents[3] / "seeds" / "papi_scores.csv"
 
 
 @dataclass(frozen=True)
