@@ -131,11 +131,18 @@ class WriteGate:
         self.held = False
 
     def take(self, timeout_s: float) -> bool:
-        """Whether the gate is ours within `timeout_s` seconds."""
+        """Whether the writer may go on within `timeout_s` seconds: the gate is its, or
+        there is no gate to take (its file cannot be opened; SQLite's lock alone orders
+        the writers then)."""
         if self.held:
             return True
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                # flock needs no write access: any account that reads the database (the
+                # web server's, an operator's) shares the file, whoever made it.
+                self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+            except OSError:
+                return True
         deadline, pause = time.monotonic() + timeout_s, 0.0001
         while True:
             try:

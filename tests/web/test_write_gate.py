@@ -152,6 +152,16 @@ def test_a_begin_that_fails_gives_the_gate_back(impatient_app):
         blocker.close()
 
 
+def test_without_a_gate_file_the_writes_go_on(app):
+    """A gate that cannot be opened (here a folder stands at its path) stops nothing:
+    SQLite's lock alone orders the writers."""
+    gate_path(app).mkdir()
+    client = signed_in(app)
+    before = counts(app)
+    assert client.post(report_paths(app, 1)[0], data=REPORT).status_code == 302
+    assert counts(app) == (before[0] + 1, before[1] + 1, before[2] + 1)
+
+
 def test_threads_of_one_process_queue_at_the_gate_and_lose_nothing(app):
     """Four browsers in four threads of one process, twelve reports each, one after
     another: every post is answered 302, and each report is stored once, submitted, with
