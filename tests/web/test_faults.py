@@ -19,7 +19,14 @@ from flask import Blueprint, Flask
 from sqlalchemy import create_engine, func, make_url, select
 from sqlalchemy.pool import NullPool
 
-from bench.load import Client, Gunicorn, post_reports_at_once, report_paths, report_targets
+from bench.load import (
+    Client,
+    Gunicorn,
+    post_reports_at_once,
+    report_paths,
+    report_targets,
+    writers,
+)
 from tests.conftest import ON_POSTGRES, _config, sqlite_only
 from tracker import create_app
 from tracker.extensions import db
@@ -87,6 +94,19 @@ def test_two_hundred_reports_at_once_on_four_workers(instance):
         outcomes = post_reports_at_once(client, paths)
     assert sorted(o.status for o in outcomes) == [302] * 200  # 0 errors
     assert stored(instance) == set(paths)  # 200/200 rows, every acknowledgement durable
+    assert intact(instance)
+
+
+def test_four_writers_posting_one_report_after_another_lose_nothing(instance):
+    """The benchmark's writers (issue 17): four browsers each post their reports one
+    after another on four workers, queueing at the write gate; every post is
+    acknowledged, and exactly the acknowledged reports are stored."""
+    paths = report_paths(targets(instance, 100))
+    with instance.gunicorn(4) as server:
+        clients = [Client(server.base, "noivu", "noivu2023") for _ in range(4)]
+        outcomes, _ = writers(clients, paths)
+    assert sorted(o.status for o in outcomes) == [302] * 100
+    assert stored(instance) == set(paths)
     assert intact(instance)
 
 

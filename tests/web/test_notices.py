@@ -386,3 +386,20 @@ def test_the_send_job_runs_every_half_minute_and_keeps_a_day_of_runs(mail_app):
         assert kept == 1  # the runs of a day ago are gone; the others' stay
         assert [r.job_id for r in recent_runs(3)] == ["daily-figures", "send-mail", "daily-figures"]
         assert db.session.scalar(select(func.count()).select_from(ProgressReport)) == 0
+
+
+def test_a_submitted_report_tells_the_coordinators_the_reminders_know(province_app):
+    """reminders.coordinators_of (read inside a report's write) names, for every
+    locality, the coordinators People.of_locality names: the locality's own and those
+    attached to no unit, active ones only."""
+    make_user(province_app, "toan.tinh", None, role="coordinator")
+    make_user(province_app, "nghi.viec", None, role="coordinator")
+    with province_app.app_context():
+        db.session.scalar(select(User).where(User.username == "nghi.viec")).is_active = False
+        db.session.commit()
+        who = reminders.people()
+        localities = db.session.scalars(select(Unit.locality_id).distinct()).all()
+        assert len(localities) > 3
+        for locality_id in localities:
+            expected = sorted(who.of_locality(who.coordinators, locality_id))
+            assert [u.id for u in reminders.coordinators_of(locality_id)] == expected

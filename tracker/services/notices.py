@@ -70,18 +70,12 @@ def report_reviewed(report: ProgressReport, event: ReportEvent, by: User | None)
 def report_submitted(report: ProgressReport, event: ReportEvent, by: User | None) -> Noticed:
     """Phòng Nội vụ (the plan's locality's coordinators, and those of the province) hears
     of a submitted report, unless a coordinator chose the daily list or sent it."""
-    who = reminders.people()
     recipients = [
-        u
-        for u in who.of_locality(who.coordinators, report.period.plan.locality_id)
-        if (by is None or u != by.id) and _wants_each(u)
+        u.id
+        for u in reminders.coordinators_of(report.period.plan.locality_id)
+        if (by is None or u.id != by.id) and u.submitted_notices == EACH_REPORT
     ]
     return _write(Kind.SUBMITTED, report, event, recipients)
-
-
-def _wants_each(user_id: int) -> bool:
-    user = db.session.get(User, user_id)
-    return user is not None and user.submitted_notices == EACH_REPORT
 
 
 def _write(kind: Kind, report: ProgressReport, event: ReportEvent, users: list[int]) -> Noticed:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.periods import report_rounds
@@ -194,6 +194,24 @@ def people() -> People:
         elif role == LEADER:
             found.leaders[locality_id].append(user_id)
     return found
+
+
+def coordinators_of(locality_id: int) -> list[User]:
+    """The active coordinators `People.of_locality(people().coordinators, locality_id)`
+    names — those of the locality's units and those attached to no unit — read alone:
+    a submitted report asks this inside its write, which should not read every account."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .outerjoin(Unit, User.unit_id == Unit.id)
+            .where(
+                User.is_active.is_(True),
+                User.role == COORDINATOR,
+                or_(Unit.locality_id == locality_id, User.unit_id.is_(None)),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def group_key(step: Step, plan_id: int, due_on: date, user_id: int) -> str:

@@ -38,15 +38,19 @@ def save_with_evidence(
 ) -> ProgressReport:
     """Save the report (reporting.save_report checks who may and whether it is still
     editable), then drop the chosen files of its own and attach the new ones; a file it
-    already holds (the same content) is not attached twice."""
+    already holds (the same content) is not attached twice. The files it holds are read
+    only when some are dropped or added (this runs holding the write lock)."""
     report = reporting.save_report(assignment, period, data, user, submit)
-    for attachment in [a for a in report.attachments if a.id in drop]:
-        attachments.remove_attachment(attachment, user)
-    db.session.flush()
-    db.session.expire(report, ["attachments"])
-    held = {a.sha256 for a in report.attachments}
-    for kept in files:
-        if kept.sha256 not in held:
-            attachments.attach(report, kept, user)
-            held.add(kept.sha256)
+    if drop:
+        for attachment in [a for a in report.attachments if a.id in drop]:
+            attachments.remove_attachment(attachment, user)
+    new_files = list(files)
+    if new_files:
+        db.session.flush()
+        db.session.expire(report, ["attachments"])
+        held = {a.sha256 for a in report.attachments}
+        for kept in new_files:
+            if kept.sha256 not in held:
+                attachments.attach(report, kept, user)
+                held.add(kept.sha256)
     return report

@@ -200,6 +200,7 @@ def edit(assignment_id: int, period_id: int):
     form = ReportForm(obj=report)
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
+        to_office = office()  # for the message; read now, not in a transaction of its own after
         try:
             report_id, attached = _save_report_form(form, assignment_id, period_id, submit)
         except (reporting.ReportError, attachment_service.AttachmentError) as exc:
@@ -210,10 +211,10 @@ def edit(assignment_id: int, period_id: int):
         else:
             files = f" và {attached} tệp minh chứng" if attached else ""
             if submit:
-                flash(f"Đã gửi báo cáo{files} tới {office()}; báo cáo đang chờ duyệt.", "success")
+                flash(f"Đã gửi báo cáo{files} tới {to_office}; báo cáo đang chờ duyệt.", "success")
                 return redirect(url_for("reports.show", report_id=report_id))
             flash(
-                f"Đã lưu nháp{files}. Bạn có thể sửa tiếp; khi xong, bấm «Gửi {office()}».",
+                f"Đã lưu nháp{files}. Bạn có thể sửa tiếp; khi xong, bấm «Gửi {to_office}».",
                 "success",
             )
             return redirect(
