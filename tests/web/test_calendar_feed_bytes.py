@@ -199,6 +199,19 @@ def _accept(unit: int) -> int:
     return report.assignment.activity_id
 
 
+def _logged_only(unit: int) -> int:
+    """A report's state written to its log alone, as the demo's seeding does."""
+    report = db.session.scalars(
+        select(ProgressReport)
+        .join(Assignment)
+        .where(Assignment.unit_id == unit, ProgressReport.state == "accepted")
+        .order_by(ProgressReport.id)
+    ).first()
+    report.state = "returned"
+    reporting.log_event(report)
+    return report.assignment.activity_id
+
+
 def _edit(unit: int) -> int:
     activity = _dated().activity
     activities.edit_activity(
@@ -263,6 +276,7 @@ def _coordinator() -> User:
 CHANGES = [
     (_submit, True),
     (_accept, True),
+    (_logged_only, True),
     (_edit, True),
     (_move_deadline, True),
     (_add, True),
