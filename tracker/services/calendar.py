@@ -20,7 +20,16 @@ from tracker.domain import calendar_plan, ical
 from tracker.domain.calendar import FeedHeader, event_text, header_lines, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
-from tracker.models import Activity, CalendarToken, Change, Locality, ReportEvent, Unit, User
+from tracker.models import (
+    Activity,
+    CalendarToken,
+    Change,
+    Locality,
+    Plan,
+    ReportEvent,
+    Unit,
+    User,
+)
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import DEMO_NOTICE, UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
@@ -185,13 +194,14 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         )
         about = "các đơn vị bạn phụ trách"
     selection = replace(selection, include_done=row.include_done)
-    if _is_demo(row):
+    locality = _feed_locality(row)
+    if locality is not None and locality.is_demo:  # a demo locality's deadlines: say so
         title = f"{title} — {DEMO_NOTICE}"
     header = FeedHeader(
         name=f"PAPI – {title}",
         description=(
             f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI. "
-            f"Báo cáo gửi {wording.office_of(_feed_locality(row))}."
+            f"Báo cáo gửi {wording.office_of(locality)}."
         ),
         color=COLORS[row.scope],
     )
@@ -199,19 +209,15 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
 
 
 def _feed_locality(row: CalendarToken) -> Locality | None:
-    """Whose office a feed names: its plan's, its unit's, its person's (services.wording)."""
+    """Whose office a feed names: its plan's, its unit's, its person's (services.wording).
+    The plan, unit or person comes from the session's identity map: the title read it."""
     if row.scope == PLAN_FEED or row.plan_id:
-        return wording.locality_for(row.scope_id if row.scope == PLAN_FEED else row.plan_id)
+        plan = db.session.get(Plan, row.scope_id if row.scope == PLAN_FEED else row.plan_id)
+        return wording.locality_for(plan)
     if row.scope == UNIT_FEED:
         unit = db.session.get(Unit, row.scope_id)
         return wording.locality_for(locality_id=unit.locality_id if unit else None)
     return wording.locality_for(user=db.session.get(User, row.scope_id))
-
-
-def _is_demo(row: CalendarToken) -> bool:
-    """Whether the feed shows a demo locality's deadlines: its name then says so."""
-    locality = _feed_locality(row)
-    return locality is not None and locality.is_demo
 
 
 def served_units(user: User | None) -> tuple[int, ...]:

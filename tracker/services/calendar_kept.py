@@ -38,7 +38,7 @@ from tracker.models import Assignment, Change, ProgressReport, ReportEvent
 LOCAL_ENTITIES = frozenset({"activity", "assignment", "report"})
 # Past this many new log rows, build the feed whole: reading them costs more.
 MOST_ROWS = 500
-FEEDS_KEPT = 16  # a unit's ~40 events, a plan's ~1,000: a few MB at most
+FEEDS_KEPT = 32  # a unit's ~40 events (~40 KB), a plan's ~1,000 (~0.4 MB)
 
 
 class Version(NamedTuple):
@@ -102,54 +102,55 @@ def _place(event: Placed) -> Any:
 def changed_activities(since: Version, now: Version) -> set[int] | None:
     """The activities whose events may differ between two versions, or None when any
     event may (see the module's docstring)."""
-    if now == since:
-        return set()
-    if now.change_id < since.change_id or now.event_id < since.event_id:
-        return None
-    anchors_stmt, changes_stmt, events_stmt = _statements()
-    connection = db.session.connection()
-    params = {
-        "since_change": since.change_id,
-        "now_change": now.change_id,
-        "since_event": since.event_id,
-        "now_event": now.event_id,
-        "limit": MOST_ROWS + 1,
-    }
-    if tuple(connection.execute(anchors_stmt, params).one()) != (since.change_at, since.event_at):
-        return None  # not the history the kept events were built from
-    changes = connection.execute(changes_stmt, params).all() if now[0] > since[0] else []
-    events = connection.execute(events_stmt, params).all() if now[2] > since[2] else []
-    if len(changes) > MOST_ROWS or len(events) > MOST_ROWS:
-        return None
-    changed = set()
-    for entity, action, activity_id in changes:
-        if entity not in LOCAL_ENTITIES or action == "move" or activity_id is None:
+    changes_stmt, events_stmt = _statements()
+    changed: set[int] = set()
+    logs = (
+        (changes_stmt, since.change_id, since.change_at, now.change_id, now.change_at),
+        (events_stmt, since.event_id, since.event_at, now.event_id, now.event_at),
+    )
+    for stmt, since_id, since_at, now_id, now_at in logs:
+        if (now_id, now_at) == (since_id, since_at):
+            continue  # the newest row is the one the kept events were built at
+        if now_id <= since_id:
             return None
-        changed.add(activity_id)
-    for (activity_id,) in events:
-        if activity_id is None:  # its report or assignment is gone: cannot tell whose
+        params = {"since": since_id, "now": now_id, "limit": MOST_ROWS + 2}
+        rows = db.session.connection().execute(stmt, params).all()
+        # From the newest row kept on, which must still be there as it was.
+        if since_id and (not rows or tuple(rows[0][:2]) != (since_id, since_at)):
+            return None  # not the history the kept events were built from
+        rows = rows[1:] if since_id else rows
+        if len(rows) > MOST_ROWS or not _local(rows, changed):
             return None
-        changed.add(activity_id)
     return changed
 
 
+def _local(rows: Sequence[Any], changed: set[int]) -> bool:
+    """Whether each new log row (id, at, activity id[, entity, action]) concerns one
+    activity's events only; those activities are added to `changed`."""
+    for _, _, activity_id, *what in rows:
+        if activity_id is None:  # a change of no activity, or a report no longer there
+            return False
+        if what and (what[0] not in LOCAL_ENTITIES or what[1] == "move"):
+            return False
+        changed.add(activity_id)
+    return True
+
+
 @lru_cache(maxsize=1)  # built once: building statements costs more than running these
-def _statements() -> tuple[Select[Any], Select[Any], Select[Any]]:
-    anchors = select(
-        select(Change.at).where(Change.id == bindparam("since_change")).scalar_subquery(),
-        select(ReportEvent.at).where(ReportEvent.id == bindparam("since_event")).scalar_subquery(),
-    )
+def _statements() -> tuple[Select[Any], Select[Any]]:
+    """Each log's rows from the newest one kept (`since`, 0 for none) to `now`."""
     changes = (
-        select(Change.entity, Change.action, Change.activity_id)
-        .where(Change.id > bindparam("since_change"), Change.id <= bindparam("now_change"))
+        select(Change.id, Change.at, Change.activity_id, Change.entity, Change.action)
+        .where(Change.id >= bindparam("since"), Change.id <= bindparam("now"))
+        .order_by(Change.id)
         .limit(bindparam("limit"))
     )
     events = (
-        select(Assignment.activity_id)
-        .select_from(ReportEvent)
+        select(ReportEvent.id, ReportEvent.at, Assignment.activity_id)
         .outerjoin(ProgressReport, ProgressReport.id == ReportEvent.report_id)
         .outerjoin(Assignment, Assignment.id == ProgressReport.assignment_id)
-        .where(ReportEvent.id > bindparam("since_event"), ReportEvent.id <= bindparam("now_event"))
+        .where(ReportEvent.id >= bindparam("since"), ReportEvent.id <= bindparam("now"))
+        .order_by(ReportEvent.id)
         .limit(bindparam("limit"))
     )
-    return anchors, changes, events
+    return changes, events
