@@ -71,3 +71,27 @@ def test_the_two_tier_benchmark_runs_on_a_small_province(app, tmp_path):
     rows = two_tier_rows(tmp_path, runs=1, communes=2, years=2)
     assert [row.threshold for row in rows] == ["p95 ≤ 100 ms", "p95 ≤ 30 ms", "", ""]
     assert all(row.size for row in rows)
+
+
+def test_the_feeds_benchmark_changes_the_data_before_each_request(app, monkeypatch):
+    """Its "after a change" rows save a report draft before each request (three rows),
+    and each feed it times is served whole; the rows carry issue 17's limits."""
+    from bench import bench_feeds
+    from tests.web.calendar_support import issue, unit_id
+
+    monkeypatch.setattr(bench_feeds, "REQUESTS", 4)
+    unit_url = f"/cal/{issue(app, 'unit', unit_id(app, 'Phòng Nội vụ'))}.ics"
+    plan_url = f"/cal/{issue(app, 'plan', 1)}.ics"
+    with app.app_context():
+        events_before = db.session.scalar(select(func.count()).select_from(ReportEvent))
+    rows = bench_feeds.measure(app.test_client(), unit_url, plan_url)
+    with app.app_context():
+        events_after = db.session.scalar(select(func.count()).select_from(ReportEvent))
+    assert events_after - events_before == 3 * 4
+    limits = {name: limit_ms for name, _, _, _, limit_ms, _ in rows}
+    assert limits["unit feed, first request after a change"] == 5.0
+    assert limits["plan feed, first request after a change"] == 30.0
+    for name, times, size, status, _, _ in rows:
+        assert len(times) == 4
+        assert status == (304 if "If-None-Match" in name else 200)
+        assert (size > 0) == (status == 200)

@@ -7,26 +7,42 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
-from tracker.domain import calendar_plan
-from tracker.domain.calendar import FeedHeader, render
+from tracker.domain import calendar_plan, ical
+from tracker.domain.calendar import FeedHeader, event_text, header_lines, render
 from tracker.domain.text import fold, name_key
 from tracker.extensions import db
-from tracker.models import Activity, CalendarToken, Change, Locality, ReportEvent, Unit, User
+from tracker.models import (
+    Activity,
+    CalendarToken,
+    Change,
+    Locality,
+    Plan,
+    ReportEvent,
+    Unit,
+    User,
+)
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import DEMO_NOTICE, UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
-from tracker.services import tenancy, wording
-from tracker.services.calendar_events import Selection, build_events
+from tracker.services import calendar_kept, tenancy, wording
+from tracker.services.calendar_events import (
+    Selection,
+    build_events,
+    event_order,
+    events_by_activity,
+)
+from tracker.services.calendar_kept import Placed, Version
 from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
-from tracker.services.calendar_plan import build_plan_events
+from tracker.services.calendar_plan import plan_events_by_activity
 from tracker.services.catalog import sorted_units
 from tracker.services.plans import followed_plans
 
@@ -63,15 +79,23 @@ class FeedSettings:
 
 # Bodies by what they are made of, newest last. Calendars poll every hour, not all with
 # If-None-Match, and several leaders may subscribe to one plan: between two changes a
-# plan's ~0.4 MB feed (~25 ms to build) is the same bytes every time. A few per process.
+# plan's ~0.4 MB feed is the same bytes every time. A few per process. After a change,
+# the body is made again from the events kept by activity (services.calendar_kept).
 _BODIES: OrderedDict[str, bytes] = OrderedDict()
 _BODIES_LOCK = threading.Lock()
 BODIES_KEPT = 8
 
 
 def forget_bodies() -> None:
+    """As after any change: the next request of each feed makes its body again."""
     with _BODIES_LOCK:
         _BODIES.clear()
+
+
+def forget_events() -> None:
+    """As after a restart: the next request of each feed builds every event again."""
+    forget_bodies()
+    calendar_kept.forget()
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,9 @@ class Feed:
     settings: FeedSettings
     # What the body is made of: the ETag's data without the link's own (token, dates).
     content_key: str
+    # The change logs' version the body is made at, and what the feed is apart from it.
+    version: Version
+    events_key: str
     # A plan's feed: one event per activity and due date, counting its lead units
     # (domain.calendar_plan); otherwise one per assignment and due date.
     per_activity: bool = False
@@ -102,12 +129,27 @@ class Feed:
         return body
 
     def _build(self) -> bytes:
+        texts = calendar_kept.event_texts(self.events_key, self.version, self._events)
+        return ical.calendar_bytes(header_lines(self.header), texts)
+
+    def _events(self, only: Sequence[int] | None) -> dict[int, list[Placed]]:
+        """The VEVENT texts of each activity (of `only`, when given), each with where it
+        goes in the feed."""
         base_url, host = self.settings.base_url, self.settings.host
         if self.per_activity:
             (plan_id,) = self.selection.plan_ids or ()
-            events = build_plan_events(plan_id, base_url, host, self.selection.include_done)
-            return calendar_plan.render(self.header, events)
-        return render(self.header, build_events(self.selection, base_url, host), self.alarm_days)
+            include_done = self.selection.include_done
+            by_activity = plan_events_by_activity(plan_id, base_url, host, include_done, only)
+            return {
+                activity_id: [(key, calendar_plan.event_text(e)) for key, e in events.placed()]
+                for activity_id, events in by_activity.items()
+            }
+        alarm_days = self.alarm_days
+        unit_events = events_by_activity(self.selection, base_url, host, only)
+        return {
+            activity_id: [(event_order(e), event_text(e, alarm_days)) for e in events]
+            for activity_id, events in unit_events.items()
+        }
 
 
 def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
@@ -119,7 +161,7 @@ def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
     # Plan feeds carry no reminders: an overview of every unit would ring dozens of
     # times on one due date. Units and people get theirs.
     alarm_days = None if row.scope == PLAN_FEED else settings.alarm_days
-    etag, content_key, last_modified = _version(row, selection, settings)
+    etag, content_key, last_modified, version, events_key = _version(row, selection, settings)
     return Feed(
         header,
         selection,
@@ -128,6 +170,8 @@ def open_feed(row: CalendarToken, settings: FeedSettings) -> Feed | None:
         last_modified,
         settings,
         content_key,
+        version,
+        events_key,
         per_activity=row.scope == PLAN_FEED,
     )
 
@@ -150,13 +194,14 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
         )
         about = "các đơn vị bạn phụ trách"
     selection = replace(selection, include_done=row.include_done)
-    if _is_demo(row):
+    locality = _feed_locality(row)
+    if locality is not None and locality.is_demo:  # a demo locality's deadlines: say so
         title = f"{title} — {DEMO_NOTICE}"
     header = FeedHeader(
         name=f"PAPI – {title}",
         description=(
             f"Thời hạn và hạn nộp báo cáo ({about}) trong kế hoạch cải thiện Chỉ số PAPI. "
-            f"Báo cáo gửi {wording.office_of(_feed_locality(row))}."
+            f"Báo cáo gửi {wording.office_of(locality)}."
         ),
         color=COLORS[row.scope],
     )
@@ -164,19 +209,15 @@ def _resolve(row: CalendarToken) -> tuple[FeedHeader, Selection] | None:
 
 
 def _feed_locality(row: CalendarToken) -> Locality | None:
-    """Whose office a feed names: its plan's, its unit's, its person's (services.wording)."""
+    """Whose office a feed names: its plan's, its unit's, its person's (services.wording).
+    The plan, unit or person comes from the session's identity map: the title read it."""
     if row.scope == PLAN_FEED or row.plan_id:
-        return wording.locality_for(row.scope_id if row.scope == PLAN_FEED else row.plan_id)
+        plan = db.session.get(Plan, row.scope_id if row.scope == PLAN_FEED else row.plan_id)
+        return wording.locality_for(plan)
     if row.scope == UNIT_FEED:
         unit = db.session.get(Unit, row.scope_id)
         return wording.locality_for(locality_id=unit.locality_id if unit else None)
     return wording.locality_for(user=db.session.get(User, row.scope_id))
-
-
-def _is_demo(row: CalendarToken) -> bool:
-    """Whether the feed shows a demo locality's deadlines: its name then says so."""
-    locality = _feed_locality(row)
-    return locality is not None and locality.is_demo
 
 
 def served_units(user: User | None) -> tuple[int, ...]:
@@ -186,17 +227,13 @@ def served_units(user: User | None) -> tuple[int, ...]:
 
 def _version(
     row: CalendarToken, selection: Selection, settings: FeedSettings
-) -> tuple[str, str, datetime]:
-    """(ETag, content key, Last-Modified). Every change to plan data writes a Change row
-    and every report state a ReportEvent row (both append-only), so their largest ids say
-    whether anything could differ."""
-    stmt = select(
-        select(func.max(Change.id)).scalar_subquery(),
-        select(func.max(Change.at)).scalar_subquery(),
-        select(func.max(ReportEvent.id)).scalar_subquery(),
-        select(func.max(ReportEvent.at)).scalar_subquery(),
+) -> tuple[str, str, datetime, Version, str]:
+    """(ETag, content key, Last-Modified, the logs' version, the events' key). Every
+    change to plan data writes a Change row and every report state a ReportEvent row
+    (both append-only), so their largest ids say whether anything could differ."""
+    change_id, change_at, newest_change, event_id, event_at, newest_event = (
+        db.session.connection().execute(_version_statement()).one()
     )
-    change_id, change_at, event_id, event_at = db.session.execute(stmt).one()
     key = "|".join(
         str(part)
         for part in (
@@ -212,9 +249,26 @@ def _version(
     # The database too: one process may serve several apps (the tests do).
     content = (FORMAT_VERSION, db.engine.url, change_id, event_id, row.scope, row.scope_id)
     content_key = "|".join(str(part) for part in (*content, row.plan_id, selection, settings))
+    feed = (FORMAT_VERSION, db.engine.url, row.scope, row.scope_id, row.plan_id, selection)
+    events_key = "|".join(str(part) for part in (*feed, settings))
+    version = Version(change_id or 0, newest_change, event_id or 0, newest_event)
     moments = [m for m in (change_at, event_at, row.updated_at) if m is not None]
     last_modified = max(moments).replace(microsecond=0)
-    return hashlib.sha256(key.encode()).hexdigest()[:32], content_key, last_modified
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return etag, content_key, last_modified, version, events_key
+
+
+@lru_cache(maxsize=1)  # built once: building the statement costs more than running it
+def _version_statement() -> Select[Any]:
+    """The largest id and time of each log, and the time of its newest row."""
+    return select(
+        select(func.max(Change.id)).scalar_subquery(),
+        select(func.max(Change.at)).scalar_subquery(),
+        select(Change.at).order_by(Change.id.desc()).limit(1).scalar_subquery(),
+        select(func.max(ReportEvent.id)).scalar_subquery(),
+        select(func.max(ReportEvent.at)).scalar_subquery(),
+        select(ReportEvent.at).order_by(ReportEvent.id.desc()).limit(1).scalar_subquery(),
+    )
 
 
 def activity_calendar(activity: Activity, user: User, settings: FeedSettings) -> bytes:

@@ -33,19 +33,45 @@ from tracker.services.calendar_queries import (
     read_rows,
 )
 
-__all__ = ["Selection", "answer_to", "build_events", "report_status", "total_touches"]
+__all__ = [
+    "Selection",
+    "answer_to",
+    "build_events",
+    "events_by_activity",
+    "report_status",
+    "total_touches",
+]
 
 ROLE_NAMES = ((LEAD, "Đơn vị chủ trì"), (SUPPORT, "Đơn vị phối hợp"))
 
 
 def build_events(selection: Selection, base_url: str, host: str) -> list[DeadlineEvent]:
     """Every event of the selection, by date."""
-    context = _Context(selection, base_url, host, read_rows(selection))
-    events = [event for row in context.data.rows for event in context.events_of(row)]
-    if not selection.include_done:
-        events = [e for e in events if not e.done]
-    events.sort(key=lambda e: (e.day, e.uid))
+    by_activity = events_by_activity(selection, base_url, host)
+    events = [event for events in by_activity.values() for event in events]
+    events.sort(key=event_order)
     return events
+
+
+def event_order(event: DeadlineEvent) -> tuple[date, str]:
+    """Where an event goes in a feed: by date, then UID (each event has its own)."""
+    return event.day, event.uid
+
+
+def events_by_activity(
+    selection: Selection, base_url: str, host: str, only: Sequence[int] | None = None
+) -> dict[int, list[DeadlineEvent]]:
+    """The selection's events of each activity (of the activities `only`, when given),
+    done ones left out unless the selection includes them; activities without events
+    are left out."""
+    context = _Context(selection, base_url, host, read_rows(selection, only))
+    result: dict[int, list[DeadlineEvent]] = {}
+    for row in context.data.rows:
+        events = context.events_of(row)
+        if not selection.include_done:
+            events = (e for e in events if not e.done)
+        result.setdefault(row.activity_id, []).extend(events)
+    return {activity: events for activity, events in result.items() if events}
 
 
 def report_status(report: Report | None, closes_on_accept: bool) -> tuple[str, bool]:

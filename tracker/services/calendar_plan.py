@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -60,6 +60,7 @@ class PlanActivity(NamedTuple):
     due_on: date | None
     original_due_on: date | None
     earlier_due_dates: str  # domain.timeframes.encode_dates
+    position: int  # in the annex
 
 
 class Lead(NamedTuple):
@@ -79,49 +80,81 @@ def build_plan_events(
     plan_id: int, base_url: str, host: str, include_done: bool = True
 ) -> list[PlanEvent]:
     """Every event of the plan, by date and, within a day, in annex order."""
-    activities, leads = _read(plan_id)
+    by_activity = plan_events_by_activity(plan_id, base_url, host, include_done)
+    placed = [pair for events in by_activity.values() for pair in events.placed()]
+    placed.sort(key=itemgetter(0))
+    return [event for _, event in placed]
+
+
+class ActivityEvents(NamedTuple):
+    """An activity's events with its place in the annex (Activity.position, then id)."""
+
+    place: tuple[int, int]
+    events: list[PlanEvent]
+
+    def placed(self) -> list[tuple[tuple[date, int, int, int], PlanEvent]]:
+        """Each event with where it goes in the feed: by date, within a day in annex
+        order, an activity's own in the order they were made."""
+        return [((event.day, *self.place, i), event) for i, event in enumerate(self.events)]
+
+
+def plan_events_by_activity(
+    plan_id: int,
+    base_url: str,
+    host: str,
+    include_done: bool = True,
+    only: Sequence[int] | None = None,
+) -> dict[int, ActivityEvents]:
+    """The plan's events of each activity (of the activities `only`, when given), with
+    its place in the annex; activities without events are left out."""
+    activities, leads = _read(plan_id, only)
     if not activities:
-        return []
-    data = read_rest(Selection(plan_ids=(plan_id,), lead_only=True), [plan_id], with_units=False)
+        return {}
+    selection = Selection(plan_ids=(plan_id,), lead_only=True)
+    data = read_rest(selection, [plan_id], with_units=False, only=only)
     rounds = report_rounds(data.periods.get(plan_id, []))
     shown = units_shown([lead[:7] for lead in leads])
     by_activity: dict[int, list[Lead]] = defaultdict(list)
     for lead in leads:
         by_activity[lead.activity_id].append(lead)
     due_of = {p.id: p.due_on for p in data.periods.get(plan_id, [])}
-    events = []
+    result: dict[int, ActivityEvents] = {}
     for row in activities:
         if row.id not in by_activity:
             continue  # no lead unit yet: nobody to count (the import says so)
         names = tuple(name for _, _, name in shown[row.id])
         activity = _Activity(row, by_activity[row.id], names, data, plan_id, (base_url, host))
         if row.kind == ONGOING:
-            events += [
+            events = [
                 activity.round_event(r, data.touches.get(("period", r[0].id))) for r in rounds
             ]
         else:
-            events += activity.earlier_deadline_events(due_of)
+            events = activity.earlier_deadline_events(due_of)
             events.append(activity.deadline_event())
-    if not include_done:
-        events = [e for e in events if not e.done]
-    events.sort(key=attrgetter("day"))  # stable: annex order stays within a day
-    return events
+        if not include_done:
+            events = [e for e in events if not e.done]
+        if events:
+            result[row.id] = ActivityEvents((row.position, row.id), events)
+    return result
 
 
-def _read(plan_id: int) -> tuple[list[PlanActivity], list[Lead]]:
+def _read(plan_id: int, only: Sequence[int] | None) -> tuple[list[PlanActivity], list[Lead]]:
     """Plain tuples from Core, past the ORM's result layer, fetched all at once (iterating
     a result fetches row by row, twice as slow)."""
-    activities_stmt, leads_stmt = _statements()
+    activities_stmt, leads_stmt = _statements(only is not None)
     connection = db.session.connection()
-    params = {"plan_id": plan_id}
+    params = {"plan_id": plan_id, "only_ids": list(only or ())}
     activities = [PlanActivity(*r) for r in connection.execute(activities_stmt, params).all()]
     return activities, [Lead(*r) for r in connection.execute(leads_stmt, params).all()]
 
 
-@lru_cache(maxsize=1)  # built once: building statements costs more than running some
-def _statements() -> tuple[Select[Any], Select[Any]]:
+@lru_cache(maxsize=2)  # built once: building statements costs more than running some
+def _statements(some: bool) -> tuple[Select[Any], Select[Any]]:
+    """The plan's activities and their lead units; of some activities only (`some`)."""
     in_plan = Activity.plan_id == bindparam("plan_id")
     shown = or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
+    if some:
+        shown = shown & Activity.id.in_(bindparam("only_ids", expanding=True))
     activities = (
         select(
             Activity.id,
@@ -131,9 +164,10 @@ def _statements() -> tuple[Select[Any], Select[Any]]:
             Activity.due_on,
             Activity.original_due_on,
             Activity.earlier_due_dates,
+            Activity.position,
         )
         .where(in_plan, shown)
-        .order_by(Activity.position)
+        .order_by(Activity.position, Activity.id)
     )
     group = aliased(Unit)
     sizes = (

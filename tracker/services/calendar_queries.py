@@ -1,6 +1,8 @@
 """The rows a calendar feed is made of, as plain tuples: five queries whatever the size of
 the feed, built once per shape of selection with bound parameters (building SQLAlchemy
-statements cost ~2 ms a feed, more than running some of them).
+statements cost ~2 ms a feed, more than running some of them). Limited to some activities
+(`only`), they are the rows of those activities' events as the whole feed has them: how a
+kept feed is brought up to date after a change (services.calendar_kept).
 """
 
 from __future__ import annotations
@@ -101,24 +103,30 @@ class FeedRows:
     created: dict[int, datetime]  # plan → when it was made: an untouched event's time
 
 
-def read_rows(selection: Selection) -> FeedRows:
-    stmts = _statements(_shape(selection))
-    result = db.session.connection().execute(stmts.rows, _params(selection))
+def read_rows(selection: Selection, only: Sequence[int] | None = None) -> FeedRows:
+    """The feed's rows, of the activities `only` when given."""
+    stmts = _statements(_shape(selection, only))
+    result = db.session.connection().execute(stmts.rows, _params(selection, only))
     rows = [Row(*r) for r in result.all()]
     if not rows:
         return FeedRows([], {}, {}, {}, {}, {})
-    data = read_rest(selection, sorted({r.plan_id for r in rows}))
+    data = read_rest(selection, sorted({r.plan_id for r in rows}), only=only)
     data.rows = rows
     return data
 
 
-def read_rest(selection: Selection, plan_ids: list[int], with_units: bool = True) -> FeedRows:
+def read_rest(
+    selection: Selection,
+    plan_ids: list[int],
+    with_units: bool = True,
+    only: Sequence[int] | None = None,
+) -> FeedRows:
     """Everything a feed reads besides its rows, which are left empty: the activities'
     units (unless `with_units` is false), the plans' periods and creation, the reports
     and what touched the activities and periods. For services.calendar_plan too, which
     reads its rows its own way."""
-    stmts = _statements(_shape(selection))
-    params = {**_params(selection), "row_plan_ids": plan_ids}
+    stmts = _statements(_shape(selection, only))
+    params = {**_params(selection, only), "row_plan_ids": plan_ids}
     # Plain tuples from Core, past the ORM's result layer (~1 ms a statement), fetched
     # all at once (iterating a result fetches row by row, twice as slow).
     connection = db.session.connection()
@@ -145,24 +153,26 @@ class _Statements(NamedTuple):
     plans: Select[Any]
 
 
-_Shape = tuple[bool, bool, bool, bool, bool]
+_Shape = tuple[bool, bool, bool, bool, bool, bool]
 
 
-def _shape(selection: Selection) -> _Shape:
+def _shape(selection: Selection, only: Sequence[int] | None = None) -> _Shape:
     return (
         selection.unit_ids is not None,
         selection.plan_ids is not None,
         selection.activity_id is not None,
         selection.lead_only,
         selection.followed_only,
+        only is not None,
     )
 
 
-def _params(selection: Selection) -> dict[str, Any]:
+def _params(selection: Selection, only: Sequence[int] | None = None) -> dict[str, Any]:
     return {
         "unit_ids": list(selection.unit_ids or ()),
         "plan_ids": list(selection.plan_ids or ()),
         "activity_id": selection.activity_id,
+        "only_ids": list(only or ()),
     }
 
 
@@ -182,7 +192,7 @@ def _statements(shape: _Shape) -> _Statements:
 
 
 def _where(shape: _Shape) -> list[ColumnElement[bool]]:
-    by_unit, by_plan, by_activity, lead_only, followed_only = shape
+    by_unit, by_plan, by_activity, lead_only, followed_only, by_activities = shape
     where: list[ColumnElement[bool]] = [
         or_(Activity.timeframe_kind == ONGOING, Activity.due_on.is_not(None))
     ]
@@ -192,6 +202,8 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
         where.append(Activity.plan_id.in_(bindparam("plan_ids", expanding=True)))
     if by_activity:
         where.append(Activity.id == bindparam("activity_id"))
+    if by_activities:
+        where.append(Activity.id.in_(bindparam("only_ids", expanding=True)))
     if lead_only:
         where.append(Assignment.role == LEAD)
     if followed_only:
