@@ -170,6 +170,10 @@ def two_tier_rows(
     with app.app_context():
         data = make_two_tier(communes, years)
         sizes = [db.session.query(t).count() for t in (Assignment, ProgressReport)]
+        if database_url:  # as autovacuum keeps a database in use: visibility and statistics
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM ANALYZE")
     seconds = time.perf_counter() - start
     engine = "PostgreSQL" if database_url else "SQLite"
     year = max(data.province_plans)
