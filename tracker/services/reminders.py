@@ -87,7 +87,8 @@ def open_items(plan: Plan) -> list[Item]:
     or accepted; a deadline until a report saying done (or not carried out) is. An
     earlier deadline of several ("15/6 và 15/12") is answered by any report of a round
     due on or after it."""
-    rows = db.session.execute(
+    connection = db.session.connection()  # Core rows: a plan owes thousands of items
+    rows = connection.execute(
         select(
             Assignment.id,
             Assignment.unit_id,
@@ -102,7 +103,7 @@ def open_items(plan: Plan) -> list[Item]:
         .where(Activity.plan_id == plan.id, Unit.kind.not_in(("vague", "group")))
         .order_by(Activity.position, Assignment.position)
     ).all()
-    reports = db.session.execute(
+    reports = connection.execute(
         select(
             ProgressReport.assignment_id,
             ProgressReport.period_id,
@@ -112,19 +113,24 @@ def open_items(plan: Plan) -> list[Item]:
         .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
         .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state.in_((SUBMITTED, ACCEPTED)))
     ).all()
-    rounds = _rounds(plan)
-    reported = {(a, rounds[p].id) for a, p, _, _ in reports}
+    # Period id → (its round's id, due date), as plain values: read for every report.
+    firsts = _rounds(plan)
+    rounds = {p: (first.id, first.due_on) for p, first in firsts.items()}
+    reported = {(a, rounds[p][0]) for a, p, _, _ in reports}
     answered: dict[int, list[date]] = defaultdict(list)  # assignment → its rounds' due dates
     for a, p, _, _ in reports:
-        answered[a].append(rounds[p].due_on)
+        answered[a].append(rounds[p][1])
     finished = {a for a, _, _, status in reports if status in (DONE, NOT_DONE)}
-    owed = sorted({p.id: p for p in rounds.values()}.values(), key=lambda p: p.ends_on)
+    owed = sorted({p.id: p for p in firsts.values()}.values(), key=lambda p: p.ends_on)
+    owed_dates = [(p.id, p.due_on) for p in owed]
     items = []
     for assignment_id, unit_id, role, activity_id, kind, due_on, earlier in rows:
         base = (plan.id, assignment_id, activity_id, unit_id, role)
         if kind == TimeframeKind.ONGOING:
             items += [
-                Item(*base, p.due_on, p.id) for p in owed if (assignment_id, p.id) not in reported
+                Item(*base, day, period_id)
+                for period_id, day in owed_dates
+                if (assignment_id, period_id) not in reported
             ]
         elif due_on is not None and assignment_id not in finished:
             items += [
