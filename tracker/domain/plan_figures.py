@@ -262,10 +262,14 @@ def _activity_figure(
         if lead.vague:
             continue
         reports = counted.get(lead.assignment_id, ())
-        # carried out in the round itself: what the round's reports alone say
-        own = [r for r in reports if r.id in in_round] if reports else ()
-        worked = bool(own) and task_outcome(activity, own, as_of) in CARRIED_OUT
         outcome_ = task_outcome(activity, reports, as_of)
+        # carried out in the round itself: what the round's reports alone say (most
+        # often they are all its reports: the same outcome)
+        own = [r for r in reports if r.id in in_round] if reports else ()
+        if len(own) == len(reports):
+            worked = bool(own) and outcome_ in CARRIED_OUT
+        else:
+            worked = bool(own) and task_outcome(activity, own, as_of) in CARRIED_OUT
         ids = tuple(r.id for r in reports)
         tasks.append(
             TaskFigure(lead.assignment_id, lead.unit_id, lead.via_group_id, outcome_, worked, ids)
