@@ -1,4 +1,5 @@
-"""Web interface: one blueprint per screen area, thin views (form → service → commit)."""
+"""Web interface: one blueprint per screen area, thin views (form → service → one commit
+point, `saving`)."""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def vndatetime(value: datetime | None) -> str:
 
 
 def _error(code: int, title: str, message: str):
-    db.session.rollback()
+    db.session.rollback()  # a refused or failed request keeps nothing of its work
     if request.path.startswith("/api/"):
         return {"error": message}, code
     return render_template("error.html", title=title, message=message), code
@@ -189,7 +190,7 @@ def _record_denial() -> None:
             outcome=DENIED,
         )
     except SQLAlchemyError as exc:
-        db.session.rollback()
+        db.session.rollback()  # the audit row could not be written; the 403 still is
         log.error(
             "audit: a refusal of %s was not recorded (%s)", request.endpoint, type(exc).__name__
         )

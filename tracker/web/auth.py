@@ -35,6 +35,7 @@ from tracker.models.audit import DENIED, FAILED
 from tracker.services import accounts, audit, sessions
 from tracker.web import devices
 from tracker.web.redirects import safe_next
+from tracker.web.saving import saving
 from tracker.web.start import start_url
 
 bp = Blueprint("auth", __name__)
@@ -223,8 +224,8 @@ def change_password():
 def logout():
     """This session ends, a copy of its cookie too."""
     if g.user is not None:
-        audit.record("auth.sign_out")
-        sessions.end(session)
-        db.session.commit()
+        with saving():
+            audit.record("auth.sign_out")
+            sessions.end(session)
     session.clear()
     return redirect(url_for("auth.login"))

@@ -23,5 +23,5 @@ def healthz():
         log.warning("health check: database unreachable (%s)", type(exc).__name__)
         return {"status": "error", "database": "unreachable"}, 503
     finally:
-        db.session.rollback()
+        db.session.rollback()  # nothing is kept: the connection goes back to the pool clean
     return {"status": "ok", "database": "ok"}

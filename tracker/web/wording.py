@@ -37,7 +37,7 @@ def context() -> dict[str, Any]:
     try:
         return {"office": office()}
     except SQLAlchemyError:
-        db.session.rollback()
+        db.session.rollback()  # the failed transaction ends; the error page goes on
         return {"office": NEUTRAL_OFFICE}
 
 

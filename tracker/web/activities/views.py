@@ -21,6 +21,7 @@ from tracker.services import reporting
 from tracker.services.figures import dashboard as dashboard_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.reports.views import DeadlineForm, reassign_form
+from tracker.web.saving import saving
 
 bp = Blueprint("activities", __name__)
 
@@ -125,7 +126,7 @@ def edit(activity_id: int):
         form.dimension_ids.data = [d.id for d in activity.dimensions]
     if form.validate_on_submit():
         group = db.session.get(ContentGroup, form.group_id.data)
-        try:
+        with saving(activity_service.EditError) as saved:
             changed = activity_service.edit_activity(
                 activity,
                 group=group,
@@ -135,11 +136,7 @@ def edit(activity_id: int):
                 dimension_ids=form.dimension_ids.data or [],
                 user=g.user,
             )
-        except activity_service.EditError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu thay đổi." if changed else "Không có gì thay đổi.", "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/edit.html", form=form, activity=activity, plan=activity.plan)
@@ -159,7 +156,7 @@ def new(group_id: int):
         target = db.session.get(ContentGroup, form.group_id.data)
         if target is None or target.plan_id != group.plan_id:
             abort(400)
-        try:
+        with saving(activity_service.EditError) as saved:
             activity = activity_service.add_activity(
                 target,
                 form.number.data or "",
@@ -168,11 +165,7 @@ def new(group_id: int):
                 g.user,
                 form.dimension_ids.data or [],
             )
-        except activity_service.EditError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã thêm hoạt động. Thêm đơn vị chủ trì và phối hợp bên dưới.", "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/edit.html", form=form, activity=None, plan=group.plan)
@@ -187,13 +180,9 @@ def add_assignment(activity_id: int):
         flash("Chọn đơn vị và vai trò.", "error")
     else:
         unit = db.session.get(Unit, form.unit_id.data)
-        try:
+        with saving(activity_service.EditError) as saved:
             changed = activity_service.add_assignment(activity, unit, form.role.data, g.user)
-        except activity_service.EditError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã thêm đơn vị." if changed else "Đơn vị đã có trong hoạt động.", "success")
     return redirect(url_for("activities.detail", activity_id=activity.id))
 
@@ -206,13 +195,9 @@ def remove_assignment(assignment_id: int):
         abort(404)
     activity_id = assignment.activity_id
     if ActionForm().validate_on_submit():
-        try:
+        with saving(activity_service.EditError) as saved:
             activity_service.remove_assignment(assignment, g.user)
-        except activity_service.EditError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã bỏ đơn vị khỏi hoạt động.", "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -224,8 +209,8 @@ def move(activity_id: int, direction: str):
     if direction not in ("up", "down"):
         abort(404)
     if ActionForm().validate_on_submit():
-        activity_service.move_activity(activity, -1 if direction == "up" else 1, g.user)
-        db.session.commit()
+        with saving():
+            activity_service.move_activity(activity, -1 if direction == "up" else 1, g.user)
     return redirect(url_for("plans.annex", plan_id=activity.plan_id, _anchor=f"a{activity.id}"))
 
 
@@ -235,12 +220,9 @@ def delete(activity_id: int):
     activity = get_activity_or_404(activity_id)
     plan_id = activity.plan_id
     if ActionForm().validate_on_submit():
-        try:
+        with saving(activity_service.EditError) as saved:
             activity_service.delete_activity(activity, g.user)
-        except activity_service.EditError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        if not saved:
             return redirect(url_for("activities.detail", activity_id=activity.id))
-        db.session.commit()
         flash("Đã xóa hoạt động (vẫn xem được trong lịch sử thay đổi).", "success")
     return redirect(url_for("plans.annex", plan_id=plan_id))

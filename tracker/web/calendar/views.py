@@ -34,6 +34,7 @@ from tracker.models.calendar import FEED_KINDS
 from tracker.services import calendar, calendar_links
 from tracker.services import plans as plan_service
 from tracker.web.auth import login_required
+from tracker.web.saving import saving
 
 bp = Blueprint("calendar", __name__)
 NEW_LINK = "calendar_new"  # session key: a link just made, shown once on the next page
@@ -117,7 +118,7 @@ def create():
     if not form.validate_on_submit():
         flash("Chọn lịch cần tạo liên kết.", "error")
         return redirect(url_for("calendar.index"))
-    try:
+    with saving(calendar_links.CalendarError) as saved:
         row, token = calendar_links.issue_token(
             g.user,
             form.scope.data,
@@ -126,11 +127,7 @@ def create():
             form.include_done.data,
             g.user,
         )
-    except calendar_links.CalendarError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if saved:
         _show_once(row, token)
         flash(
             "Đã tạo liên kết lịch. Liên kết chỉ hiện một lần — hãy thêm vào lịch ngay.", "success"
@@ -151,13 +148,9 @@ def _managed(feed_id: int) -> CalendarToken:
 def regenerate(feed_id: int):
     row = _managed(feed_id)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(calendar_links.CalendarError) as saved:
             new_row, token = calendar_links.regenerate(row, g.user)
-        except calendar_links.CalendarError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             _show_once(new_row, token)
             flash("Đã tạo liên kết mới; liên kết cũ đã ngừng hoạt động.", "success")
     return redirect(url_for("calendar.index"))
@@ -168,13 +161,9 @@ def regenerate(feed_id: int):
 def revoke(feed_id: int):
     row = _managed(feed_id)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(calendar_links.CalendarError) as saved:
             calendar_links.revoke(row, g.user)
-        except calendar_links.CalendarError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 "Đã thu hồi liên kết; lịch đăng ký bằng liên kết này sẽ không cập nhật nữa.",
                 "success",
@@ -188,13 +177,9 @@ def settings(feed_id: int):
     row = _managed(feed_id)
     form = DoneForm()
     if form.validate_on_submit():
-        try:
+        with saving(calendar_links.CalendarError) as saved:
             changed = calendar_links.set_include_done(row, form.include_done.data, g.user)
-        except calendar_links.CalendarError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu." if changed else "Không có gì thay đổi.", "success")
     return redirect(url_for("calendar.index"))
 

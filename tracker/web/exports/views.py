@@ -105,7 +105,7 @@ def province():
     _readers_only()
     _province_only()
     view = province_service.province_view()
-    db.session.rollback()
+    db.session.rollback()  # the read ends: the page is plain data
     return render_template("exports/province.html", view=view, form=SnapshotForm())
 
 

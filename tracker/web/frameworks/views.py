@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import Plan
 from tracker.services import frameworks as framework_service
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.saving import saving
 
 bp = Blueprint("frameworks", __name__)
 
@@ -44,7 +45,7 @@ def index():
         if not g.user.can_edit_plans:
             abort(403)
         if form.validate_on_submit():
-            try:
+            with saving(framework_service.FrameworkError, show=False) as saved:
                 framework = framework_service.add_framework(
                     form.name.data or "",
                     form.short_name.data or "",
@@ -52,11 +53,8 @@ def index():
                     form.dimensions.data or "",
                     g.user,
                 )
-            except framework_service.FrameworkError as exc:
-                db.session.rollback()
-                problems = str(exc).splitlines()
-            else:
-                db.session.commit()
+            problems = saved.refusal.splitlines()  # shown beside the form
+            if saved:
                 flash(
                     f"Đã thêm {framework.name}. Chọn bộ chỉ số này ở trang Kỳ báo cáo của kế "
                     "hoạch để gắn cho các hoạt động.",
@@ -79,13 +77,9 @@ def choose(plan_id: int):
         abort(404)
     if ChooseForm().validate_on_submit():
         ids = [int(v) for v in request.form.getlist("framework") if v.isdigit()]
-        try:
+        with saving(framework_service.FrameworkError) as saved:
             changed = framework_service.set_plan_frameworks(plan, ids, g.user)
-        except framework_service.FrameworkError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             message = "Đã lưu bộ chỉ số của kế hoạch." if changed else "Không có gì thay đổi."
             flash(message, "success")
     return redirect(url_for("reports.periods", plan_id=plan.id, _anchor="frameworks"))

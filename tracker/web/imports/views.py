@@ -28,6 +28,7 @@ from tracker.services import staging
 from tracker.services.annex_import import apply_import, parse_mapping, preview_import
 from tracker.web.auth import coordinator_required
 from tracker.web.plans.views import get_plan_or_404
+from tracker.web.saving import saving
 
 bp = Blueprint("imports", __name__)
 
@@ -111,8 +112,8 @@ def preview(plan_id: int, token: str):
         if not result.can_apply:
             flash("Chưa thể nhập: còn lỗi hoặc đơn vị chưa được ánh xạ (xem bên dưới).", "error")
         else:
-            outcome = apply_import(result, g.user)
-            db.session.commit()
+            with saving():
+                outcome = apply_import(result, g.user)
             staging.discard(_instance_dir(), token)
             flash(
                 f"Đã nhập phụ lục: thêm {outcome.added}, sửa {outcome.changed}, "
@@ -120,7 +121,7 @@ def preview(plan_id: int, token: str):
                 "success",
             )
             return redirect(url_for("plans.annex", plan_id=plan.id))
-    db.session.rollback()
+    db.session.rollback()  # what the preview resolved is shown, never kept
     units = catalog_service.sorted_units(catalog_service.units_of(plan.locality_id))
     return render_template(
         "imports/preview.html",

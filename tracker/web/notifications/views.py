@@ -41,6 +41,7 @@ from tracker.services import (
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next
+from tracker.web.saving import saving
 from tracker.web.wording import OfficeLabels
 
 bp = Blueprint("notifications", __name__)
@@ -62,8 +63,8 @@ def inbox():
 @login_required
 def mark_read():
     raw = request.form.get("id", "")
-    outbox.mark_read(g.user, int(raw) if raw.isascii() and raw.isdigit() else None)
-    db.session.commit()
+    with saving():
+        outbox.mark_read(g.user, int(raw) if raw.isascii() and raw.isdigit() else None)
     return redirect(safe_next(request.form.get("next"), url_for("notifications.inbox")))
 
 
@@ -87,18 +88,14 @@ def settings():
         form.email.data, form.wants_email.data = g.user.email, g.user.email_reminders
         form.submitted_notices.data = g.user.submitted_notices
     if form.validate_on_submit():
-        try:
+        with saving(reminder_settings.SettingsError) as saved:
             reminder_settings.set_email(
                 g.user,
                 form.email.data or "",
                 form.wants_email.data,
                 (form.submitted_notices.data or "") if is_coordinator else None,
             )
-        except reminder_settings.SettingsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu cách nhận thông báo.", "success")
             return redirect(url_for("notifications.settings"))
     return render_template(
@@ -117,8 +114,8 @@ def unsubscribe(token: str):
     if user is None:
         abort(404)
     if request.method == "POST":
-        user.email_reminders = False
-        db.session.commit()
+        with saving():
+            user.email_reminders = False
         return render_template("notifications/unsubscribed.html", user=user)
     return render_template("notifications/unsubscribe.html", user=user, token=token)
 
@@ -172,12 +169,9 @@ def resend(notification_id: int):
     row = db.session.get(Notification, notification_id)
     if row is None:
         abort(404)
-    try:
+    with saving(ValueError) as saved:
         outbox.resend(row)
-    except ValueError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash("Đã đưa thư vào hàng chờ gửi lại (cùng Message-ID).", "success")
     return redirect(url_for("notifications.outbox_item", notification_id=row.id))
 
@@ -230,7 +224,7 @@ def plan_rules(plan_id: int):
     elif not g.user.can_edit_plans:
         abort(403)
     elif form.validate_on_submit():
-        try:
+        with saving(reminder_settings.SettingsError) as saved:
             rules = Rules(
                 before=reminder_settings.parse_days(form.before.data),
                 overdue_first=form.overdue_first.data,
@@ -240,11 +234,7 @@ def plan_rules(plan_id: int):
                 monthly_digest=form.monthly_digest.data,
             )
             reminder_settings.save_rules(plan, rules, form.active_until.data, g.user)
-        except reminder_settings.SettingsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu cách nhắc việc.", "success")
             return redirect(url_for("notifications.plan_rules", plan_id=plan.id))
     day = _date_arg("on") or today_local()
@@ -290,18 +280,14 @@ def working_days():
         else today_local().year
     )
     if form.validate_on_submit():
-        try:
+        with saving(reminder_settings.SettingsError) as saved:
             if request.form.get("action") == "remove":
                 reminder_settings.remove_day(form.day.data, g.user)
             else:
                 is_off = request.form.get("action") != "work"
                 note, source = form.note.data or "", form.source.data or ""
                 reminder_settings.set_day(form.day.data, is_off, note, g.user, source=source)
-        except reminder_settings.SettingsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu lịch ngày làm việc.", "success")
         return redirect(url_for("notifications.working_days", year=form.day.data.year))
     extra = workdays.recorded_days(year)

@@ -10,12 +10,12 @@ from wtforms.validators import Optional
 
 from tracker.domain.figures import WORDS
 from tracker.domain.units import UnitKind
-from tracker.extensions import db
 from tracker.models.units import COMMUNE, PROVINCE
 from tracker.services import cascade, catalog, rollup, tenancy
 from tracker.services.cascade import CascadeError
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import _as_of_arg, bp, get_plan_or_404
+from tracker.web.saving import saving
 
 
 class ParentForm(FlaskForm):
@@ -85,13 +85,9 @@ def set_parent(plan_id: int):
     if not form.validate_on_submit() or (form.parent.data and form.parent.data not in choices):
         flash("Chọn một kế hoạch của tỉnh trong danh sách.", "error")
     else:
-        try:
+        with saving(CascadeError) as saved:
             cascade.set_parent_plan(plan, choices.get(form.parent.data or ""), g.user)
-        except CascadeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu kế hoạch của tỉnh mà kế hoạch này thực hiện.", "success")
     return redirect(url_for("plans.province_tasks", plan_id=plan.id))
 
@@ -109,15 +105,12 @@ def take_in(plan_id: int, source_id: int):
     if not form.validate_on_submit():
         flash("Thời hạn không hợp lệ; nhập ngày theo dạng ngày/tháng/năm.", "error")
         return redirect(url_for("plans.province_tasks", plan_id=plan.id))
-    try:
+    with saving(CascadeError) as saved:
         activity = cascade.take_in(
             plan, source, list(form.leads.data or []), form.due_on.data, g.user
         )
-    except CascadeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not saved:
         return redirect(url_for("plans.province_tasks", plan_id=plan.id) + f"#offer-{source_id}")
-    db.session.commit()
     flash(
         f"Đã đưa {activity.number or ''} vào kế hoạch của {plan.locality.name}.".replace("  ", " "),
         "success",

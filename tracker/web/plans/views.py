@@ -39,6 +39,7 @@ from tracker.services import plans as plan_service
 from tracker.services.figures import dashboard as dashboard_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.matrix import Cells, id_url
+from tracker.web.saving import saving
 from tracker.web.start import start_url
 from tracker.web.wording import office
 
@@ -112,16 +113,12 @@ def archive(plan_id: int):
     to_archive = request.form.get("archive") == "1"
     if not ArchiveForm().validate_on_submit():
         return redirect(url_for("plans.overview", plan_id=plan.id))
-    try:
+    with saving(plan_archive.ArchiveError) as saved:
         if to_archive:
             plan_archive.archive_plan(plan, g.user)
         else:
             plan_archive.unarchive_plan(plan, g.user)
-    except plan_archive.ArchiveError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(
             f"Đã lưu trữ {plan.reference}: kế hoạch không còn nhắc việc và không còn trên trang"
             " Việc cần báo cáo; vẫn xem được số liệu, báo cáo."
@@ -144,7 +141,7 @@ def new():
     if locality is None:
         abort(404)
     if form.validate_on_submit():
-        try:
+        with saving(plan_service.PlanError) as saved:
             plan = plan_service.create_plan(
                 locality,
                 number=form.number.data or "",
@@ -154,10 +151,7 @@ def new():
                 noun=form.noun.data,
                 user=g.user,
             )
-        except plan_service.PlanError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã tạo kế hoạch. Bước tiếp theo: nhập phụ lục phân công.", "success")
             return redirect(url_for("imports.upload", plan_id=plan.id))
     return render_template("plans/new.html", form=form)

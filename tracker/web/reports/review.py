@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from tracker.extensions import db
 from tracker.models import Plan, ProgressReport
 from tracker.services import reporting
 from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required
 from tracker.web.reports.views import ActionForm, ReviewForm, _get, bp
+from tracker.web.saving import saving
 
 
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
@@ -20,13 +20,9 @@ def review(report_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         accept = request.form.get("action") == "accept"
-        try:
+        with saving(reporting.ReportError) as saved:
             noticed = review_service.decide(report, accept, form.comment.data or "", g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             done = "Đã chấp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị."
             flash(f"{done} {noticed.told(report.assignment.unit.name)}", "success")
     return redirect(url_for("reports.show", report_id=report.id))
@@ -43,16 +39,13 @@ def queue(plan_id: int):
     problems: dict[int, str] = {}
     if form.validate_on_submit():
         choices = _choices(request.form)
-        try:
+        with saving(review_service.BatchError) as saved:
             result = review_service.review_many(plan, choices, g.user)
-        except review_service.BatchError as exc:
-            db.session.rollback()
-            problems = exc.problems
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             _say(result)
             return redirect(url_for("reports.queue", plan_id=plan.id))
+        assert isinstance(saved.error, review_service.BatchError)
+        problems = saved.error.problems
     return render_template(
         "reports/queue.html",
         plan=plan,

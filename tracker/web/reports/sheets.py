@@ -19,6 +19,7 @@ from tracker.services import progress_sheet, reporting, staging
 from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required
 from tracker.web.reports.views import ActionForm, _get, bp
+from tracker.web.saving import saving
 
 
 @bp.route("/plans/<int:plan_id>/periods/<int:period_id>/units/<int:unit_id>/sheet.xlsx")
@@ -106,17 +107,13 @@ def sheet_preview(plan_id: int, period_id: int, token: str):
     )
     form = ActionForm()
     if form.validate_on_submit():
-        try:
+        with saving(reporting.ReportError) as saved:
             count = progress_sheet.apply_sheet(preview, g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             staging.discard(current_app.config["INSTANCE_DIR"], token)
             flash(f"Đã ghi {count} báo cáo của {preview.unit.name}; chờ duyệt.", "success")
             return redirect(url_for("reports.queue", plan_id=plan.id))
-    db.session.rollback()
+    db.session.rollback()  # what the preview read is shown, never kept
     return render_template(
         "reports/sheet_preview.html", plan=plan, period=period, preview=preview, form=form
     )

@@ -50,6 +50,7 @@ from tracker.services import plans as plan_service
 from tracker.services import report_entry, reporting, unit_work
 from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required, login_required
+from tracker.web.saving import saving
 from tracker.web.wording import OfficeLabels, office
 
 bp = Blueprint("reports", __name__)
@@ -201,13 +202,13 @@ def edit(assignment_id: int, period_id: int):
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
         to_office = office()  # for the message; read now, not in a transaction of its own after
-        try:
+        refused = (reporting.ReportError, attachment_service.AttachmentError)
+        with saving(*refused, show=False) as saved:  # written in a short write of its own
             report_id, attached = _save_report_form(form, assignment_id, period_id, submit)
-        except (reporting.ReportError, attachment_service.AttachmentError) as exc:
-            db.session.rollback()
+        if not saved:
             chosen = any(f.filename for f in form.files.data or [])
             again = " Các tệp đã chọn chưa được lưu, hãy chọn lại." if chosen else ""
-            flash(f"{exc} Báo cáo chưa được lưu.{again}", "error")
+            flash(f"{saved.refusal} Báo cáo chưa được lưu.{again}", "error")
         else:
             files = f" và {attached} tệp minh chứng" if attached else ""
             if submit:
@@ -302,7 +303,7 @@ def upload(report_id: int):
     if upload_file is None or not upload_file.filename:
         flash("Chọn tệp minh chứng.", "error")
     else:
-        try:
+        with saving(attachment_service.AttachmentError) as saved:
             attachment_service.add_attachment(
                 report,
                 upload_file.filename,
@@ -311,11 +312,7 @@ def upload(report_id: int):
                 current_app.config["ATTACHMENTS_DIR"],
                 current_app.config["MAX_ATTACHMENT_BYTES"],
             )
-        except attachment_service.AttachmentError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã thêm tệp minh chứng.", "success")
     return redirect(url_for("reports.show", report_id=report.id))
 
@@ -346,8 +343,8 @@ def remove(attachment_id: int):
     if not reporting.can_write(g.user, report.assignment) or not report.is_editable:
         abort(403)
     if ActionForm().validate_on_submit():
-        attachment_service.remove_attachment(attachment, g.user)
-        db.session.commit()
+        with saving():
+            attachment_service.remove_attachment(attachment, g.user)
         flash("Đã bỏ tệp minh chứng.", "success")
     return redirect(url_for("reports.show", report_id=report.id))
 
@@ -396,13 +393,9 @@ def report_settings(plan_id: int):
             form.signer_name.data or "",
             form.signer_role.data or "",
         )
-        try:
+        with saving(plan_service.PlanError) as saved:
             changed = plan_service.set_report_settings(plan, settings, g.user)
-        except plan_service.PlanError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu thông tin báo cáo." if changed else "Không có gì thay đổi.", "success")
     else:
         flash("Thông tin báo cáo không hợp lệ: " + _form_errors(form), "error")
@@ -418,22 +411,19 @@ def _form_errors(form: FlaskForm) -> str:
 def _save_periods(plan: Plan) -> None:
     valid = {k.value for k in PeriodKind}
     kinds = {PeriodKind(k) for k in request.form.getlist("kinds") if k in valid}
-    try:
+    with saving(period_service.PeriodError, ValueError, show=False) as saved:
         period_service.set_count_rule(plan, request.form.get("count_rule", plan.count_rule), g.user)
         period_service.set_collected_kinds(plan, kinds, g.user)
         for period in period_service.plan_periods(plan):
             value = request.form.get(f"due-{period.code}", "")
             if value:
                 period_service.set_period_due(period, date.fromisoformat(value), g.user)
-    except (period_service.PeriodError, ValueError) as exc:
-        db.session.rollback()
-        flash(
-            str(exc) if isinstance(exc, period_service.PeriodError) else "Ngày không hợp lệ.",
-            "error",
-        )
-    else:
-        db.session.commit()
+    if saved:
         flash("Đã lưu kỳ báo cáo.", "success")
+    elif isinstance(saved.error, period_service.PeriodError):
+        flash(saved.refusal, "error")
+    else:
+        flash("Ngày không hợp lệ.", "error")
 
 
 @bp.route("/activities/<int:activity_id>/deadline", methods=["POST"])
@@ -444,13 +434,9 @@ def deadline(activity_id: int):
     if not form.validate_on_submit():
         flash("Chọn thời hạn mới và ghi lý do.", "error")
     else:
-        try:
+        with saving(reporting.ReportError) as saved:
             reporting.change_deadline(activity, form.due_on.data, form.reason.data, g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã đổi thời hạn; thời hạn ban đầu vẫn được giữ.", "success")
     return redirect(url_for("activities.detail", activity_id=activity.id))
 
@@ -471,13 +457,9 @@ def reassign(assignment_id: int):
         flash("Chọn đơn vị mới và ghi lý do.", "error")
     else:
         unit = db.session.scalar(select(Unit).where(Unit.id == form.unit_id.data))
-        try:
+        with saving(reporting.ReportError) as saved:
             reporting.reassign(assignment, unit, form.reason.data, g.user)
-        except reporting.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã giao lại cho {unit.name}.", "success")
     return redirect(url_for("activities.detail", activity_id=assignment.activity_id))
 

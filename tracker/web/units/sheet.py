@@ -16,6 +16,7 @@ from tracker.services import accounts, unit_sheet
 from tracker.services.staging import Staged
 from tracker.web import sheets
 from tracker.web.auth import coordinator_required
+from tracker.web.saving import saving
 from tracker.web.sheets import XLSX, ConfirmForm, chosen_locality
 from tracker.web.units.common import bp
 
@@ -64,13 +65,11 @@ def sheet_preview(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         by = db.session.get_one(User, g.user_id)
-        try:
+        with saving(unit_sheet.UnitSheetError, show=False) as saved:
             result = unit_sheet.import_sheet(locality, staged.filename, staged.data, read, by)
-        except unit_sheet.UnitSheetError as exc:
-            db.session.rollback()
-            flash(f"Chưa nhập: {exc}", "error")
+        if not saved:
+            flash(f"Chưa nhập: {saved.refusal}", "error")
         else:
-            db.session.commit()
             sheets.discard(token)
             flash(
                 f"Đã nhập danh mục đơn vị của {locality.name} từ «{staged.filename}»: thêm "

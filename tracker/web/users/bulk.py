@@ -16,6 +16,7 @@ from tracker.services import account_links, account_sheet, accounts, audit, new_
 from tracker.services.staging import Staged
 from tracker.web import sheets
 from tracker.web.auth import coordinator_required
+from tracker.web.saving import saving
 from tracker.web.sheets import XLSX, ConfirmForm, chosen_locality
 from tracker.web.users.common import bp
 from tracker.web.users.created import created_page
@@ -71,7 +72,7 @@ def bulk_preview(token: str):
         if not preview.can_apply:
             flash("Chưa tạo tài khoản nào: bảng còn lỗi (xem bên dưới).", "error")
         else:
-            try:
+            with saving(accounts.AccountError, show=False) as saved:
                 mail = account_links.mail_configured()
                 issued = new_accounts.issue(preview.accounts, links=mail)
                 with database.writing(db.session):
@@ -83,9 +84,8 @@ def bulk_preview(token: str):
                         detail={"Số tài khoản": len(created), "Địa phương": locality.name},
                         user=by,
                     )
-            except accounts.AccountError as exc:
-                db.session.rollback()
-                flash(f"Chưa tạo tài khoản nào: {exc} Hãy xem lại bảng.", "error")
+            if not saved:
+                flash(f"Chưa tạo tài khoản nào: {saved.refusal} Hãy xem lại bảng.", "error")
                 return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
             sheets.discard(token)
             return created_page(created, sheet=staged.filename)

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.services import account_links, accounts
 from tracker.web.auth import coordinator_required
+from tracker.web.saving import saving
 from tracker.web.users.common import bp, user_or_404
 
 
@@ -59,16 +60,13 @@ def setup_password(token: str):
     username = link.user.username
     form = SetupForm()
     if form.validate_on_submit():
-        try:
+        with saving(accounts.AccountError) as saved:
             if form.new.data != form.again.data:
                 raise accounts.AccountError("Hai lần nhập mật khẩu không giống nhau.")
             password_hash = accounts.hash_password(form.new.data)
             with database.writing(db.session):
                 account_links.use_link(token, password_hash)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+        if saved:
             flash(f"Đã đặt mật khẩu. Hãy đăng nhập bằng tên «{username}».", "success")
             return redirect(url_for("auth.login"))
     page = render_template("users/setup.html", form=form, username=username, link=link)

@@ -19,6 +19,7 @@ from tracker.models import Change, User
 from tracker.models.users import OFFICER, ROLE_LABELS, role_label
 from tracker.services import account_links, accounts, new_accounts
 from tracker.web.auth import coordinator_required
+from tracker.web.saving import saving
 from tracker.web.users import bulk, setup  # noqa: F401 - their routes are on bp
 from tracker.web.users.common import bp, user_or_404
 from tracker.web.users.created import created_page
@@ -81,7 +82,7 @@ def index():
     form.unit_id.choices = _unit_choices(g.user)
     form.role.choices = [SelectChoice(r, label) for r, label in role_labels().items()]
     if form.validate_on_submit():
-        try:
+        with saving(accounts.AccountError) as saved:
             account = new_accounts.check_form(
                 username=form.username.data or "",
                 full_name=form.full_name.data,
@@ -95,10 +96,7 @@ def index():
             issued = new_accounts.issue([account], form.password.data or "", links=mail)
             with database.writing(db.session):
                 created = new_accounts.create_all(issued, db.session.get(User, g.user_id))
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+        if saved:
             return created_page(created)
     return render_template(
         "users/list.html",
@@ -123,7 +121,7 @@ def edit(user_id: int):
         form.unit_id.data = user.unit_id or 0
         form.phone.data = phone_display(user.phone)
     if form.validate_on_submit():
-        try:
+        with saving(accounts.AccountError) as saved:
             unit = accounts.find_unit(form.unit_id.data)
             changed = accounts.update_user(
                 user,
@@ -134,17 +132,13 @@ def edit(user_id: int):
                 phone=form.phone.data or "",
                 by=g.user,
             )
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            user = user_or_404(user_id)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 f"Đã lưu tài khoản «{user.username}»." if changed else "Không có gì thay đổi.",
                 "success",
             )
             return redirect(url_for("users.index"))
+        user = user_or_404(user_id)  # again: the rollback let its changes go
     changes = db.session.scalars(
         select(Change)
         .where(Change.entity == "user", Change.entity_id == user.id)
@@ -169,15 +163,12 @@ def reset_password(user_id: int):
     username = user_or_404(user_id).username
     form = ResetForm()
     if form.validate_on_submit():
-        try:
+        with saving(accounts.AccountError) as saved:
             password_hash = accounts.hash_password(form.password.data)
             with database.writing(db.session):
                 by = db.session.get(User, g.user_id)
                 accounts.reset_password(user_or_404(user_id), password_hash, by)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+        if saved:
             flash(
                 f"Đã đặt lại mật khẩu cho «{username}»; lần đăng nhập tới phải đặt mật khẩu mới.",
                 "success",
@@ -191,13 +182,9 @@ def set_active(user_id: int):
     """Deactivate (sessions end, sign-in refused) or reactivate an account."""
     user = user_or_404(user_id)
     active = request.form.get("active") == "1"
-    try:
+    with saving(accounts.AccountError) as saved:
         accounts.set_active(user, active, g.user)
-    except accounts.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"Đã {'mở lại' if active else 'khóa'} tài khoản «{user.username}».", "success")
     return redirect(url_for("users.index"))
 
@@ -207,7 +194,7 @@ def set_active(user_id: int):
 def unlock(user_id: int):
     """Forget the account's failed sign-ins, so it can sign in at once."""
     user = user_or_404(user_id)
-    accounts.unlock(user, g.user)
-    db.session.commit()
+    with saving():
+        accounts.unlock(user, g.user)
     flash(f"Đã mở khóa đăng nhập cho «{user.username}».", "success")
     return redirect(url_for("users.index"))
