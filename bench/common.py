@@ -45,7 +45,7 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        """ "", "ok", "ok by ratio" or "MISSED" (bench/verdict.py)."""
+        """The table's word: "ok", "ok by ratio", "MISSED", or none (bench/verdict.py)."""
         return verdict(self.ok, self.p95_ms, self.limit_ms, self.calibration_ms, REFERENCE_MS)
 
 
