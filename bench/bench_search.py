@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from bench.common import Row, page_row
+from bench.common import Row, page_row, signed_in
 from tracker.extensions import db
 from tracker.models import Locality, Unit
 from tracker.services.accounts import create_user
@@ -58,8 +58,7 @@ def make_readers(app: Flask, district: str = "Huyện 6") -> list[tuple[str, str
 def search_rows(app: Flask, runs: int) -> list[Row]:
     rows = []
     for label, username in make_readers(app):
-        client = app.test_client()
-        client.post("/login", data={"username": username, "password": PASSWORD})
+        client = signed_in(app, username, PASSWORD)
         for what, query in QUERIES:
             rows.append(
                 page_row(

@@ -1,8 +1,11 @@
-"""What every benchmark shares: a row of the table, timing, an app on a fresh instance."""
+"""What every benchmark shares: a row of the table, timing interleaved with the
+calibration (bench/calibration.py), an app on a fresh instance, a signed-in client —
+the Flask test client, or over HTTP with `--http` (bench/http_mode.py)."""
 
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -14,12 +17,18 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from bench import http_mode
+from bench.calibration import REFERENCE_MS, calibration
+from bench.verdict import ratio, ratio_limit, verdict
 from tracker import create_app, settle_worker
 from tracker.extensions import db
 from tracker.models import User
+from tracker.services.figures import remembered
 from tracker.services.seeding import load_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "noivu2023"  # the seeded accounts' (and the bench's own)
+HTTP = False  # `--http`: signed_in() gives a browser over a real gunicorn
 
 
 @dataclass
@@ -29,8 +38,23 @@ class Row:
     p95_ms: float
     size: int | None  # bytes of the response or file
     threshold: str
-    ok: bool | None  # None: no threshold to meet
+    ok: bool | None  # conditions other than the time (size, errors); None: none
     note: str = ""
+    limit_ms: float | None = None  # p95 ≤ this, or its ratio ≤ this ÷ the reference
+    calibration_ms: float | None = None  # median of the calibration run beside it
+
+    @property
+    def verdict(self) -> str:
+        """The table's word: "ok", "ok by ratio", "MISSED", or none (bench/verdict.py)."""
+        return verdict(self.ok, self.p95_ms, self.limit_ms, self.calibration_ms, REFERENCE_MS)
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+    calibration_ms: float  # median of the calibration runs interleaved with the calls
+    result: Any
 
 
 def settle() -> None:
@@ -40,17 +64,27 @@ def settle() -> None:
     settle_worker()
 
 
-def timed(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
-    """(median ms, p95 ms, last result) of `runs` calls after one warm-up call."""
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def timed(call: Callable[[], Any], runs: int, before: Callable[[], None] | None = None) -> Timing:
+    """`runs` calls after one warm-up call, each followed by a run of the calibration
+    (A, B, A, B); `before` runs before each call, outside the time (e.g. a change)."""
     settle()
+    yardstick = calibration()
     result = call()
-    times = []
+    yardstick.run()
+    times, calibrations = [], []
     for _ in range(runs):
+        if before:
+            before()
         start = time.perf_counter()
         result = call()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], result
+        calibrations.append(yardstick.time_ms())
+    return Timing(statistics.median(times), p95(times), statistics.median(calibrations), result)
 
 
 def config(instance: Path, database_url: str | None = None) -> dict[str, Any]:
@@ -79,10 +113,21 @@ def make_app(instance: Path, demo: bool = True, database_url: str | None = None)
     return app
 
 
-def signed_in(app: Flask, username: str = "noivu"):  # type: ignore[no-untyped-def]
+def signed_in(app: Flask, username: str = "noivu", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """A signed-in browser: the Flask test client, or over HTTP with `--http`."""
+    if HTTP:
+        return http_mode.signed_in(app, username, password)
     client = app.test_client()
-    client.post("/login", data={"username": username, "password": "noivu2023"})
+    client.post("/login", data={"username": username, "password": password})
     return client
+
+
+def after_change(client, plan_id: int) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """What makes the next view of the plan a first view after a change: in this process
+    the figures' cache emptied; over HTTP a change written (http_mode.record_change)."""
+    if isinstance(client, http_mode.HttpPages):
+        return lambda: http_mode.record_change(client.app, plan_id)
+    return remembered._CACHE.clear
 
 
 def page_row(
@@ -94,29 +139,46 @@ def page_row(
     runs: int,
     before: Callable[[], None] | None = None,
 ) -> Row:
-    """Time GET `url`; `before` runs before each request (e.g. to empty a cache)."""
+    """Time GET `url`; `before` runs before each request, outside the time (e.g.
+    after_change)."""
 
     def call():  # type: ignore[no-untyped-def]
-        if before:
-            before()
         response = client.get(url)
         assert response.status_code in (200, 304), (url, response.status_code)
         response.get_data()  # a streamed page is timed to its last byte
         return response
 
-    median, p95, response = timed(call, runs)
-    size = len(response.data)
-    if limit_ms is None:
-        return Row(name, median, p95, size, "", None)
-    ok = p95 <= limit_ms and (limit_bytes is None or size <= limit_bytes)
-    limit = f"p95 ≤ {limit_ms:g} ms" + (f", ≤ {limit_bytes // 1024} KB" if limit_bytes else "")
-    return Row(name, median, p95, size, limit, ok)
+    timing = timed(call, runs, before)
+    size = len(timing.result.data)
+    row = Row(name, timing.median_ms, timing.p95_ms, size, "", None)
+    row.calibration_ms = timing.calibration_ms
+    if limit_ms is not None:
+        row.limit_ms, row.threshold = limit_ms, f"p95 ≤ {limit_ms:g} ms"
+        if limit_bytes is not None:
+            row.ok = size <= limit_bytes
+            row.threshold += f", ≤ {limit_bytes // 1024} KB"
+    return row
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"\n{'Benchmark':62} {'median':>9} {'p95':>9} {'size':>8}  threshold")
+    """Median, p95 and size; the calibration beside each row and the ratio p95 ÷
+    calibration; the threshold (a time's with its ratio) and the verdict."""
+    print(
+        f"\n{'Benchmark':62} {'median':>9} {'p95':>9} {'size':>8} {'calib':>7} {'ratio':>6}"
+        "  threshold"
+    )
     for row in rows:
         size = f"{row.size / 1024:.0f} KB" if row.size is not None else ""
-        verdict = {True: "ok", False: "MISSED", None: ""}[row.ok]
-        line = f"{row.name:62} {row.median_ms:7.1f}ms {row.p95_ms:7.1f}ms {size:>8}  "
-        print(line + f"{row.threshold} {verdict} {row.note}".rstrip())
+        calib = f"{row.calibration_ms:5.2f}ms" if row.calibration_ms else ""
+        times = row.median_ms or row.p95_ms  # rows that are counts print no ratio
+        shown = f"{ratio(row.p95_ms, row.calibration_ms):6.1f}" if calib and times else ""
+        threshold = row.threshold
+        if row.limit_ms is not None:
+            threshold += f"; ratio ≤ {ratio_limit(row.limit_ms, REFERENCE_MS):.1f}"
+        line = f"{row.name:62} {row.median_ms:7.1f}ms {row.p95_ms:7.1f}ms {size:>8} "
+        line += f"{calib:>7} {shown:>6}  "
+        print(line + f"{threshold} {row.verdict} {row.note}".rstrip())

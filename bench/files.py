@@ -95,8 +95,11 @@ def export_rows(app: Flask, runs: int) -> list[Row]:
             if code == "pdf" and soffice() is None:
                 continue
             count = 3 if code == "pdf" else runs
-            median, p95, result = timed(lambda code=code: exports.export(request, code), count)
-            rows.append(Row(f"Export {code}, seeded plan", median, p95, len(result[1]), "", None))
+            timing = timed(lambda code=code: exports.export(request, code), count)
+            name, size = f"Export {code}, seeded plan", len(timing.result[1])
+            row = Row(name, timing.median_ms, timing.p95_ms, size, "", None)
+            row.calibration_ms = timing.calibration_ms
+            rows.append(row)
     return rows
 
 
@@ -121,6 +124,7 @@ def attack_row() -> Row:
         worst,
         None,
         "≤ 2,000 ms each",
-        worst <= 2000,
+        None,
         f"slowest: {slowest}",
+        limit_ms=2000,
     )
