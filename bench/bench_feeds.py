@@ -10,9 +10,9 @@ wsgi.py does. Not a test: run it, read the table.
 
     .venv/bin/python bench/bench_feeds.py      (alone; `python3 dev.py bench` runs it too)
 
-Feeds keep their last few bodies until the data changes (services.calendar), and their
+Feeds keep their last few bodies until the data changes (services.calendar.feeds), and their
 events by activity, brought up to date after a change from the change logs
-(services.calendar_kept). "after a change" rows change the data before each request as
+(services.calendar.kept). "after a change" rows change the data before each request as
 people do — a unit saves its report as a draft, each time in other words (one of the
 feed's unit, or a lead unit's for the plan) —, so the feed is brought up to date;
 "after a restart" forgets everything kept first, so every event is built again; the
@@ -41,8 +41,10 @@ from tracker.domain.periods import PeriodKind  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import LEAD, Activity, Assignment, ReportingPeriod  # noqa: E402
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED  # noqa: E402
-from tracker.services import calendar, calendar_links, periods, reporting  # noqa: E402
-from tracker.services.calendar_events import Selection, build_events  # noqa: E402
+from tracker.services import periods, reporting  # noqa: E402
+from tracker.services.calendar import feeds as calendar  # noqa: E402
+from tracker.services.calendar import links as calendar_links  # noqa: E402
+from tracker.services.calendar.events import Selection, build_events  # noqa: E402
 from tracker.services.seeding import load_seeds  # noqa: E402
 
 REQUESTS = 200

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, ProgressReport, ReportingPeriod, Unit, User
-from tracker.services import calendar_links
+from tracker.services.calendar import links as calendar_links
 
 HOST = "127.0.0.1"  # of the default TRACKER_BASE_URL
 # Activity texts that try to end a line and start properties or components of their own.

@@ -87,7 +87,7 @@ def targets(app, client, frozen):
         ids["notification_id"] = _notification_for(ids["user_id"])
     ids["token"] = "0" * 64
     with app.app_context():
-        from tracker.services import calendar_links
+        from tracker.services.calendar import links as calendar_links
 
         phuong2 = db.session.get(User, ids["user_id"])
         row, _ = calendar_links.issue_token(phuong2, "unit", ids["unit_id"], None, True, phuong2)

@@ -35,7 +35,10 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import activities, calendar, calendar_kept, calendar_links, periods, reporting
+from tracker.services import activities, periods, reporting
+from tracker.services.calendar import feeds as calendar
+from tracker.services.calendar import kept as calendar_kept
+from tracker.services.calendar import links as calendar_links
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "feeds"
 BASE = datetime(2023, 3, 1, 2, 0, tzinfo=UTC)

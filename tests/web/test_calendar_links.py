@@ -18,7 +18,7 @@ from tests.web.calendar_support import HOST, events, expected_due_dates, issue, 
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import CalendarToken, LoginAttempt, User
-from tracker.services import calendar_links
+from tracker.services.calendar import links as calendar_links
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
 

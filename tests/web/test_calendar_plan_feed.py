@@ -26,8 +26,8 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Activity, Plan, ReportingPeriod, Unit, User
 from tracker.services import activities, periods, reporting
-from tracker.services.calendar_plan import round_report
-from tracker.services.calendar_queries import Report
+from tracker.services.calendar.plan import round_report
+from tracker.services.calendar.queries import Report
 
 PROGRESS = re.compile(r" — (✓ )?(\d+)/(\d+) (đã báo cáo|đã có kết quả)$")
 

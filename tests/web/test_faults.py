@@ -32,7 +32,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Change, ProgressReport, Unit
 from tracker.models.reporting import ReportingPeriod
-from tracker.services import calendar_links
+from tracker.services.calendar import links as calendar_links
 
 pytestmark = pytest.mark.slow  # real gunicorn workers under load, killed and restarted
 

@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.models import Locality, ProgressReport, ReportingPeriod, User
 from tracker.scheduler import run_job
-from tracker.services import calendar_links
+from tracker.services.calendar import links as calendar_links
 
 COMMUNE_OFFICE = "Văn phòng HĐND và UBND xã Hòa Tú"  # the name the commune chose
 DISTRICT_OFFICE = "Phòng Nội vụ"

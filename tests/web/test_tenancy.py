@@ -33,9 +33,10 @@ from tracker.models import (
     User,
 )
 from tracker.models.units import COMMUNE, PROVINCE
-from tracker.services import calendar_links, plans, reporting
+from tracker.services import plans, reporting
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
+from tracker.services.calendar import links as calendar_links
 from tracker.services.catalog import create_unit
 
 ANNEX = "\n".join(

@@ -8,11 +8,9 @@ from flask.cli import with_appcontext
 from tracker.cli.common import fail
 from tracker.clock import LOCAL_TZ
 from tracker.extensions import db
-from tracker.services import (
-    calendar,
-    calendar_links,
-)
 from tracker.services import plans as plan_service
+from tracker.services.calendar import feeds as calendar
+from tracker.services.calendar import links as calendar_links
 
 
 @click.command("calendar-url")

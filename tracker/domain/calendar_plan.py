@@ -3,7 +3,7 @@
 The unit and personal feeds (domain.calendar) show what one unit owes, the activity in
 full. Whoever follows the whole plan wants the other view: each activity once per thing
 due — its deadline, or its report for one round (periods with the same cut-off, such as
-the second half and the year, are one round: services.calendar_plan) — and how far its
+the second half and the year, are one round: services.calendar.plan) — and how far its
 lead units (đơn vị chủ trì) are. The summary is the activity's number, a short title and
 a count ("— 07/10 đã báo cáo"); the description stays short (lead units, who has not
 reported yet, a moved deadline, the link; the event's date is the due date, so no

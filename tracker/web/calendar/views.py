@@ -31,8 +31,9 @@ from tracker import database
 from tracker.extensions import db
 from tracker.models import Activity, CalendarToken
 from tracker.models.calendar import FEED_KINDS
-from tracker.services import calendar, calendar_links
 from tracker.services import plans as plan_service
+from tracker.services.calendar import feeds as calendar
+from tracker.services.calendar import links as calendar_links
 from tracker.web.auth import login_required
 from tracker.web.saving import saving
 

@@ -33,16 +33,17 @@ from tracker.models import (
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED, USER_FEED
 from tracker.models.units import DEMO_NOTICE, UnitAlias
 from tracker.models.users import COORDINATOR, LEADER, OFFICER
-from tracker.services import calendar_kept, tenancy, wording
-from tracker.services.calendar_events import (
+from tracker.services import tenancy, wording
+from tracker.services.calendar import kept as calendar_kept
+from tracker.services.calendar.events import (
     Selection,
     build_events,
     event_order,
     events_by_activity,
 )
-from tracker.services.calendar_kept import Placed, Version
-from tracker.services.calendar_links import feed_title, feed_title_of, live_tokens
-from tracker.services.calendar_plan import plan_events_by_activity
+from tracker.services.calendar.kept import Placed, Version
+from tracker.services.calendar.links import feed_title, feed_title_of, live_tokens
+from tracker.services.calendar.plan import plan_events_by_activity
 from tracker.services.catalog import sorted_units
 from tracker.services.plans import followed_plans
 
@@ -80,7 +81,7 @@ class FeedSettings:
 # Bodies by what they are made of, newest last. Calendars poll every hour, not all with
 # If-None-Match, and several leaders may subscribe to one plan: between two changes a
 # plan's ~0.4 MB feed is the same bytes every time. A few per process. After a change,
-# the body is made again from the events kept by activity (services.calendar_kept).
+# the body is made again from the events kept by activity (services.calendar.kept).
 _BODIES: OrderedDict[str, bytes] = OrderedDict()
 _BODIES_LOCK = threading.Lock()
 BODIES_KEPT = 8

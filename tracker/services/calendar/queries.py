@@ -2,7 +2,7 @@
 the feed, built once per shape of selection with bound parameters (building SQLAlchemy
 statements cost ~2 ms a feed, more than running some of them). Limited to some activities
 (`only`), they are the rows of those activities' events as the whole feed has them: how a
-kept feed is brought up to date after a change (services.calendar_kept).
+kept feed is brought up to date after a change (services.calendar.kept).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def read_rest(
 ) -> FeedRows:
     """Everything a feed reads besides its rows, which are left empty: the activities'
     units (unless `with_units` is false), the plans' periods and creation, the reports
-    and what touched the activities and periods. For services.calendar_plan too, which
+    and what touched the activities and periods. For services.calendar.plan too, which
     reads its rows its own way."""
     stmts = _statements(_shape(selection, only))
     params = {**_params(selection, only), "row_plan_ids": plan_ids}

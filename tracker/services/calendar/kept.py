@@ -4,7 +4,7 @@ request after a change is what people wait for).
 
 Every change to plan data writes a Change row and every report state a ReportEvent row;
 both logs are append-only, and their largest ids are the version a feed was built at
-(services.calendar). Between two versions, an activity's events can differ only if
+(services.calendar.feeds). Between two versions, an activity's events can differ only if
   - a Change row about it (its text, timeframe, deadline, units, reports) is new, or
   - a ReportEvent row of a report of one of its assignments is new.
 Anything else new in the logs — a period's due date, a unit's or a group's name, a plan,

@@ -1,4 +1,4 @@
-"""The events of a calendar feed, made from plain rows (services.calendar_queries).
+"""The events of a calendar feed, made from plain rows (services.calendar.queries).
 
 What a unit owes follows unit_work.work_by_plan(): an ongoing activity owes a report every
 reporting period of its plan, due on the period's due date; any other activity with a
@@ -23,7 +23,7 @@ from tracker.domain.calendar import DONE_MARK, DeadlineEvent
 from tracker.domain.timeframes import decode_dates
 from tracker.models import LEAD, SUPPORT
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, RETURNED, STATUS_LABELS, SUBMITTED
-from tracker.services.calendar_queries import (
+from tracker.services.calendar.queries import (
     ONGOING,
     FeedRows,
     Report,

@@ -5,12 +5,12 @@ A round is the periods with the same cut-off (domain.periods.report_rounds, the 
 reminders, work pages and figures use too): a unit sends one report for it. Its event
 takes the shorter period's id and due date; a report for any of its periods counts.
 
-Read leaner than a unit's feed (services.calendar_queries, one row per assignment with
+Read leaner than a unit's feed (services.calendar.queries, one row per assignment with
 its activity's text): one row per activity, one per lead unit, then the reports, periods
-and changes as calendar_queries reads them. A plan is every assignment there is, and the
+and changes as calendar.queries reads them. A plan is every assignment there is, and the
 feed has 40 ms for ~1,000 events (quality.md).
 
-SEQUENCE of an event counts what touched it, as in services.calendar_events: edits of
+SEQUENCE of an event counts what touched it, as in services.calendar.events: edits of
 its activity, changes of the due date of the round's shorter period, and every state
 written of its lead units' reports — for any period of the round, or for a deadline all
 of them. The logs are append-only and a lead unit that has reported cannot be taken off
@@ -36,8 +36,8 @@ from tracker.domain.timeframes import decode_dates
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Unit, UnitGroupMember
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED
-from tracker.services.calendar_events import answer_to, total_touches
-from tracker.services.calendar_queries import (
+from tracker.services.calendar.events import answer_to, total_touches
+from tracker.services.calendar.queries import (
     ONGOING,
     FeedRows,
     Period,
