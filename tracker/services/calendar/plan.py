@@ -27,14 +27,13 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, bindparam, or_, select
 
 from tracker.domain.calendar_plan import PlanEvent
 from tracker.domain.periods import report_rounds
 from tracker.domain.timeframes import decode_dates
 from tracker.extensions import db
-from tracker.models import LEAD, Activity, Assignment, Unit, UnitGroupMember
+from tracker.models import LEAD, Activity, Assignment
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, SUBMITTED
 from tracker.services.calendar.events import answer_to, total_touches
 from tracker.services.calendar.queries import (
@@ -44,6 +43,7 @@ from tracker.services.calendar.queries import (
     Report,
     Selection,
     Touch,
+    assigned_units,
     read_rest,
     units_shown,
 )
@@ -169,27 +169,9 @@ def _statements(some: bool) -> tuple[Select[Any], Select[Any]]:
         .where(in_plan, shown)
         .order_by(Activity.position, Activity.id)
     )
-    group = aliased(Unit)
-    sizes = (
-        select(UnitGroupMember.group_id, func.count().label("members"))
-        .group_by(UnitGroupMember.group_id)
-        .subquery()
-    )
     leads = (
-        select(
-            Assignment.activity_id,
-            Assignment.role,
-            Assignment.unit_id,
-            Unit.name,
-            Assignment.via_group_id,
-            group.name,
-            sizes.c.members,
-            Assignment.id,
-        )
+        assigned_units(Assignment.id)
         .join(Activity, Activity.id == Assignment.activity_id)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .outerjoin(group, group.id == Assignment.via_group_id)
-        .outerjoin(sizes, sizes.c.group_id == Assignment.via_group_id)
         .where(in_plan, shown, Assignment.role == LEAD)
         .order_by(Assignment.activity_id, Assignment.position)
     )

@@ -240,7 +240,9 @@ def _activity_ids(where: list[ColumnElement[bool]]) -> Select[tuple[int]]:
     return select(Activity.id).join(Assignment, Assignment.activity_id == Activity.id).where(*where)
 
 
-def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
+def assigned_units(*extra: Any) -> Select[Any]:
+    """Each assignment's unit, with the group it came through and that group's size — the
+    rows `units_shown` names — and any `extra` columns; the caller filters and orders."""
     group = aliased(Unit)
     sizes = (
         select(UnitGroupMember.group_id, func.count().label("members"))
@@ -256,10 +258,17 @@ def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
             Assignment.via_group_id,
             group.name,
             sizes.c.members,
+            *extra,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
         .outerjoin(group, group.id == Assignment.via_group_id)
         .outerjoin(sizes, sizes.c.group_id == Assignment.via_group_id)
+    )
+
+
+def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
+    return (
+        assigned_units()
         .where(Assignment.activity_id.in_(_activity_ids(where)))
         .order_by(Assignment.activity_id, Assignment.role, Assignment.position)
     )
