@@ -61,7 +61,7 @@ from bench.verdict import Held, held  # noqa: E402
 from tracker import clock, create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Assignment, ProgressReport  # noqa: E402
-from tracker.services import outbox  # noqa: E402
+from tracker.services.reminders import outbox  # noqa: E402
 
 MEGABYTE = 1024 * 1024
 SECTIONS = ("district", "feeds", "province", "two-tier", "files", "load")

@@ -18,7 +18,7 @@ from flask import Flask
 from bench.common import ROOT, Row, timed
 from tracker.exporters import EXPORTS
 from tracker.exporters.pdf import soffice
-from tracker.services import exports
+from tracker.services.exports import report as exports
 
 HEADER = "STT\tNội dung\tHoạt động\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian thực hiện"
 UNITS = [

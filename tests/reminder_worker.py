@@ -11,7 +11,7 @@ from pathlib import Path
 def tick(instance: str, database: str, smtp_port: int, moment: str, times: int = 1) -> None:
     from tests.conftest import _config
     from tracker import clock, create_app
-    from tracker.services import outbox
+    from tracker.services.reminders import outbox
 
     clock.frozen = datetime.fromisoformat(moment)
     app = create_app(

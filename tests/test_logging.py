@@ -54,7 +54,7 @@ def test_no_secret_in_any_log(logged_app, caplog, capsys):
     app, fmt = logged_app
     caplog.set_level(logging.DEBUG)
     with app.app_context():
-        from tracker.services.outbox_rows import unsubscribe_token
+        from tracker.services.reminders.rows import unsubscribe_token
 
         token = unsubscribe_token(1)
     client = app.test_client()
@@ -90,7 +90,7 @@ def test_werkzeug_access_log_is_masked(live_server, caplog):
     base, app = live_server
     caplog.set_level(logging.INFO)
     with app.app_context():
-        from tracker.services.outbox_rows import unsubscribe_token
+        from tracker.services.reminders.rows import unsubscribe_token
 
         token = unsubscribe_token(1)
     for path in (f"/unsubscribe/{token}?k=v", f"/cal/{TOKEN64}.ics", "/healthz", "/healthz?lb=1"):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker.services import exports
+from tracker.services.exports import report as exports
 
 AS_OF = date(2023, 12, 15)
 STAMP = datetime(2023, 12, 15, 2, 0, tzinfo=UTC)

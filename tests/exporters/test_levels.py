@@ -19,9 +19,10 @@ from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import Locality
 from tracker.models.units import COMMUNE, PROVINCE
-from tracker.services import exports, plans
+from tracker.services import plans
 from tracker.services.annex_import import apply_import, preview_import
 from tracker.services.catalog import create_unit
+from tracker.services.exports import report as exports
 
 STAMP = datetime(2026, 12, 15, 2, 0, tzinfo=UTC)
 

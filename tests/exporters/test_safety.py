@@ -16,7 +16,8 @@ from tests.conftest import make_user
 from tests.exporters.conftest import export_request, generate
 from tracker.extensions import db
 from tracker.models import Change, ProgressReport, ReportEvent
-from tracker.services import export_figures, exports
+from tracker.services.exports import figures as export_figures
+from tracker.services.exports import report as exports
 
 HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 

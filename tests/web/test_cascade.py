@@ -22,10 +22,11 @@ from tracker.extensions import db
 from tracker.models import Activity, Locality, Plan, ProgressReport, Unit, User
 from tracker.models.reporting import ReportingPeriod
 from tracker.models.units import PROVINCE
-from tracker.services import cascade, exports, plans, reporting
+from tracker.services import cascade, plans, reporting
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
 from tracker.services.catalog import create_unit
+from tracker.services.exports import report as exports
 from tracker.services.figures.facts import plan_figures
 
 COMMUNES = ("UBND phường Tân Thành", "UBND xã Hòa Tú", "UBND xã Lai Hòa")

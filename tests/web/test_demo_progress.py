@@ -96,7 +96,7 @@ def test_the_december_report_keeps_the_first_half(app):
 
     from docx import Document
 
-    from tracker.services import exports
+    from tracker.services.exports import report as exports
 
     def report(as_of, period=""):
         request = exports.ExportRequest(plan="63/KH-UBND", as_of=as_of, period=period)

@@ -25,7 +25,7 @@ from tracker.extensions import db
 from tracker.models import Activity, Locality, Plan, ProgressReport, Unit, User
 from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
 from tracker.services import cascade, rollup
-from tracker.services.exports import ExportRequest, export
+from tracker.services.exports.report import ExportRequest, export
 from tracker.services.seeding import SEEDS_DIR, load_seeds
 
 pytestmark = pytest.mark.slow  # builds a province of 100 communes

@@ -31,10 +31,11 @@ from tracker.models import (
     User,
 )
 from tracker.models.units import COMMUNE
-from tracker.services import exports, plans, reporting
+from tracker.services import plans, reporting
 from tracker.services.accounts import create_user
 from tracker.services.annex_import import apply_import, preview_import
 from tracker.services.catalog import create_unit
+from tracker.services.exports import report as exports
 
 ANNEX = "\n".join(
     "\t".join(row)

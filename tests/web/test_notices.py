@@ -21,7 +21,8 @@ from tracker.extensions import db
 from tracker.models import Activity, Assignment, JobRun, Notification, Plan, Unit, User
 from tracker.models.reporting import ProgressReport, ReportingPeriod
 from tracker.scheduler import JOBS, build_scheduler, recent_runs, run_job
-from tracker.services import reminders, reporting
+from tracker.services import reporting
+from tracker.services.reminders import decisions as reminders
 
 AFTER_THE_WINDOW = date(2024, 2, 5)  # a Monday; reminders stopped on 14/1/2024
 

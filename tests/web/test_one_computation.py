@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from tracker.domain.figures import OUTCOME_LABELS
 from tracker.domain.numbers import fraction
-from tracker.services import exports
+from tracker.services.exports import report as exports
 from tracker.services.figures.facts import plan_figures
 from tracker.services.figures.names import names
 from tracker.services.plans import find_plan

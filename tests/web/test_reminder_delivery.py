@@ -20,7 +20,9 @@ from tracker.clock import LOCAL_TZ
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Notification, Unit, User
 from tracker.models.reporting import ReportingPeriod
-from tracker.services import outbox, reminder_settings, reporting
+from tracker.services import reporting
+from tracker.services.reminders import outbox
+from tracker.services.reminders import settings as reminder_settings
 
 EXPECTED_ON_12_JUNE = {  # Monday 12/6/2023, 3 working days before the 6-month reports
     "tuphap@vinhchau.test": 1,  # 02 items

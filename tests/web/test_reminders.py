@@ -23,7 +23,8 @@ from tests.conftest import make_user
 from tracker.domain.reminders import Rules
 from tracker.extensions import db
 from tracker.models import Activity, DayOff, Plan, ReminderRules, User
-from tracker.services import reminder_settings, reporting
+from tracker.services import reporting
+from tracker.services.reminders import settings as reminder_settings
 
 
 @pytest.fixture

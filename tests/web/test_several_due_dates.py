@@ -53,7 +53,9 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import outbox, reminders, reporting, unit_work
+from tracker.services import reporting, unit_work
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders import outbox
 
 TUPHAP, PHUONG1 = "tuphap@vinhchau.test", "phuong1@vinhchau.test"
 COUNTED_DAYS = [

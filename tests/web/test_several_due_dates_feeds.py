@@ -30,7 +30,8 @@ from tests.web.several_due_dates_support import (
 )
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, ProgressReport, User
-from tracker.services import reminders, reporting
+from tracker.services import reporting
+from tracker.services.reminders import decisions as reminders
 
 
 def _expected_unit_events(app, plan: Plan2025, unit: str) -> dict[str, date]:

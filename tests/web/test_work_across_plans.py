@@ -28,7 +28,7 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import reminders
+from tracker.services.reminders import decisions as reminders
 
 MAY_2023 = datetime(2023, 5, 2, 3, tzinfo=UTC)
 MARCH_2024 = datetime(2024, 3, 4, 3, tzinfo=UTC)

@@ -12,7 +12,8 @@ from tracker.domain.periods import PeriodKind
 from tracker.extensions import db
 from tracker.models import DayOff, DayOffSeed, Locality, Plan
 from tracker.services import periods as period_service
-from tracker.services import plans, reminder_settings, workdays
+from tracker.services import plans, workdays
+from tracker.services.reminders import settings as reminder_settings
 from tracker.services.seeding import load_seeds
 
 SEEDED = {

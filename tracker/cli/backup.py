@@ -15,9 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker import database
 from tracker.cli.common import fail
 from tracker.extensions import db
-from tracker.services import backup as backup_service
-from tracker.services.backup import BackupError, BackupSettings
-from tracker.services.exports import tracker_version
+from tracker.services.backup import instance as backup_service
+from tracker.services.backup.instance import BackupError, BackupSettings
+from tracker.services.exports.report import tracker_version
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

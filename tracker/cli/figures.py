@@ -20,10 +20,10 @@ from tracker.models.audit import FAILED
 from tracker.services import (
     audit,
 )
-from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import province as province_service
+from tracker.services.exports import report as export_service
 from tracker.services.figures.as_json import figures_json
 from tracker.services.figures.names import names
 from tracker.services.figures.remembered import figures_for

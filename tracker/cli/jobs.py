@@ -14,12 +14,9 @@ from tracker.cli.common import fail
 from tracker.clock import today_local
 from tracker.extensions import db
 from tracker.scheduler import JOBS, build_scheduler, run_job
-from tracker.services import (
-    mailer,
-    messages,
-    reminders,
-)
 from tracker.services import plans as plan_service
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders import mailer, messages
 
 
 @click.command("scheduler")

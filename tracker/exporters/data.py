@@ -1,5 +1,5 @@
 """What every export is made from: one `ReportData`, built by
-`tracker.services.exports` from the database in a single read transaction, so every
+`tracker.services.exports.report` from the database in a single read transaction, so every
 file speaks for the same moment. Plain frozen dataclasses — no ORM objects. Every
 figure in it comes from one `PlanFigures` (tracker.domain.figures)."""
 

@@ -34,7 +34,7 @@ def role_label(role: str, office: str) -> str:
 
 
 # How Phòng Nội vụ hears of a submitted report: a notice for each one, in the app only, or
-# one list each working morning, in the app and by e-mail (services.notices says why).
+# one list each working morning, in the app and by e-mail (services.reminders.notices says why).
 EACH_REPORT, DAILY_DIGEST = "each", "daily"
 SUBMITTED_NOTICE_LABELS = {
     EACH_REPORT: "Báo từng báo cáo ngay khi đơn vị gửi, trong hệ thống (không gửi e-mail)",

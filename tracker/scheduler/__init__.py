@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.clock import LOCAL_TZ, now_utc, today_local
 from tracker.extensions import db
 from tracker.models import JobLease, JobRun
-from tracker.services import outbox
+from tracker.services.reminders import outbox
 from tracker.services.snapshots import snapshot_plans
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"

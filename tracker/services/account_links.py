@@ -33,8 +33,8 @@ from tracker.models import SignInLink, User
 from tracker.models.audit import FAILED, OK
 from tracker.services import audit, throttle, wording
 from tracker.services.accounts import AccountError, drop_unused_links, set_password_by_link
-from tracker.services.mailer import connect
-from tracker.services.messages import absolute
+from tracker.services.reminders.mailer import connect
+from tracker.services.reminders.messages import absolute
 
 LINK_DAYS = 7
 SETUP = "setup"  # throttle kind: a wrong, used or expired link

@@ -32,7 +32,8 @@ from tracker.models.reporting import (
     ReportingPeriod,
 )
 from tracker.models.users import COORDINATOR, OFFICER
-from tracker.services import history, notices, wording
+from tracker.services import history, wording
+from tracker.services.reminders import notices
 
 
 class ReportError(ValueError):
@@ -114,7 +115,7 @@ def save_report(
     submit: bool,
 ) -> ProgressReport:
     """Save a draft or submit it. Submitting checks what review will need, and tells
-    Phòng Nội vụ (services.notices). `user` None is the command line, run by whoever
+    Phòng Nội vụ (services.reminders.notices). `user` None is the command line, run by whoever
     operates the server."""
     if user is not None and not can_write(user, assignment):
         raise ReportError("Bạn không được báo cáo cho đơn vị này.")
@@ -209,7 +210,7 @@ def review_report(
     report: ProgressReport, accept: bool, comment: str, user: User
 ) -> notices.Noticed:
     """Accept or return a submitted report; its unit's focal officers are told at once
-    (in the app, and the e-mail queued: services.notices). Returns who was told."""
+    (in the app, and the e-mail queued: services.reminders.notices). Returns who was told."""
     if user.role != COORDINATOR:
         raise ReportError(f"Chỉ {wording.office(report.period.plan)} được duyệt báo cáo.")
     if report.state != SUBMITTED:

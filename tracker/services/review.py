@@ -19,7 +19,8 @@ from tracker.clock import to_local
 from tracker.extensions import db
 from tracker.models import Assignment, Plan, ProgressReport, ReportEvent, ReportingPeriod, User
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED
-from tracker.services import audit, notices, reporting
+from tracker.services import audit, reporting
+from tracker.services.reminders import notices
 
 DECISION_LABELS = {ACCEPTED: "Chấp nhận", RETURNED: "Trả lại"}
 STEP_LABELS = {SUBMITTED: "Gửi báo cáo", **DECISION_LABELS}

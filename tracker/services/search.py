@@ -3,7 +3,7 @@ limited to what the user may read.
 
 Who reads what (as services.reporting.can_read and the annex pages): Phòng Nội vụ and the
 leaders read everything of their locality — of every locality when their account is
-attached to no unit (province staff, as services.reminders counts them); a unit's focal
+attached to no unit (province staff, as services.reminders.decisions counts them); a unit's focal
 officer reads the whole annex of the unit's locality but only the unit's own reports and
 evidence files.
 

@@ -131,7 +131,7 @@ def next_deadline(
 ) -> date | None:
     """The deadline a dated activity waits on next: of several ("15/6 và 15/12"), the
     first that no sent or accepted report of a period due on or after it answers (as
-    services.reminders counts); else the last."""
+    services.reminders.decisions counts); else the last."""
     activity = assignment.activity
     said = [due_of[r.period_id] for r in reports if r.state in (SUBMITTED, ACCEPTED)]
     for day in decode_dates(activity.earlier_due_dates):

@@ -28,8 +28,8 @@ from tracker.domain.figures import WORDS
 from tracker.extensions import db
 from tracker.models.audit import DENIED
 from tracker.services import audit as audit_service
-from tracker.services import outbox
 from tracker.services import tenancy as tenancy_rule
+from tracker.services.reminders import outbox
 from tracker.web import auth, wording
 from tracker.web.audit.views import record_now
 from tracker.web.demo import demo_notice

@@ -196,7 +196,7 @@ class _Context:
 def answer_to(reports: Sequence[Report], day: date, due_of: dict[int, date]) -> Report | None:
     """The report that answers an earlier deadline `day` of several: one saying done or
     not carried out (it answers every deadline), else the latest sent or accepted report
-    of a period due on or after `day` (services.reminders counts it the same way)."""
+    of a period due on or after `day` (services.reminders.decisions counts it the same way)."""
     counted = [r for r in reports if r.state in (SUBMITTED, ACCEPTED)]
     closing = [r for r in counted if r.status in (DONE, NOT_DONE)]
     answering = [r for r in counted if due_of.get(r.period_id, date.min) >= day]

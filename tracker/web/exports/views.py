@@ -14,10 +14,10 @@ from tracker.exporters.pdf import ConversionError, soffice
 from tracker.extensions import db
 from tracker.models.audit import FAILED
 from tracker.models.users import COORDINATOR, LEADER
-from tracker.services import exports as export_service
 from tracker.services import periods as period_service
 from tracker.services import province as province_service
 from tracker.services import tenancy
+from tracker.services.exports import report as export_service
 from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404

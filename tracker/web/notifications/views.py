@@ -29,15 +29,11 @@ from tracker.extensions import csrf, db
 from tracker.models import Notification, User
 from tracker.models.notifications import MAIL_LABELS
 from tracker.models.users import COORDINATOR, OFFICER, SUBMITTED_NOTICE_LABELS
-from tracker.services import (
-    messages,
-    outbox,
-    outbox_rows,
-    reminder_settings,
-    reminders,
-    tenancy,
-    workdays,
-)
+from tracker.services import tenancy, workdays
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders import messages, outbox
+from tracker.services.reminders import rows as outbox_rows
+from tracker.services.reminders import settings as reminder_settings
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.plans.views import get_plan_or_404
 from tracker.web.redirects import safe_next

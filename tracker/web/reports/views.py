@@ -43,12 +43,12 @@ from tracker.models.reporting import STATUS_LABELS
 from tracker.models.users import OFFICER
 from tracker.services import attachments as attachment_service
 from tracker.services import catalog as catalog_service
-from tracker.services import exports as export_service
 from tracker.services import frameworks as framework_service
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import report_entry, reporting, unit_work
 from tracker.services import review as review_service
+from tracker.services.exports import report as export_service
 from tracker.web.auth import coordinator_required, login_required
 from tracker.web.saving import saving
 from tracker.web.wording import OfficeLabels, office

@@ -24,7 +24,7 @@ from tracker import models  # noqa: F401 — every table in db.metadata
 from tracker.clock import now_utc
 from tracker.extensions import db
 from tracker.services.attachments import path_for
-from tracker.services.backup_bundle import (
+from tracker.services.backup.bundle import (
     ATTACHMENT_MEMBER,
     FORMAT,
     FORMAT_VERSION,
@@ -35,7 +35,7 @@ from tracker.services.backup_bundle import (
     sha256_file,
     write_bundle,
 )
-from tracker.services.backup_database import (
+from tracker.services.backup.database import (
     MEMBERS,
     SQLITE,
     BackupError,

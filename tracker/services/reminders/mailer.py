@@ -30,7 +30,7 @@ from tracker.domain.text import email_address
 from tracker.extensions import db
 from tracker.models import Notification
 from tracker.models.notifications import FAILED, PENDING, SENDING, SENT, UNKNOWN
-from tracker.services.outbox_rows import absolute, unsubscribe_token
+from tracker.services.reminders.rows import absolute, unsubscribe_token
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 

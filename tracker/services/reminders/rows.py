@@ -2,7 +2,7 @@
 written: its words, its recipient's e-mail state and its fixed Message-ID; and writing
 rows so that each key is taken once, however many writers race.
 
-Reminders (services.messages) and notices of what happened (services.notices) both end
+Reminders (reminders.messages) and notices of what happened (reminders.notices) both end
 here, so both keep the outbox's guarantees.
 """
 

@@ -1,7 +1,7 @@
 """Notices of what happened to a report, written in the same transaction as the change:
 the review's outcome to the unit's focal officers, a submitted report to Phòng Nội vụ.
 
-They are outbox rows like reminders (services.outbox_rows): one unique key per (report
+They are outbox rows like reminders (services.reminders.rows): one unique key per (report
 event, recipient), so nothing is noticed twice; the inbox has them when the change is
 committed, and the e-mail waits in the outbox for the scheduler's "send-mail" job (every
 30 seconds). Unlike reminders, no rule times them and no plan's reminder window
@@ -27,8 +27,9 @@ from tracker.models import ProgressReport, ReportEvent, User
 from tracker.models.notifications import PENDING
 from tracker.models.reporting import ACCEPTED
 from tracker.models.users import EACH_REPORT
-from tracker.services import outbox_rows, reminders
-from tracker.services.outbox_rows import About, Words, short
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders import rows as outbox_rows
+from tracker.services.reminders.rows import About, Words, short
 
 IN_APP_ONLY = (
     "Báo cáo mới chỉ được báo trong hệ thống; muốn nhận e-mail, chọn «Tổng hợp mỗi sáng» "

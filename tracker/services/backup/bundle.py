@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tracker.services.backup_database import MEMBERS, BackupError, fsync_dir, fsync_file
+from tracker.services.backup.database import MEMBERS, BackupError, fsync_dir, fsync_file
 
 FORMAT = "papi-tracker-backup"
 FORMAT_VERSION = 1

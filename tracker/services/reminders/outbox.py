@@ -15,12 +15,14 @@ from tracker.domain.reminders import CANCELLABLE
 from tracker.extensions import db
 from tracker.models import Notification, User
 from tracker.models.notifications import CANCELLED, FAILED, PENDING, UNKNOWN
-from tracker.services import mailer, messages, outbox_rows, reminders
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders import mailer, messages
+from tracker.services.reminders import rows as outbox_rows
 
 
 def is_send_time(now: datetime) -> bool:
     """Reminders and digests go out from the morning hour on. (Notices of what happened
-    to a report are written when it happens: services.notices.)"""
+    to a report are written when it happens: services.reminders.notices.)"""
     return to_local(now).hour >= current_app.config["REMINDER_HOUR"]
 
 

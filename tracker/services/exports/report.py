@@ -47,7 +47,7 @@ from tracker.models.units import COMMUNE, DEMO_NOTICE, PROVINCE
 from tracker.services import periods as period_service
 from tracker.services import plans as plan_service
 from tracker.services import wording
-from tracker.services.export_figures import (
+from tracker.services.exports.figures import (
     accepted_reports,
     figure_lines,
     form_rows,

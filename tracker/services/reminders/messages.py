@@ -1,6 +1,6 @@
 """The words of each reminder and digest: subject, plain text and HTML, rendered once
 when the decision is written, so the outbox shows exactly what was (or will be) sent.
-(Notices of what happened to a report have theirs in services.notices.)"""
+(Notices of what happened to a report have theirs in services.reminders.notices.)"""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Locality, Plan, Unit, User
 from tracker.models.reporting import ProgressReport, ReportEvent, ReportingPeriod
 from tracker.services import periods as period_service
-from tracker.services import reminders, workdays
+from tracker.services import workdays
 from tracker.services.figures.remembered import figures_for
-from tracker.services.outbox_rows import About, Words, absolute, render, short
+from tracker.services.reminders import decisions as reminders
+from tracker.services.reminders.rows import About, Words, absolute, render, short
 from tracker.services.reporting import review_queue
 
 
@@ -156,7 +157,7 @@ def _item_link(decision: reminders.Decision, today: date) -> str:
         earlier = activity is not None and activity.due_on and item.due_on < activity.due_on
         if plan and earlier and (current is None or current.due_on < item.due_on):
             # An earlier deadline of several is answered only by a report of a period due
-            # on or after it (services.reminders): lead there, not to a period closing first.
+            # on or after it (reminders.decisions): lead there, not to a period closing first.
             periods = period_service.plan_periods(plan)
             answering = next((p for p in periods if p.due_on >= item.due_on), None)
             period_id = answering.id if answering else period_id

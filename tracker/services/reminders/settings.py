@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.models import DayOff, Plan, ReminderRules, User
 from tracker.models.users import COORDINATOR, SUBMITTED_NOTICE_LABELS
 from tracker.services import audit, history, wording
-from tracker.services.reminders import rules_for
+from tracker.services.reminders.decisions import rules_for
 
 
 class SettingsError(ValueError):
