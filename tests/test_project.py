@@ -235,6 +235,47 @@ def test_no_file_is_a_giant():
         assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path
 
 
+# Rules written once (issue 18): a second copy of one of these would be a second place to
+# change, and the first sign of two pages disagreeing.
+ONE_PLACE = {
+    # dates on screens: "08/03/2023" (documents have theirs, by NĐ 30, in domain/documents)
+    "tracker/domain/dates.py": re.compile(r"%d/%m|%H:%M|:02d\}/\{"),
+    # calendar UIDs: the same event keeps its UID however a feed was built
+    "tracker/domain/calendar.py": re.compile(r'f"(assignment-|a\{[^}"]*\}-)|uid=f"|\bself\.uid\b'),
+    # which report answers an earlier deadline of several
+    "tracker/domain/timeframes.py": re.compile(r"due_on\s*>=\s*(day|item\.due_on)|d >= day"),
+}
+
+
+# Reading dates (strptime, the patterns a sheet's cell may hold) and machine timestamps
+# ("2023-03-08T14:05:00Z" in a backup's manifest) are not dates written for people.
+MACHINE_FORMATS = re.compile(r"strptime|for pattern in|%Y-%m-%d")
+
+
+@pytest.mark.parametrize("home", sorted(ONE_PLACE))
+def test_each_rule_is_written_in_one_place(home):
+    pattern = ONE_PLACE[home]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "tracker").rglob("*.py"))
+        if path != ROOT / home
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not MACHINE_FORMATS.search(line)
+    ]
+    assert not found, f"written outside {home}:\n" + "\n".join(found)
+
+
+def test_the_rule_checks_would_see_a_copy():
+    copies = {
+        "tracker/domain/dates.py": 'f"{day:%d/%m/%Y}"',
+        "tracker/domain/calendar.py": 'uid=f"assignment-{row.assignment_id}-deadline@{host}"',
+        "tracker/domain/timeframes.py": "if p.due_on >= item.due_on",
+    }
+    assert copies.keys() == ONE_PLACE.keys()
+    for home, line in copies.items():
+        assert ONE_PLACE[home].search(line), home
+
+
 @pytest.mark.parametrize(
     ("given", "used"),
     [

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from tracker.cli.common import fail
 from tracker.clock import LOCAL_TZ
+from tracker.domain.dates import screen_time
 from tracker.extensions import db
 from tracker.services import plans as plan_service
 from tracker.services.calendar import feeds as calendar
@@ -37,7 +38,7 @@ def calendar_url_command(unit_ref: str, plan_ref: str | None, new: bool) -> None
         db.session.rollback()
         fail(
             f"{units[0].name} đã có liên kết lịch ({scope}), tạo lúc "
-            f"{row.created_at.astimezone(LOCAL_TZ):%H:%M %d/%m/%Y}. Hệ thống chỉ lưu mã băm nên "
+            f"{screen_time(row.created_at.astimezone(LOCAL_TZ))}. Hệ thống chỉ lưu mã băm nên "
             "không thể in lại liên kết cũ. Chạy lại với --new để tạo liên kết mới "
             "(liên kết cũ sẽ ngừng hoạt động)."
         )

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from tracker.cli.common import fail
 from tracker.clock import today_local
 from tracker.domain import figure_text
+from tracker.domain.dates import screen_date
 from tracker.domain.documents import upper_first
 from tracker.domain.figures import RULE_LABELS
 from tracker.exporters.pdf import ConversionError
@@ -127,5 +128,6 @@ def import_snapshot_command(file):
     db.session.commit()
     verb = "Đã thay bản chụp cũ của" if replaced else "Đã nạp bản chụp của"
     click.echo(
-        f"{verb} {snapshot.district} — {snapshot.headline} (tính đến {snapshot.as_of:%d/%m/%Y})."
+        f"{verb} {snapshot.district} — {snapshot.headline} "
+        f"(tính đến {screen_date(snapshot.as_of)})."
     )

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from tracker.cli.common import fail
 from tracker.clock import today_local
+from tracker.domain.dates import screen_date
 from tracker.extensions import db
 from tracker.scheduler import JOBS, build_scheduler, run_job
 from tracker.services import plans as plan_service
@@ -74,7 +75,7 @@ def reminders_preview_command(on: str, plan_ref: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    click.echo(f"Nhắc việc ngày {day:%d/%m/%Y}: {len(rows)} thông báo.")
+    click.echo(f"Nhắc việc ngày {screen_date(day)}: {len(rows)} thông báo.")
     for row in rows:
         mail = row["mail_to"] or "chỉ trong hệ thống"
         click.echo(f"- [{row['kind_label']}] → {row['recipient']} ({row['unit'] or '—'}) · {mail}")

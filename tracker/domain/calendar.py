@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from tracker.domain import ical
+from tracker.domain.dates import screen_date
 
 PRODID = "-//PAPI Tracker//Lich thoi han//VI"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -24,6 +25,38 @@ ALARM_HOUR = 8  # alarms ring at 08:00 local time, N days before
 TITLE_CHARS = 48  # of the activity's text in the summary; the description has it all
 ROLE_TAGS = {"lead": "Chủ trì", "support": "Phối hợp"}
 DONE_MARK = "✓"
+
+
+# ---- UIDs -----------------------------------------------------------------------------
+# A UID (RFC 5545 §3.8.4.7) names what is due, never the date: a moved deadline stays the
+# same event, and a feed brought up to date (services.calendar.kept) gives each event the
+# UID a feed built from nothing gives it. A unit's feed names the assignment; the plan's
+# feed one event per activity, short because a plan writes a thousand of them.
+
+
+def unit_uid(
+    assignment_id: int, host: str, period_id: int | None = None, earlier: date | None = None
+) -> str:
+    """A unit's event: its report for a period ("assignment-7-period-3@host"), its
+    deadline ("assignment-7-deadline@host"), or an earlier deadline of several
+    ("assignment-7-deadline-20250615@host")."""
+    if period_id is not None:
+        return f"assignment-{assignment_id}-period-{period_id}@{host}"
+    if earlier is not None:
+        return f"assignment-{assignment_id}-deadline-{earlier:%Y%m%d}@{host}"
+    return f"assignment-{assignment_id}-deadline@{host}"
+
+
+def plan_uid(
+    activity_id: int, host: str, period_id: int | None = None, earlier: date | None = None
+) -> str:
+    """A plan's event for an activity: a report round named by its shorter period
+    ("a82-p5@host"), the deadline ("a82-d@host"), an earlier deadline ("a82-d20250615@host")."""
+    if period_id is not None:
+        return f"a{activity_id}-p{period_id}@{host}"
+    if earlier is not None:
+        return f"a{activity_id}-d{earlier:%Y%m%d}@{host}"
+    return f"a{activity_id}-d@{host}"
 
 
 class DeadlineEvent(NamedTuple):
@@ -118,9 +151,9 @@ def _own_lines(
 ) -> list[str]:
     lines = []
     if period_label:
-        lines.append(f"Kỳ báo cáo: {period_label}, hạn nộp {_vn(day)}")
+        lines.append(f"Kỳ báo cáo: {period_label}, hạn nộp {screen_date(day)}")
     if original_due_on and original_due_on != day:
-        lines.append(f"Thời hạn ban đầu: {_vn(original_due_on)}")
+        lines.append(f"Thời hạn ban đầu: {screen_date(original_due_on)}")
     lines.append(f"Xem: {url}")
     return lines
 
@@ -173,11 +206,6 @@ def _description_line(event: DeadlineEvent) -> str:
     head = _escaped_shared(event.text, event.other_units, event.timeframe_text)
     tail = _escaped_own(event.period_label, event.day, event.original_due_on, event.url)
     return ical.fold_joined(head, tail)
-
-
-@lru_cache(maxsize=1024)
-def _vn(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def event_text(event: DeadlineEvent, alarm_days: int | None) -> str:

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from tracker.domain import ical
 from tracker.domain.calendar import DONE_MARK, FeedHeader, header_lines, short_title
+from tracker.domain.dates import screen_date
 from tracker.domain.numbers import count, fraction
 
 # Lead units not yet reported (or waiting for review) are named up to this many; past
@@ -119,14 +120,9 @@ def _other_lines(day: date, original_due_on: date | None, url: str) -> list[str]
     # No "Thời gian: …" (the timeframe as written): the event's date is the due date.
     lines = []
     if original_due_on and original_due_on != day:
-        lines.append(f"Thời hạn ban đầu: {_vn(original_due_on)}")
+        lines.append(f"Thời hạn ban đầu: {screen_date(original_due_on)}")
     lines.append(url)  # a bare address: every calendar makes it a link
     return lines
-
-
-@lru_cache(maxsize=1024)
-def _vn(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 # Memoised pieces, as in domain.calendar: a plan writes each activity's title, its

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from tracker.domain.dates import screen_date
 from tracker.domain.figures import (
     DONE_STATUS,
     IN_PROGRESS_STATUS,
@@ -39,8 +40,8 @@ def tightened_deadline_error(province_due: date | None, commune_due: date | None
     if province_due is None or commune_due is None or commune_due <= province_due:
         return None
     return (
-        f"Thời hạn của xã ({commune_due:%d/%m/%Y}) không được muộn hơn thời hạn của tỉnh "
-        f"({province_due:%d/%m/%Y})."
+        f"Thời hạn của xã ({screen_date(commune_due)}) không được muộn hơn thời hạn của tỉnh "
+        f"({screen_date(province_due)})."
     )
 
 

@@ -23,6 +23,7 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from tracker.domain.dates import screen_date
 from tracker.domain.timeframe_words import FILLER, tokens
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -373,6 +374,6 @@ def _lone(item: Item) -> Span:
     if item.unit == "day" or item.mod == "by":
         return Span(None, item.end(), False, item.vague)
     if item.mod == "before":
-        review = f"«trước» một khoảng thời gian hiểu là trước ngày {item.start():%d/%m/%Y}"
+        review = f"«trước» một khoảng thời gian hiểu là trước ngày {screen_date(item.start())}"
         return Span(None, item.start() - timedelta(days=1), False, review)
     return Span(item.start(), item.end(), True, item.vague)

@@ -12,10 +12,12 @@ flagged `needs_review` for Phòng Nội vụ. The grammar is in `timeframe_gramm
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from tracker.domain.dates import screen_date
 from tracker.domain.text import fold, one_line
 from tracker.domain.timeframe_grammar import (
     Item,
@@ -107,7 +109,7 @@ REPEAT_PREFIX = {
 
 
 def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return screen_date(day)
 
 
 def dates_text(days: tuple[date, ...] | list[date]) -> str:
@@ -264,6 +266,23 @@ def encode_dates(days: tuple[date, ...]) -> str:
 
 def decode_dates(text: str | None) -> tuple[date, ...]:
     return tuple(date.fromisoformat(part) for part in (text or "").split())
+
+
+def answers(period_due: date, deadline: date) -> bool:
+    """Whether a unit's report for a period due on `period_due` answers an earlier deadline
+    of several ("15/6 và 15/12"): only a period due on or after it does — a report of a
+    round that closed before the deadline speaks for work done before it. (A report saying
+    done or not carried out answers every deadline.) Reminders, the work page, the
+    calendar feeds and the reminder's link all ask this."""
+    return period_due >= deadline
+
+
+def unanswered(earlier: Iterable[date], due_on: date | None, said: Sequence[date]) -> list[date]:
+    """The earlier deadlines (before the last, `due_on`) that no report answers; `said`:
+    the due dates of the periods of a unit's sent or accepted reports."""
+    if due_on is None:
+        return []
+    return [day for day in earlier if day < due_on and not any(answers(d, day) for d in said)]
 
 
 def upper_first(text: str) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 
 from tracker.domain.text import clean, fold, name_key
 from tracker.domain.unit_short_names import Fit, ShortNameIndex
@@ -238,6 +240,48 @@ def expand_assignments(
             for member in members:
                 rows.setdefault(member, via)
     return tuple(rows.items())
+
+
+class Placed(NamedTuple):
+    """One unit of an activity in one role, as assigned: by itself (`via_group_id` None)
+    or as a member of a group the annex named ("UBND xã, phường")."""
+
+    unit_id: int
+    name: str
+    via_group_id: int | None
+
+
+class Shown(NamedTuple):
+    """A name in an activity's unit list: one unit, or a group shown once for its members."""
+
+    name: str
+    unit_id: int | None  # None for a group
+    group_id: int | None  # None for a unit
+    members: int  # 1 for a unit
+
+
+def shown_units(placed: Iterable[Placed], groups: Mapping[int, tuple[str, int]]) -> list[Shown]:
+    """The names an activity's units are shown by, in one role, in order: a group of two
+    or more whose every member is assigned through it shows once, by its name, where its
+    first member stands ("UBND xã, phường" for its 10 communes); any other unit by its own
+    name — also the members of a group some of whose members were taken off, so the list
+    never names a group that no longer holds. `groups` is group id → (name, members).
+    The annex page, the Word and Excel annexes and the plan's calendar feed all show
+    units by this rule."""
+    rows = list(placed)
+    through = Counter(p.via_group_id for p in rows if p.via_group_id is not None)
+    result: list[Shown] = []
+    shown: set[int] = set()
+    for unit_id, name, group_id in rows:
+        if group_id is not None:
+            group_name, members = groups[group_id]
+            if members > 1 and through[group_id] == members:
+                if group_id not in shown:
+                    shown.add(group_id)
+                    result.append(Shown(group_name, None, group_id, members))
+                continue
+        result.append(Shown(name, unit_id, None, 1))
+    return result
 
 
 # How unit names open in annexes (folded). Activities open with some of the same words:

@@ -24,6 +24,8 @@ from datetime import date, timedelta
 
 import holidays
 
+from tracker.domain.dates import screen_date
+
 # How the library (language "vi") names the day off of a swap; the date is the Saturday
 # (or Sunday) worked instead.
 _SWAP_NAME = re.compile(r"thay cho ngày (\d{1,2})/(\d{1,2})/(\d{4})")
@@ -127,13 +129,13 @@ def _capitalised(text: str) -> str:
 def missing_make_up_text(swap: SwappedDay) -> str:
     """What the working-days page tells Phòng Nội vụ about a swap with no make-up day."""
     day, made_up = swap.day, swap.made_up_on
-    worked = f"{weekday_name(made_up)} {made_up:%d/%m/%Y}"
+    worked = f"{weekday_name(made_up)} {screen_date(made_up)}"
     return (
-        f"{_capitalised(weekday_name(day))} {day:%d/%m/%Y} là ngày nghỉ hoán đổi theo thư viện "
+        f"{_capitalised(weekday_name(day))} {screen_date(day)} là ngày nghỉ hoán đổi theo thư viện "
         f"ngày lễ («{swap.name}») nhưng chưa có ngày làm bù nào được ghi gần đó, nên nhắc "
         f"việc đang tính {worked} là ngày nghỉ. Đối chiếu thông báo nghỉ lễ của Bộ Nội vụ "
         f"(trước đây Bộ Lao động – Thương binh và Xã hội) rồi thêm ngày làm bù {worked} "
-        f"kèm số văn bản; nếu năm đó không hoán đổi, thêm {day:%d/%m/%Y} là ngày làm việc."
+        f"kèm số văn bản; nếu năm đó không hoán đổi, thêm {screen_date(day)} là ngày làm việc."
     )
 
 

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tracker.domain.dates import screen_date
 from tracker.exporters.cells import neutralise
 
 MARKER = "PAPI-TRACKER tiến độ"
@@ -87,7 +88,7 @@ def generate_progress_xlsx(
             row.status,
             row.result,
             row.evidence,
-            row.completed_on.strftime("%d/%m/%Y") if row.completed_on else "",
+            screen_date(row.completed_on) if row.completed_on else "",
             row.reason,
             row.difficulties,
             row.proposals,

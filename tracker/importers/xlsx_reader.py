@@ -15,6 +15,7 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.xml import DEFUSEDXML
 
+from tracker.domain.dates import screen_date
 from tracker.importers.docx_reader import parse_xml
 from tracker.importers.safety import BadFile, Limits, open_zip, read_member
 
@@ -136,7 +137,7 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
+        return screen_date(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return screen_date(value)
     return str(value).strip()

@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import LOCAL_TZ, now_utc, today_local
+from tracker.domain.dates import screen_date
 from tracker.extensions import db
 from tracker.models import JobLease, JobRun
 from tracker.services.reminders import outbox
@@ -33,7 +34,7 @@ HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 def daily_figures() -> str:
     count = snapshot_plans(today_local())
-    return f"Đã lưu số liệu ngày {today_local():%d/%m/%Y} của {count} kế hoạch."
+    return f"Đã lưu số liệu ngày {screen_date(today_local())} của {count} kế hoạch."
 
 
 def reminders() -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tracker.domain.dates import screen_date
 from tracker.domain.documents import activity_label
 from tracker.extensions import db
 from tracker.models import Activity, Change, ContentGroup, DeadlineChange, User
@@ -59,7 +60,7 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
         "Đơn vị chủ trì": [a.unit.name for a in activity.assignments if a.role == "lead"],
         "Đơn vị phối hợp": [a.unit.name for a in activity.assignments if a.role == "support"],
         "Thời gian thực hiện": activity.timeframe_text,
-        "Thời hạn": f"{activity.due_on:%d/%m/%Y}" if activity.due_on else "",
+        "Thời hạn": f"{screen_date(activity.due_on)}" if activity.due_on else "",
         DUE_KEY: activity.due_on,
         **_tags(activity),
         **({"Cột khác": dict(activity.extra)} if activity.extra else {}),

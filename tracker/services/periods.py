@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.clock import today_local
+from tracker.domain.dates import screen_date
 from tracker.domain.figures import RULE_LABELS, CountRule
 from tracker.domain.periods import Period, PeriodKind, current_period, periods_of_year
 from tracker.domain.workdays import WorkCalendar
@@ -129,7 +130,7 @@ def set_count_rule(plan: Plan, rule: str, user: User | None) -> None:
 def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> None:
     if due_on <= period.ends_on:
         raise PeriodError(
-            f"Hạn nộp phải sau ngày chốt số liệu {period.ends_on:%d/%m/%Y} "
+            f"Hạn nộp phải sau ngày chốt số liệu {screen_date(period.ends_on)} "
             "(Nghị định 09/2019/NĐ-CP, Điều 8)."
         )
     if due_on == period.due_on:
@@ -140,8 +141,8 @@ def set_period_due(period: ReportingPeriod, due_on: date, user: User | None) -> 
         action="update",
         entity_id=period.id,
         plan_id=period.plan_id,
-        before={f"Hạn nộp {period.label}": f"{period.due_on:%d/%m/%Y}"},
-        after={f"Hạn nộp {period.label}": f"{due_on:%d/%m/%Y}"},
+        before={f"Hạn nộp {period.label}": f"{screen_date(period.due_on)}"},
+        after={f"Hạn nộp {period.label}": f"{screen_date(due_on)}"},
         note="Đổi hạn nộp báo cáo",
     )
     period.due_on = due_on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -12,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from tracker.domain.resolve import ResolvedAnnex
 from tracker.domain.text import fold, one_line
 from tracker.domain.timeframes import Timeframe, TimeframeKind
-from tracker.domain.units import UnitCatalog, UnitKind
+from tracker.domain.units import Placed as Assigned
+from tracker.domain.units import UnitCatalog, UnitKind, shown_units
 from tracker.extensions import db
 from tracker.models import (
     LEAD,
@@ -278,33 +280,25 @@ class Placed(NamedTuple):
     via_group_id: int | None
 
 
-@dataclass(frozen=True)
-class Group:
-    name: str
-    members: frozenset[int]
-
-
-def labels(placed: list[Placed], groups: dict[int, Group]) -> list[UnitLabel]:
-    """Units of one activity in one role, a fully present group shown by its name once."""
-    result: list[UnitLabel] = []
-    shown_groups: set[int] = set()
-    present = {p.unit_id for p in placed}
-    for p in placed:
-        group = groups.get(p.via_group_id) if p.via_group_id else None
-        if group is not None and group.members <= present:
-            if p.via_group_id not in shown_groups:
-                shown_groups.add(p.via_group_id)
-                result.append(UnitLabel(group.name, p.via_group_id, len(group.members)))
-            continue
-        result.append(UnitLabel(p.name, p.unit_id, 1, p.kind == UnitKind.VAGUE))
-    return result
+def labels(placed: list[Placed], groups: Mapping[int, tuple[str, int]]) -> list[UnitLabel]:
+    """Units of one activity in one role, named by the one rule (domain.units.shown_units):
+    a group whose members are all assigned through it shows once, by its name. `groups`:
+    group id → (name, members)."""
+    vague = {p.unit_id for p in placed if p.kind == UnitKind.VAGUE}
+    shown = shown_units((Assigned(p.unit_id, p.name, p.via_group_id) for p in placed), groups)
+    return [
+        UnitLabel(s.name, s.group_id, s.members)
+        if s.group_id is not None
+        else UnitLabel(s.name, s.unit_id, 1, s.unit_id in vague)
+        for s in shown
+    ]
 
 
 def unit_labels(activity: Activity, role: str) -> list[UnitLabel]:
     """`labels` of an activity whose assignments are loaded (MATRIX_LOADS)."""
     rows = [a for a in activity.assignments if a.role == role]
     groups = {
-        a.via_group.id: Group(a.via_group.name, frozenset(m.id for m in a.via_group.members))
+        a.via_group.id: (a.via_group.name, len(a.via_group.members))
         for a in rows
         if a.via_group is not None
     }
@@ -333,19 +327,15 @@ def page_labels(activity_ids: list[int]) -> dict[tuple[int, str], list[UnitLabel
     for activity_id, role, *rest in db.session.connection().execute(stmt).all():
         placed.setdefault((activity_id, role), []).append(Placed(*rest))
     group_ids = {p.via_group_id for found in placed.values() for p in found if p.via_group_id}
-    members: dict[int, set[int]] = {g: set() for g in group_ids}
-    names: dict[int, str] = {}
+    groups: dict[int, tuple[str, int]] = {}
     if group_ids:
-        member_rows = db.session.connection().execute(
-            select(Unit.id, Unit.name, UnitGroupMember.member_id)
+        group_rows = db.session.connection().execute(
+            select(Unit.id, Unit.name, func.count(UnitGroupMember.member_id))
             .outerjoin(UnitGroupMember, UnitGroupMember.group_id == Unit.id)
             .where(Unit.id.in_(group_ids))
+            .group_by(Unit.id, Unit.name)
         )
-        for group_id, name, member_id in member_rows:
-            names[group_id] = name
-            if member_id is not None:
-                members[group_id].add(member_id)
-    groups = {g: Group(names[g], frozenset(members[g])) for g in names}
+        groups = {group_id: (name, members) for group_id, name, members in group_rows}
     # Most cells name units directly, the same few again and again: one label each.
     single: dict[int, UnitLabel] = {}
     result = {}

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.dates import screen_date
 from tracker.domain.text import fold, one_line
 from tracker.exporters.progress_xlsx import MARKER, SheetRow, generate_progress_xlsx
 from tracker.extensions import db
@@ -41,7 +42,7 @@ def export_unit_sheet(plan: Plan, period: ReportingPeriod, unit: Unit) -> bytes:
         activity = assignment.activity
         report = reports.get(assignment.id)
         dates = activity.due_dates
-        due = ", ".join(f"{day:%d/%m/%Y}" for day in dates) if dates else activity.timeframe_text
+        due = ", ".join(screen_date(day) for day in dates) if dates else activity.timeframe_text
         rows.append(
             SheetRow(
                 assignment.id,

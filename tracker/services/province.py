@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.domain import figure_text
+from tracker.domain.dates import screen_date
 from tracker.domain.figures import Figure, Outcome, Tally
 from tracker.domain.text import sort_key
 from tracker.exporters.snapshot import FORMAT, FORMAT_VERSION, TABLES
@@ -246,7 +247,7 @@ def store_snapshot(filename: str, found: SnapshotFile) -> tuple[ProvinceSnapshot
     db.session.flush()
     audit.record(
         "import.snapshot",
-        target=f"{snapshot.district} — {snapshot.plan_number}, tính đến {found.as_of:%d/%m/%Y}",
+        target=f"{snapshot.district} — {snapshot.plan_number}, tính đến {screen_date(found.as_of)}",
         detail={"Tệp": filename, "Thay bản cũ": old is not None},
     )
     return snapshot, old is not None

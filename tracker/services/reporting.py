@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.clock import now_utc, today_local
+from tracker.domain.dates import screen_date
 from tracker.domain.evidence import find_documents
 from tracker.domain.text import one_line
 from tracker.domain.timeframes import decode_dates, encode_dates
@@ -91,7 +92,7 @@ def report_snapshot(report: ProgressReport) -> dict[str, Any]:
         "Khó khăn": report.difficulties,
         "Đề xuất": report.proposals,
         "Lý do không thực hiện": report.reason,
-        "Ngày hoàn thành": f"{report.completed_on:%d/%m/%Y}" if report.completed_on else "",
+        "Ngày hoàn thành": f"{screen_date(report.completed_on)}" if report.completed_on else "",
         "Trạng thái": report.state_label,
     }
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.clock import to_local
+from tracker.domain.dates import screen_time
 from tracker.extensions import db
 from tracker.models import Assignment, Plan, ProgressReport, ReportEvent, ReportingPeriod, User
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED
@@ -239,7 +240,7 @@ def _why_skip(plan: Plan, report: ProgressReport | None, found: Timeline | None,
         step = found.steps[-1] if found.steps else None
         if step is not None and step.state in DECISION_LABELS:
             who = f" bởi {step.by}" if step.by else ""
-            when = to_local(step.at).strftime("%H:%M %d/%m/%Y")
+            when = screen_time(to_local(step.at))
             return f"{label}: đã được {step.label.lower()}{who} lúc {when}."
         return f"{label}: không còn chờ duyệt (đang «{report.state_label}»)."
     if found.last_event_id != c.seen:

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.timeframes import TimeframeKind, decode_dates
+from tracker.domain.timeframes import TimeframeKind, decode_dates, unanswered
 from tracker.extensions import db
 from tracker.models import Activity, Assignment, Plan, Unit
 from tracker.models.reporting import (
@@ -134,10 +134,8 @@ def next_deadline(
     services.reminders.decisions counts); else the last."""
     activity = assignment.activity
     said = [due_of[r.period_id] for r in reports if r.state in (SUBMITTED, ACCEPTED)]
-    for day in decode_dates(activity.earlier_due_dates):
-        if activity.due_on and day < activity.due_on and not any(d >= day for d in said):
-            return day
-    return activity.due_on
+    waiting = unanswered(decode_dates(activity.earlier_due_dates), activity.due_on, said)
+    return waiting[0] if waiting else activity.due_on
 
 
 def _reports_by_assignment(ids: Iterable[int]) -> dict[int, list[ProgressReport]]:

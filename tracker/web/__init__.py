@@ -23,6 +23,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from tracker import database
 from tracker.clock import to_local
+from tracker.domain.dates import screen_date, screen_time
 from tracker.domain.documents import activity_label, upper_first
 from tracker.domain.figures import WORDS
 from tracker.extensions import db
@@ -153,7 +154,7 @@ def favicon() -> Response:
 
 def vndate(value: date | None) -> str:
     """dd/mm/yyyy, as Vietnamese documents write dates."""
-    return value.strftime("%d/%m/%Y") if value else ""
+    return screen_date(value) if value else ""
 
 
 def vnvalue(value: object) -> str:
@@ -168,7 +169,7 @@ def vnvalue(value: object) -> str:
 
 
 def vndatetime(value: datetime | None) -> str:
-    return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+    return screen_time(to_local(value)) if value else ""
 
 
 def _error(code: int, title: str, message: str):

@@ -1,7 +1,7 @@
 """Backup and restore: one .tar.gz holding the database, every evidence file and a manifest.
 
 `create_backup` may run while the app serves requests: the database copy is one consistent
-moment (backup_database), and the evidence files are gathered after it. That order is safe
+moment (backup.database), and the evidence files are gathered after it. That order is safe
 because an evidence file is written under its SHA-256 name before the row that refers to
 it is committed, and is never changed or removed afterwards (services/attachments.py): every
 file the copy refers to already exists; files newer than the copy are harmless extras.

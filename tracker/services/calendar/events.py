@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tracker.domain.calendar import DONE_MARK, DeadlineEvent
-from tracker.domain.timeframes import decode_dates
+from tracker.domain.calendar import DONE_MARK, DeadlineEvent, unit_uid
+from tracker.domain.timeframes import answers, decode_dates
 from tracker.models import LEAD, SUPPORT
 from tracker.models.reporting import ACCEPTED, DONE, NOT_DONE, RETURNED, STATUS_LABELS, SUBMITTED
 from tracker.services.calendar.queries import (
@@ -126,7 +126,7 @@ class _Context:
             status, done = ("", False) if private else report_status(report, True)
             seq, at = total_touches(base, self.data.touches.get(("period", period.id)), report)
             yield DeadlineEvent(
-                uid=f"assignment-{row.assignment_id}-period-{period.id}@{self.host}",
+                uid=unit_uid(row.assignment_id, self.host, period_id=period.id),
                 day=period.due_on,
                 status=status,
                 done=done,
@@ -146,7 +146,7 @@ class _Context:
         seq, at = total_touches(base, *reports)
         assert row.due_on is not None  # the query keeps dated activities only
         return DeadlineEvent(
-            uid=f"assignment-{row.assignment_id}-deadline@{self.host}",
+            uid=unit_uid(row.assignment_id, self.host),
             day=row.due_on,
             status=status,
             done=done,
@@ -167,7 +167,7 @@ class _Context:
             status, done = ("", False) if private else report_status(answer, True)
             seq, at = total_touches(base, *reports)
             yield DeadlineEvent(
-                uid=f"assignment-{row.assignment_id}-deadline-{day:%Y%m%d}@{self.host}",
+                uid=unit_uid(row.assignment_id, self.host, earlier=day),
                 day=day,
                 status=status,
                 done=done,
@@ -199,7 +199,7 @@ def answer_to(reports: Sequence[Report], day: date, due_of: dict[int, date]) -> 
     of a period due on or after `day` (services.reminders.decisions counts it the same way)."""
     counted = [r for r in reports if r.state in (SUBMITTED, ACCEPTED)]
     closing = [r for r in counted if r.status in (DONE, NOT_DONE)]
-    answering = [r for r in counted if due_of.get(r.period_id, date.min) >= day]
+    answering = [r for r in counted if answers(due_of.get(r.period_id, date.min), day)]
     return (closing or answering or [None])[-1]
 
 

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, or_, select
 
+from tracker.domain.calendar import plan_uid
 from tracker.domain.calendar_plan import PlanEvent
 from tracker.domain.periods import report_rounds
 from tracker.domain.timeframes import decode_dates
@@ -246,9 +247,7 @@ class _Activity:
             {r.period_id: r for r in data.reports.get(lead.assignment_id, ())} for lead in leads
         ]
         self.base = (data.touches.get(("activity", row.id)), Touch(0, data.created[plan_id]))
-        # Short (every byte is paid a thousand times), stable per activity and due date
-        # kind: "a82-d@host" for the deadline, "a82-p5@host" for the round of period 5.
-        self.uid = f"a{row.id}-{{}}@{site[1]}"
+        self.host = site[1]
         self.url = f"{site[0]}/activities/{row.id}"
 
     def round_event(self, round_: tuple[Period, ...], period_touch: Touch | None) -> PlanEvent:
@@ -257,7 +256,7 @@ class _Activity:
         # Every report of the round, not only those chosen: SEQUENCE only grows.
         every = (rs[p] for rs in self.reports for p in ids if p in rs)
         touches = total_touches(self.base, period_touch, *every)
-        uid = self.uid.format(f"p{round_[0].id}")
+        uid = plan_uid(self.row.id, self.host, period_id=round_[0].id)
         return self._event(uid, round_[0].due_on, tally(self.names, chosen), touches, False)
 
     def deadline_event(self) -> PlanEvent:
@@ -265,7 +264,9 @@ class _Activity:
         touches = total_touches(self.base, *(r for rs in self.reports for r in rs.values()))
         assert self.row.due_on is not None  # the query keeps dated activities only
         counted = tally(self.names, closing)
-        return self._event(self.uid.format("d"), self.row.due_on, counted, touches, True)
+        return self._event(
+            plan_uid(self.row.id, self.host), self.row.due_on, counted, touches, True
+        )
 
     def earlier_deadline_events(self, due_of: dict[int, date]) -> list[PlanEvent]:
         """One event per deadline before the last ("15/6 và 15/12"): "a82-d20250615"."""
@@ -275,7 +276,7 @@ class _Activity:
         events = []
         for day in decode_dates(self.row.earlier_due_dates):
             answers = [answer_to(list(rs.values()), day, due_of) for rs in self.reports]
-            uid = self.uid.format(f"d{day:%Y%m%d}")
+            uid = plan_uid(self.row.id, self.host, earlier=day)
             events.append(self._event(uid, day, tally(self.names, answers), touches, True))
         return events
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from tracker.domain.periods import Period as PeriodSpan
 from tracker.domain.periods import PeriodKind
 from tracker.domain.timeframes import TimeframeKind
+from tracker.domain.units import Placed, shown_units
 from tracker.extensions import db
 from tracker.models import (
     LEAD,
@@ -275,22 +276,21 @@ def _units_stmt(where: list[ColumnElement[bool]]) -> Select[Any]:
 
 
 def units_shown(rows: Sequence[Any]) -> dict[int, list[tuple[str, int | None, str]]]:
-    """activity id → (role, unit id, name) of all its units. A group whose members are all
-    assigned through it shows once, by its name ("UBND xã, phường (10)", unit id None)."""
-    through: dict[tuple[int, str, int], int] = defaultdict(int)
-    for activity_id, role, _, _, group_id, _, _ in rows:
-        if group_id is not None:
-            through[(activity_id, role, group_id)] += 1
-    result: dict[int, list[tuple[str, int | None, str]]] = defaultdict(list)
-    shown: set[tuple[int, str, int]] = set()
+    """activity id → (role, unit id, name) of all its units, named by the one rule
+    (domain.units.shown_units): a group whose members are all assigned through it shows
+    once, by its name and size ("UBND xã, phường (10)", unit id None)."""
+    placed: dict[tuple[int, str], list[Placed]] = defaultdict(list)
+    groups: dict[int, tuple[str, int]] = {}
     for activity_id, role, unit_id, name, group_id, group_name, members in rows:
-        key = (activity_id, role, group_id or 0)
-        if group_id is not None and (members or 0) > 1 and through[key] == members:
-            if key not in shown:
-                shown.add(key)
-                result[activity_id].append((role, None, f"{group_name} ({members})"))
-            continue
-        result[activity_id].append((role, unit_id, name))
+        placed[(activity_id, role)].append(Placed(unit_id, name, group_id))
+        if group_id is not None:
+            groups[group_id] = (group_name, members or 0)
+    result: dict[int, list[tuple[str, int | None, str]]] = defaultdict(list)
+    for (activity_id, role), found in placed.items():
+        result[activity_id] += [
+            (role, None, f"{s.name} ({s.members})") if s.group_id else (role, s.unit_id, s.name)
+            for s in shown_units(found, groups)
+        ]
     return result
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from tracker import database
 from tracker.clock import now_utc, today_local
 from tracker.domain import figure_text
+from tracker.domain.dates import screen_date
 from tracker.domain.documents import upper_first
 from tracker.domain.figures import DONE, OUTCOME_LABELS, RULE_LABELS, Outcome
 from tracker.domain.periods import report_rounds
@@ -120,7 +121,7 @@ def audit_fields(fmt: ExportFormat, data: ReportData) -> dict[str, Any]:
         "detail": {
             "Định dạng": fmt.code,
             "Kỳ": data.period.code if data.period else "",
-            "Tính đến": f"{data.as_of:%d/%m/%Y}",
+            "Tính đến": f"{screen_date(data.as_of)}",
             "Tệp": fmt.filename(data),
         },
     }

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from tracker.clock import LOCAL_TZ
 from tracker.domain.periods import report_rounds
 from tracker.domain.reminders import Kind, Rules, Step, deadline_steps, digest_steps
-from tracker.domain.timeframes import TimeframeKind, decode_dates
+from tracker.domain.timeframes import TimeframeKind, decode_dates, unanswered
 from tracker.domain.workdays import WorkCalendar
 from tracker.extensions import db
 from tracker.models import (
@@ -135,8 +135,7 @@ def open_items(plan: Plan) -> list[Item]:
         elif due_on is not None and assignment_id not in finished:
             items += [
                 Item(*base, day, None)
-                for day in decode_dates(earlier)
-                if day < due_on and not any(d >= day for d in answered[assignment_id])
+                for day in unanswered(decode_dates(earlier), due_on, answered[assignment_id])
             ]
             items.append(Item(*base, due_on, None))
     return items

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain import figure_text
+from tracker.domain.dates import screen_date, screen_day_month, screen_month
 from tracker.domain.numbers import count
 from tracker.domain.reminders import KIND_LABELS, Kind
+from tracker.domain.timeframes import answers
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Locality, Plan, Unit, User
 from tracker.models.reporting import ProgressReport, ReportEvent, ReportingPeriod
@@ -117,7 +119,7 @@ def _item(decision: reminders.Decision, today: date) -> Words:
     """Reminders about things owed by one date: to a unit, or (escalation) about units."""
     step, items = decision.step, [item_words(i) for i in decision.items]
     first = items[0]
-    due = f"{first.due_on:%d/%m/%Y}"
+    due = f"{screen_date(first.due_on)}"
     what = first.what if len(items) == 1 else f"{count(len(items))} việc chưa báo cáo"
     if step.kind is Kind.BEFORE:
         when = "hôm nay" if step.step == 0 else f"còn {step.step} ngày làm việc"
@@ -159,7 +161,7 @@ def _item_link(decision: reminders.Decision, today: date) -> str:
             # An earlier deadline of several is answered only by a report of a period due
             # on or after it (reminders.decisions): lead there, not to a period closing first.
             periods = period_service.plan_periods(plan)
-            answering = next((p for p in periods if p.due_on >= item.due_on), None)
+            answering = next((p for p in periods if answers(p.due_on, item.due_on)), None)
             period_id = answering.id if answering else period_id
     if period_id is None:
         return f"/work?plan={item.plan_id}"
@@ -222,15 +224,12 @@ def _digest(decision: reminders.Decision, today: date) -> Words:
     if step.kind is Kind.WEEKLY:
         sunday = monday + timedelta(days=6)
         subject = (
-            f"[Tổng hợp tuần {monday:%d/%m}–{sunday:%d/%m/%Y}] "
+            f"[Tổng hợp tuần {screen_day_month(monday)}–{screen_date(sunday)}] "
             "Việc đến hạn, quá hạn, đơn vị chưa báo cáo"
         )
         template = "weekly"
     else:
-        subject = (
-            f"[Tổng hợp tháng {today.month:02d}/{today.year}] "
-            "Tiến độ kế hoạch cải thiện Chỉ số PAPI"
-        )
+        subject = f"[Tổng hợp tháng {screen_month(today)}] Tiến độ kế hoạch cải thiện Chỉ số PAPI"
         template = "monthly"
     link = f"/plans/{plans[0].id}/dashboard" if plans else "/"
     context = {"locality": locality, "digests": digests, "today": today, "monday": monday}
@@ -265,6 +264,6 @@ def _daily(decision: reminders.Decision) -> Words:
         for plan in plans
     ]
     day = decision.step.on
-    subject = f"[Tổng hợp ngày {day:%d/%m/%Y}] {count(len(latest))} báo cáo đơn vị đã gửi"
+    subject = f"[Tổng hợp ngày {screen_date(day)}] {count(len(latest))} báo cáo đơn vị đã gửi"
     context = {"lists": lists, "total": count(len(latest)), "until": day - timedelta(days=1)}
     return Words(subject, "daily", context, f"/plans/{plans[0].id}/reviews")

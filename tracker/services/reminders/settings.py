@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+from tracker.domain.dates import screen_date
 from tracker.domain.reminders import Rules
 from tracker.domain.text import email_address
 from tracker.domain.workdays import public_holidays
@@ -83,7 +84,7 @@ def set_day(day: date, is_off: bool, note: str, user: User | None, source: str =
     government makes one, or a day the holiday library has off that was not (the library
     lists a swap that did not happen). `source`: the announcing document."""
     if not is_off and day.weekday() < 5 and day not in public_holidays([day.year]):
-        raise SettingsError(f"{day:%d/%m/%Y} là ngày thường, đã là ngày làm việc.")
+        raise SettingsError(f"{screen_date(day)} là ngày thường, đã là ngày làm việc.")
     existing = db.session.get(DayOff, day)
     if existing is None:
         existing = DayOff(day=day)
@@ -97,7 +98,7 @@ def set_day(day: date, is_off: bool, note: str, user: User | None, source: str =
         action="update",
         entity_id=None,
         plan_id=None,
-        after={f"{day:%d/%m/%Y}": described},
+        after={f"{screen_date(day)}": described},
         note="Lịch ngày làm việc",
     )
     db.session.flush()
@@ -114,11 +115,11 @@ def remove_day(day: date, user: User | None) -> None:
         action="delete",
         entity_id=None,
         plan_id=None,
-        before={f"{day:%d/%m/%Y}": "Nghỉ" if existing.is_off else "Làm bù"},
+        before={f"{screen_date(day)}": "Nghỉ" if existing.is_off else "Làm bù"},
         note="Lịch ngày làm việc",
     )
     kind = "Ngày nghỉ" if existing.is_off else "Ngày làm bù"
-    audit.record("delete.day", target=f"{kind} {day:%d/%m/%Y}", user=user)
+    audit.record("delete.day", target=f"{kind} {screen_date(day)}", user=user)
     db.session.flush()
 
 
