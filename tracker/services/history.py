@@ -64,14 +64,16 @@ def plan_changed(
     plan: Plan,
     note: str,
     *,
+    action: str = "update",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> Change:
-    """A change to a plan's own settings (periods, frameworks, archive, report details…)."""
+    """A plan made, or a change to its own settings (periods, frameworks, archive, report
+    details…)."""
     return record(
         user,
         entity="plan",
-        action="update",
+        action=action,
         entity_id=plan.id,
         plan_id=plan.id,
         before=before,

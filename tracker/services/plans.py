@@ -70,14 +70,12 @@ def create_plan(
     db.session.flush()
 
     ensure_periods(plan)
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
+        plan,
+        "Tạo kế hoạch",
         action="create",
-        entity_id=plan.id,
-        plan_id=plan.id,
         after={"Kế hoạch": plan.reference, "Trích yếu": plan.title},
-        note="Tạo kế hoạch",
     )
     return plan
 
