@@ -244,6 +244,8 @@ ONE_PLACE = {
     "tracker/domain/calendar.py": re.compile(r'f"(assignment-|a\{[^}"]*\}-)|uid=f"|\bself\.uid\b'),
     # which report answers an earlier deadline of several
     "tracker/domain/timeframes.py": re.compile(r"due_on\s*>=\s*(day|item\.due_on)|d >= day"),
+    # the history row of a plan or a report: history.plan_changed / report_changed
+    "tracker/services/history.py": re.compile(r'entity="(plan|report)"'),
 }
 
 
@@ -270,6 +272,7 @@ def test_the_rule_checks_would_see_a_copy():
         "tracker/domain/dates.py": 'f"{day:%d/%m/%Y}"',
         "tracker/domain/calendar.py": 'uid=f"assignment-{row.assignment_id}-deadline@{host}"',
         "tracker/domain/timeframes.py": "if p.due_on >= item.due_on",
+        "tracker/services/history.py": 'entity="report",',
     }
     assert copies.keys() == ONE_PLACE.keys()
     for home, line in copies.items():

@@ -84,16 +84,8 @@ def add_command(
     office_unit = catalog.create_unit(locality, locality.office_name, UnitKind.OFFICE, [], [], None)
     password = ""
     if coordinator:
-        password = new_password()
         try:
-            create_user(
-                username=coordinator,
-                full_name=f"{locality.office_name} {locality.place_name}",
-                role=COORDINATOR,
-                unit=office_unit,
-                password=password,
-                by=None,
-            )
+            password = _add_coordinator(locality, office_unit, coordinator)
         except AccountError as error:
             fail(str(error))
     db.session.commit()
@@ -126,15 +118,7 @@ def communes_command(province: str, accounts_file: Path | None) -> None:
         office = catalog.create_unit(commune, commune.office_name, UnitKind.OFFICE, [], [], None)
         if accounts_file is not None:
             username = _free_username(".".join(fold(commune.name).split())[:40])
-            password = new_password()
-            create_user(
-                username=username,
-                full_name=f"{commune.office_name} {commune.place_name}",
-                role=COORDINATOR,
-                unit=office,
-                password=password,
-                by=None,
-            )
+            password = _add_coordinator(commune, office, username)
             accounts.append((username, commune.name, password))
     if accounts_file is not None:
         _write_accounts(accounts_file, accounts)
@@ -143,6 +127,21 @@ def communes_command(province: str, accounts_file: Path | None) -> None:
         select(db.func.count()).where(Unit.locality_id == locality.id, Unit.commune_id.is_not(None))
     )
     click.echo(f"Đã tạo {len(made)} xã, phường; {linked} đơn vị của tỉnh đã gắn với xã, phường.")
+
+
+def _add_coordinator(locality: Locality, office: Unit, username: str) -> str:
+    """The account of the office that follows `locality`'s plan, named after the office
+    ("Phòng Nội vụ phường Tân Thành"); returns its initial password."""
+    password = new_password()
+    create_user(
+        username=username,
+        full_name=f"{locality.office_name} {locality.place_name}",
+        role=COORDINATOR,
+        unit=office,
+        password=password,
+        by=None,
+    )
+    return password
 
 
 def _free_username(base: str) -> str:

@@ -8,7 +8,9 @@ message in `BadFile.message`, and never writes anything.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tracker.importers.docx_reader import read_docx
 from tracker.importers.safety import DEFAULT_LIMITS, BadFile, Limits, sniff
@@ -25,7 +27,10 @@ __all__ = [
     "Table",
     "read_document",
     "read_once",
+    "sheet_rows",
 ]
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -102,3 +107,31 @@ def read_once(filename: str, data: bytes, read: Document | str | None) -> Docume
     if isinstance(read, str) and read:
         raise BadFile(read)
     return read_document(filename, data)
+
+
+def sheet_rows(
+    filename: str,
+    data: bytes,
+    read: Document | str | None,
+    parse: Callable[[Sequence[Sequence[Sequence[str]]]], tuple[list[Row], list[str]]],
+    noun: str,
+    most: int,
+    errors: list[str],
+) -> list[Row]:
+    """The rows `parse` finds in an uploaded sheet (accounts, units), every problem added
+    to `errors`: a file that cannot be read, a sheet without rows or with more than `most`
+    (`noun` names what a row is: "người", "đơn vị")."""
+    try:
+        document = read_once(filename, data, read)
+    except BadFile as exc:
+        errors.append(exc.message)
+        return []
+    rows, problems = parse(document.tables)
+    errors.extend(problems)
+    if not problems and not rows:
+        errors.append(f"Bảng chưa có {noun} nào: điền mỗi {noun} một dòng dưới tiêu đề.")
+    if len(rows) > most:
+        errors.append(
+            f"Bảng có {len(rows)} {noun}, quá {most} {noun} một lần; hãy tách thành nhiều tệp."
+        )
+    return rows

@@ -16,7 +16,7 @@ from tracker.domain.accounts import SheetAccount, read_account_sheet
 from tracker.domain.text import fold
 from tracker.domain.units import UnitCatalog, UnitKind
 from tracker.exporters.accounts_xlsx import generate_accounts_template
-from tracker.importers import BadFile, Document, read_once
+from tracker.importers import Document, sheet_rows
 from tracker.models import Locality, Unit, User
 from tracker.models.users import COORDINATOR, LEADER, OFFICER, ROLE_LABELS, role_label
 from tracker.services import catalog as catalog_service
@@ -103,20 +103,9 @@ def preview_sheet(
     """What the sheet would create, row by row, with every problem; writes nothing.
     `read`: the file as staging read it (None reads `data` now)."""
     preview = SheetPreview(filename, locality)
-    try:
-        document = read_once(filename, data, read)
-    except BadFile as exc:
-        preview.errors.append(exc.message)
-        return preview
-    rows, problems = read_account_sheet(document.tables)
-    preview.errors.extend(problems)
-    if not problems and not rows:
-        preview.errors.append("Bảng chưa có người nào: điền mỗi người một dòng dưới tiêu đề.")
-    if len(rows) > MAX_ACCOUNTS:
-        preview.errors.append(
-            f"Bảng có {len(rows)} người, quá {MAX_ACCOUNTS} người một lần; hãy tách thành "
-            "nhiều tệp."
-        )
+    rows = sheet_rows(
+        filename, data, read, read_account_sheet, "người", MAX_ACCOUNTS, preview.errors
+    )
     if preview.errors:
         return preview
     context = _Context(locality, rows, by)

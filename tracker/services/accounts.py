@@ -14,6 +14,7 @@ and a colleague's mistakes do not lock the office. Phòng Nội vụ can unlock 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -69,20 +70,18 @@ def new_password() -> str:
 
 def checked_email(text: str) -> str:
     """ "" or one valid address (domain.text.email_address); AccountError otherwise."""
-    if not text.strip():
-        return ""
-    try:
-        return email_address(text)
-    except ValueError as exc:
-        raise AccountError(str(exc)) from None
+    return _checked(email_address, text) if text.strip() else ""
 
 
 def checked_phone(text: str) -> str:
     """ "" or a Vietnamese number, normalised (domain.accounts.phone_number)."""
-    if not one_line(text):
-        return ""
+    return _checked(phone_number, text) if one_line(text) else ""
+
+
+def _checked(parse: Callable[[str], str], text: str) -> str:
+    """`parse(text)`, its ValueError (a message for people) raised as an AccountError."""
     try:
-        return phone_number(text)
+        return parse(text)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
 

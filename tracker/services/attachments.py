@@ -114,15 +114,11 @@ def attach(report: ProgressReport, kept: KeptFile, user: User) -> Attachment:
     )
     db.session.add(attachment)
     db.session.flush()
-    history.record(
+    history.report_changed(
         user,
-        entity="report",
-        action="update",
-        entity_id=report.id,
-        plan_id=report.period.plan_id,
-        activity_id=report.assignment.activity_id,
+        report,
+        "Thêm tệp minh chứng",
         after={"Tệp minh chứng": kept.filename},
-        note="Thêm tệp minh chứng",
     )
     return attachment
 
@@ -135,15 +131,11 @@ def add_attachment(
 
 def remove_attachment(attachment: Attachment, user: User) -> None:
     report = attachment.report
-    history.record(
+    history.report_changed(
         user,
-        entity="report",
-        action="update",
-        entity_id=report.id,
-        plan_id=report.period.plan_id,
-        activity_id=report.assignment.activity_id,
+        report,
+        "Bỏ tệp minh chứng",
         before={"Tệp minh chứng": attachment.filename},
-        note="Bỏ tệp minh chứng",
     )
     audit.record(
         "delete.attachment",

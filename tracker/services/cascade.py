@@ -120,15 +120,12 @@ def set_parent_plan(plan: Plan, parent: Plan | None, user: User | None) -> None:
         raise CascadeError("Kế hoạch được chọn không phải của tỉnh mà xã, phường này trực thuộc.")
     before = plan.parent_plan.reference if plan.parent_plan else ""
     plan.parent_plan = parent
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Gắn với kế hoạch của tỉnh",
         before={"Thực hiện kế hoạch của tỉnh": before},
         after={"Thực hiện kế hoạch của tỉnh": parent.reference if parent else ""},
-        note="Gắn với kế hoạch của tỉnh",
     )
 
 

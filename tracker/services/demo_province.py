@@ -22,14 +22,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from tracker.domain.evidence import find_documents
 from tracker.domain.text import fold
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import (
     LEAD,
     Assignment,
-    EvidenceDocument,
     IndexDimension,
     Locality,
     Plan,
@@ -38,12 +36,18 @@ from tracker.models import (
     User,
 )
 from tracker.models.units import PROVINCE
-from tracker.services import cascade, catalog, plans
+from tracker.services import cascade, catalog, plans, reporting
 from tracker.services import frameworks as fw
 from tracker.services import periods as period_service
 from tracker.services.accounts import create_user
-from tracker.services.annex_import import apply_import, preview_import
-from tracker.services.seeding import SEEDS_DIR, SeedResult, demo_event, rows_of
+from tracker.services.seeding import (
+    SEEDS_DIR,
+    SeedResult,
+    demo_event,
+    import_sample,
+    plan_from_spec,
+    rows_of,
+)
 
 FOLDER = SEEDS_DIR / "demo-province"
 GROUP_NAME = "UBND các xã, phường"
@@ -134,29 +138,12 @@ def _commune_units(commune: Locality, result: SeedResult) -> None:
 # ---- plans -------------------------------------------------------------------------------------
 
 
-def _import(plan: Plan, filename: str, text: str, result: SeedResult) -> None:
-    preview = preview_import(plan, filename, text.encode("utf-8"))
-    if not preview.can_apply:
-        problems = "; ".join(p.message for p in preview.errors)
-        raise RuntimeError(f"Phụ lục mẫu {filename} không nhập được: {problems}")
-    result.activities += apply_import(preview, None).added
-
-
 def _province_plan(
     province: Locality, spec: dict[str, Any], folder: Path, result: SeedResult
 ) -> Plan:
-    plan = plans.create_plan(
-        province,
-        number=spec["number"],
-        issued_on=date.fromisoformat(spec["issued_on"]),
-        year=spec["year"],
-        title=spec["title"],
-        noun=spec["noun"],
-        user=None,
-    )
-    plan.basis = spec["basis"]
-    result.plans += 1
-    _import(plan, spec["annex"], (folder / spec["annex"]).read_text(encoding="utf-8"), result)
+    plan = plan_from_spec(province, spec, result)
+    annex = (folder / spec["annex"]).read_text(encoding="utf-8")
+    import_sample(plan, spec["annex"], annex.encode("utf-8"), result)
     dimensions = {d.id: d for d in db.session.scalars(select(IndexDimension))}
     for group in plan.groups:
         for activity in group.activities:
@@ -202,7 +189,7 @@ def _commune_plan(
     word = next(w for prefix, w in HAMLETS.items() if commune.name.startswith(prefix))
     own = (folder / "commune-annex.txt").read_text(encoding="utf-8")
     own = own.format(commune=commune.name, hamlets=f"các {word}", economy=economy_office(commune))
-    _import(plan, "phu-luc-xa.txt", own, result)
+    import_sample(plan, "phu-luc-xa.txt", own.encode("utf-8"), result)
     _follow_three_indexes(plan)
     for offer in cascade.offers(plan):
         source = offer.activity
@@ -342,16 +329,7 @@ def _report(
         evidence_text=evidence,
         completed_on=sent - timedelta(days=rng.randint(1, 20)) if status == "done" else None,
     )
-    report.documents = [
-        EvidenceDocument(
-            text=d.text,
-            doc_type=d.doc_type,
-            number=d.number,
-            issued_on=d.issued_on,
-            issuer=d.issuer,
-        )
-        for d in find_documents(evidence)
-    ]
+    report.documents = reporting.evidence_documents(evidence)
     db.session.add(report)
     demo_event(report, "submitted", sent.isoformat())
     draw = rng.random()

@@ -110,15 +110,12 @@ def set_plan_frameworks(plan: Plan, framework_ids: Sequence[int], user: User | N
     if before == [f.name for f in chosen]:
         return False
     plan.frameworks = chosen
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Chọn bộ chỉ số",
         before={"Bộ chỉ số": before},
         after={"Bộ chỉ số": [f.name for f in chosen]},
-        note="Chọn bộ chỉ số",
     )
     return True
 

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from tracker.domain.dates import screen_date
 from tracker.domain.documents import activity_label
 from tracker.extensions import db
-from tracker.models import Activity, Change, ContentGroup, DeadlineChange, User
+from tracker.models import (
+    Activity,
+    Change,
+    ContentGroup,
+    DeadlineChange,
+    Plan,
+    ProgressReport,
+    User,
+)
 
 CLI_ACTOR = "dòng lệnh"
 # The deadline as a date, beside its text for people: record() keeps it out of the
@@ -49,6 +57,52 @@ def record(
     )
     db.session.add(change)
     return change
+
+
+def plan_changed(
+    user: User | None,
+    plan: Plan,
+    note: str,
+    *,
+    action: str = "update",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Change:
+    """A plan made, or a change to its own settings (periods, frameworks, archive, report
+    details…)."""
+    return record(
+        user,
+        entity="plan",
+        action=action,
+        entity_id=plan.id,
+        plan_id=plan.id,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def report_changed(
+    user: User | None,
+    report: ProgressReport,
+    note: str,
+    *,
+    action: str = "update",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Change:
+    """A change to a unit's progress report, filed under its plan and activity."""
+    return record(
+        user,
+        entity="report",
+        action=action,
+        entity_id=report.id,
+        plan_id=report.period.plan_id,
+        activity_id=report.assignment.activity_id,
+        before=before,
+        after=after,
+        note=note,
+    )
 
 
 def activity_snapshot(activity: Activity) -> dict[str, Any]:

@@ -90,14 +90,11 @@ def set_collected_kinds(plan: Plan, kinds: set[PeriodKind], user: User | None) -
     for period in periods:
         if (period.kind.value, period.index) not in have:
             _add_period(plan, period)
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Đổi kỳ báo cáo",
         after={"Kỳ báo cáo": sorted(k.value for k in kinds)},
-        note="Đổi kỳ báo cáo",
     )
     db.session.flush()
 
@@ -114,15 +111,12 @@ def set_count_rule(plan: Plan, rule: str, user: User | None) -> None:
         raise PeriodError("Cách tính không hợp lệ.")
     if rule == plan.count_rule:
         return
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Đổi cách tính số liệu",
         before={"Cách tính": RULE_LABELS[CountRule(plan.count_rule)]},
         after={"Cách tính": RULE_LABELS[CountRule(rule)]},
-        note="Đổi cách tính số liệu",
     )
     plan.count_rule = rule
 

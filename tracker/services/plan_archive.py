@@ -46,15 +46,12 @@ def _check(plan: Plan, user: User | None) -> None:
 
 
 def _record(plan: Plan, user: User | None, archived: bool) -> None:
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Lưu trữ kế hoạch" if archived else "Đưa kế hoạch ra khỏi lưu trữ",
         before={"Trạng thái kế hoạch": FOLLOWED if archived else ARCHIVED},
         after={"Trạng thái kế hoạch": ARCHIVED if archived else FOLLOWED},
-        note="Lưu trữ kế hoạch" if archived else "Đưa kế hoạch ra khỏi lưu trữ",
     )
     action = "plan.archive" if archived else "plan.unarchive"
     audit.record(action, target=plan.reference, plan_id=plan.id, user=user)

@@ -70,14 +70,12 @@ def create_plan(
     db.session.flush()
 
     ensure_periods(plan)
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
+        plan,
+        "Tạo kế hoạch",
         action="create",
-        entity_id=plan.id,
-        plan_id=plan.id,
         after={"Kế hoạch": plan.reference, "Trích yếu": plan.title},
-        note="Tạo kế hoạch",
     )
     return plan
 
@@ -502,15 +500,12 @@ def set_report_settings(plan: Plan, settings: ReportSettings, user: User | None)
     after = {labels[k]: v for k, v in vars(new).items() if getattr(old, k) != v}
     for key, value in vars(new).items():
         setattr(plan, key, value)
-    history.record(
+    history.plan_changed(
         user,
-        entity="plan",
-        action="update",
-        entity_id=plan.id,
-        plan_id=plan.id,
+        plan,
+        "Đổi thông tin báo cáo",
         before=before,
         after=after,
-        note="Đổi thông tin báo cáo",
     )
     db.session.flush()
     return True

@@ -139,18 +139,29 @@ def save_report(
     after = report_snapshot(report)
     changed = after if before is None else history.changed_keys(before, after)
     if changed:
-        history.record(
+        history.report_changed(
             user,
-            entity="report",
+            report,
+            "Gửi báo cáo" if submit else "Lưu nháp",
             action="create" if before is None else "update",
-            entity_id=report.id,
-            plan_id=period.plan_id,
-            activity_id=assignment.activity_id,
             before=None if before is None else {k: before[k] for k in changed},
             after=changed,
-            note="Gửi báo cáo" if submit else "Lưu nháp",
         )
     return report
+
+
+def evidence_documents(evidence_text: str) -> list[EvidenceDocument]:
+    """The documents (decisions, plans, letters…) a report's evidence text cites, as rows."""
+    return [
+        EvidenceDocument(
+            text=d.text,
+            doc_type=d.doc_type,
+            number=d.number,
+            issued_on=d.issued_on,
+            issuer=d.issuer,
+        )
+        for d in find_documents(evidence_text)
+    ]
 
 
 def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit: bool) -> None:
@@ -169,16 +180,7 @@ def _apply(report: ProgressReport, data: ReportInput, user: User | None, submit:
     report.proposals = data.proposals.strip()
     report.reason = data.reason.strip()
     report.completed_on = data.completed_on or (today_local() if data.status == DONE else None)
-    report.documents = [
-        EvidenceDocument(
-            text=d.text,
-            doc_type=d.doc_type,
-            number=d.number,
-            issued_on=d.issued_on,
-            issuer=d.issuer,
-        )
-        for d in find_documents(report.evidence_text)
-    ]
+    report.documents = evidence_documents(report.evidence_text)
     report.updated_at, report.updated_by = now_utc(), user
     if submit:
         report.state, report.submitted_at = SUBMITTED, now_utc()
@@ -224,16 +226,12 @@ def review_report(
     report.review_comment = comment
     report.reviewed_at, report.reviewed_by = now_utc(), user
     event = log_event(report, by=user, comment=comment)
-    history.record(
+    history.report_changed(
         user,
-        entity="report",
-        action="update",
-        entity_id=report.id,
-        plan_id=report.period.plan_id,
-        activity_id=report.assignment.activity_id,
+        report,
+        f"{'Chấp nhận' if accept else 'Trả lại'} báo cáo của {report.assignment.unit.name}",
         before=before,
         after={"Trạng thái": report.state_label, "Ý kiến duyệt": comment},
-        note=f"{'Chấp nhận' if accept else 'Trả lại'} báo cáo của {report.assignment.unit.name}",
     )
     db.session.flush()
     return notices.report_reviewed(report, event, user)

@@ -17,19 +17,18 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlite_utils.utils import rows_from_file
 
 from tracker.clock import LOCAL_TZ
-from tracker.domain.evidence import find_documents
 from tracker.domain.offices import DISTRICT, office_name
 from tracker.domain.units import UnitKind
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
-    EvidenceDocument,
     IndexDimension,
     IndexFramework,
     Locality,
@@ -125,30 +124,44 @@ def load_locality(folder: Path, result: SeedResult) -> Locality:
     return locality
 
 
+def plan_from_spec(locality: Locality, spec: dict[str, Any], result: SeedResult) -> Plan:
+    """A new plan of `locality` as a sample's spec (number, issued_on, year, title, noun,
+    basis) describes it."""
+    plan = plans.create_plan(
+        locality,
+        number=spec["number"],
+        issued_on=date.fromisoformat(spec["issued_on"]),
+        year=spec["year"],
+        title=spec["title"],
+        noun=spec["noun"],
+        user=None,
+    )
+    plan.basis = spec.get("basis", "")
+    result.plans += 1
+    return plan
+
+
+def import_sample(
+    plan: Plan, filename: str, data: bytes, result: SeedResult, shown_as: str = ""
+) -> None:
+    """Import a sample annex into `plan`; one that does not import is a fault in the samples."""
+    preview = preview_import(plan, filename, data)
+    if not preview.can_apply:
+        problems = "; ".join(p.message for p in preview.errors)
+        raise RuntimeError(f"Phụ lục mẫu {shown_as or filename} không nhập được: {problems}")
+    result.activities += apply_import(preview, None).added
+
+
 def load_plan(folder: Path, locality: Locality, spec_name: str, result: SeedResult) -> Plan:
     spec = json.loads((folder / spec_name).read_text(encoding="utf-8"))
     plan = db.session.scalar(
         select(Plan).where(Plan.locality_id == locality.id, Plan.number == spec["number"])
     )
     if plan is None:
-        plan = plans.create_plan(
-            locality,
-            number=spec["number"],
-            issued_on=date.fromisoformat(spec["issued_on"]),
-            year=spec["year"],
-            title=spec["title"],
-            noun=spec["noun"],
-            user=None,
-        )
-        plan.basis = spec.get("basis", "")
-        result.plans += 1
+        plan = plan_from_spec(locality, spec, result)
     period_service.ensure_periods(plan)
     annex = folder / spec["annex"]
-    preview = preview_import(plan, annex.name, annex.read_bytes())
-    if not preview.can_apply:
-        problems = "; ".join(p.message for p in preview.errors)
-        raise RuntimeError(f"Phụ lục mẫu {annex} không nhập được: {problems}")
-    result.activities += apply_import(preview, None).added
+    import_sample(plan, annex.name, annex.read_bytes(), result, shown_as=str(annex))
     _set_dimensions(plan, spec.get("dimensions", {}))
     return plan
 
@@ -185,16 +198,7 @@ def load_demo_progress(folder: Path, plan: Plan, result: SeedResult) -> None:
             completed_on=date.fromisoformat(row["completed_on"]) if row["completed_on"] else None,
             review_comment=row["comment"],
         )
-        report.documents = [
-            EvidenceDocument(
-                text=d.text,
-                doc_type=d.doc_type,
-                number=d.number,
-                issued_on=d.issued_on,
-                issuer=d.issuer,
-            )
-            for d in find_documents(row["evidence"])
-        ]
+        report.documents = reporting.evidence_documents(row["evidence"])
         db.session.add(report)
         demo_event(report, "submitted", row["submitted_at"])
         if row["review"] != "submitted":

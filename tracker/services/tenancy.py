@@ -88,38 +88,39 @@ def may_change(user: User, locality_id: int | None) -> bool:
     return mine is None or locality_id is None or locality_id == mine
 
 
+def _via_activity() -> Select[tuple[int]]:
+    """A plan's locality, joined down to its activities."""
+    return select(Plan.locality_id).join(Activity, Activity.plan_id == Plan.id)
+
+
+def _via_period() -> Select[tuple[int]]:
+    """A plan's locality, joined down to its reporting periods."""
+    return select(Plan.locality_id).join(ReportingPeriod, ReportingPeriod.plan_id == Plan.id)
+
+
+def _via_report() -> Select[tuple[int]]:
+    """A plan's locality, joined down to its periods' reports."""
+    return _via_period().join(ProgressReport, ProgressReport.period_id == ReportingPeriod.id)
+
+
 # The locality of the object each route argument names: one query, no object loaded.
 LOCALITY_OF = {
     "plan_id": lambda i: select(Plan.locality_id).where(Plan.id == i),
-    "activity_id": lambda i: (
-        select(Plan.locality_id).join(Activity, Activity.plan_id == Plan.id).where(Activity.id == i)
-    ),
+    "activity_id": lambda i: _via_activity().where(Activity.id == i),
     "group_id": lambda i: (
         select(Plan.locality_id)
         .join(ContentGroup, ContentGroup.plan_id == Plan.id)
         .where(ContentGroup.id == i)
     ),
     "assignment_id": lambda i: (
-        select(Plan.locality_id)
-        .join(Activity, Activity.plan_id == Plan.id)
+        _via_activity()
         .join(Assignment, Assignment.activity_id == Activity.id)
         .where(Assignment.id == i)
     ),
-    "period_id": lambda i: (
-        select(Plan.locality_id)
-        .join(ReportingPeriod, ReportingPeriod.plan_id == Plan.id)
-        .where(ReportingPeriod.id == i)
-    ),
-    "report_id": lambda i: (
-        select(Plan.locality_id)
-        .join(ReportingPeriod, ReportingPeriod.plan_id == Plan.id)
-        .join(ProgressReport, ProgressReport.period_id == ReportingPeriod.id)
-        .where(ProgressReport.id == i)
-    ),
+    "period_id": lambda i: _via_period().where(ReportingPeriod.id == i),
+    "report_id": lambda i: _via_report().where(ProgressReport.id == i),
     "attachment_id": lambda i: (
-        select(Plan.locality_id)
-        .join(ReportingPeriod, ReportingPeriod.plan_id == Plan.id)
-        .join(ProgressReport, ProgressReport.period_id == ReportingPeriod.id)
+        _via_report()
         .join(Attachment, Attachment.report_id == ProgressReport.id)
         .where(Attachment.id == i)
     ),

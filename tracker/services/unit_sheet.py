@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tracker.domain.unit_sheet import SEPARATOR, read_unit_sheet
 from tracker.exporters.units_xlsx import generate_units_template
-from tracker.importers import BadFile, Document, read_once
+from tracker.importers import Document, sheet_rows
 from tracker.models import Locality, User
 from tracker.models.units import PROVINCE
 from tracker.services import audit, cascade
@@ -64,19 +64,7 @@ def preview_sheet(
     """What the sheet would add and change, row by row, with every problem; writes
     nothing. `read`: the file as staging read it (None reads `data` now)."""
     preview = UnitSheetPreview(filename, locality)
-    try:
-        document = read_once(filename, data, read)
-    except BadFile as exc:
-        preview.errors.append(exc.message)
-        return preview
-    rows, problems = read_unit_sheet(document.tables)
-    preview.errors.extend(problems)
-    if not problems and not rows:
-        preview.errors.append("Bảng chưa có đơn vị nào: điền mỗi đơn vị một dòng dưới tiêu đề.")
-    if len(rows) > MAX_UNITS:
-        preview.errors.append(
-            f"Bảng có {len(rows)} đơn vị, quá {MAX_UNITS} đơn vị một lần; hãy tách thành nhiều tệp."
-        )
+    rows = sheet_rows(filename, data, read, read_unit_sheet, "đơn vị", MAX_UNITS, preview.errors)
     if preview.errors:
         return preview
     Check(locality, rows, preview).run()

@@ -4,7 +4,9 @@ and finding it again for the preview and the confirmation."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
@@ -40,6 +42,25 @@ def stage_upload(upload: FileStorage | None, missing: str) -> str | None:
         return None
     instance = current_app.config["INSTANCE_DIR"]
     return staging.stage(instance, _display_name(upload.filename), upload.read())
+
+
+def upload_page(
+    form: FlaskForm, missing: str, preview: str, template: str, **context: Any
+) -> str | BaseResponse:
+    """The upload step of a sheet flow: a chosen file is staged and goes on to the
+    `preview` endpoint; otherwise `template` again (with `missing` said when no file)."""
+    locality = chosen_locality()
+    if form.validate_on_submit():
+        token = stage_upload(form.file.data, missing)
+        if token is not None:
+            return redirect(url_for(preview, token=token, locality=locality.id))
+    return render_template(
+        template,
+        form=form,
+        locality=locality,
+        localities=accounts.localities_for(g.user),
+        **context,
+    )
 
 
 def staged_sheet(token: str, gone: str, back: str) -> Staged | BaseResponse:

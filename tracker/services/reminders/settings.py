@@ -54,15 +54,12 @@ def save_rules(plan: Plan, rules: Rules, active_until: date, user: User | None) 
     stored.active_until = active_until
     after = {**asdict(rules), "active_until": active_until.isoformat()}
     if after != before:
-        history.record(
+        history.plan_changed(
             user,
-            entity="plan",
-            action="update",
-            entity_id=plan.id,
-            plan_id=plan.id,
+            plan,
+            "Đổi cách nhắc việc",
             before={"Nhắc việc": _describe(before, wording.office(plan))},
             after={"Nhắc việc": _describe(after, wording.office(plan))},
-            note="Đổi cách nhắc việc",
         )
     db.session.flush()
 

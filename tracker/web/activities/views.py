@@ -54,10 +54,7 @@ class ActionForm(FlaskForm):
 
 
 def get_activity_or_404(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    return activity
+    return db.get_or_404(Activity, activity_id)
 
 
 def _fill_choices(form: ActivityForm, activity_plan) -> None:
@@ -145,9 +142,7 @@ def edit(activity_id: int):
 @bp.route("/groups/<int:group_id>/activities/new", methods=["GET", "POST"])
 @coordinator_required
 def new(group_id: int):
-    group = db.session.get(ContentGroup, group_id)
-    if group is None:
-        abort(404)
+    group = db.get_or_404(ContentGroup, group_id)
     form = ActivityForm()
     _fill_choices(form, group.plan)
     if request.method == "GET":
@@ -190,9 +185,7 @@ def add_assignment(activity_id: int):
 @bp.route("/assignments/<int:assignment_id>/delete", methods=["POST"])
 @coordinator_required
 def remove_assignment(assignment_id: int):
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        abort(404)
+    assignment = db.get_or_404(Assignment, assignment_id)
     activity_id = assignment.activity_id
     if ActionForm().validate_on_submit():
         with saving(activity_service.EditError) as saved:

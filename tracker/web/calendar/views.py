@@ -248,9 +248,7 @@ _SAFE_NUMBER = re.compile(r"^[0-9.]{1,20}$")
 @bp.route("/activities/<int:activity_id>/calendar.ics")
 @login_required
 def activity_ics(activity_id: int):
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     body = calendar.activity_calendar(activity, g.user, _settings())
     number = activity.number if activity.number and _SAFE_NUMBER.match(activity.number) else ""
     name = f"hoat-dong-{number or activity.id}.ics"

@@ -72,9 +72,7 @@ def index():
 @bp.route("/plans/<int:plan_id>/frameworks", methods=["POST"])
 @coordinator_required
 def choose(plan_id: int):
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404)
+    plan = db.get_or_404(Plan, plan_id)
     if ChooseForm().validate_on_submit():
         ids = [int(v) for v in request.form.getlist("framework") if v.isdigit()]
         with saving(framework_service.FrameworkError) as saved:

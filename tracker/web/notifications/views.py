@@ -153,18 +153,14 @@ def outbox_page():
 @bp.route("/reminders/<int:notification_id>")
 @coordinator_required
 def outbox_item(notification_id: int):
-    row = db.session.get(Notification, notification_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Notification, notification_id)
     return render_template("notifications/item.html", row=row, kinds=KIND_LABELS)
 
 
 @bp.route("/reminders/<int:notification_id>/resend", methods=["POST"])
 @coordinator_required
 def resend(notification_id: int):
-    row = db.session.get(Notification, notification_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Notification, notification_id)
     with saving(ValueError) as saved:
         outbox.resend(row)
     if saved:

@@ -76,10 +76,7 @@ class ArchiveForm(FlaskForm):
 
 
 def get_plan_or_404(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404)
-    return plan
+    return db.get_or_404(Plan, plan_id)
 
 
 @bp.route("/")

@@ -109,10 +109,7 @@ class ActionForm(FlaskForm):
 
 
 def _get(model, object_id: int):  # type: ignore[no-untyped-def]
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
+    return db.get_or_404(model, object_id)
 
 
 def _readable_report(report_id: int) -> ProgressReport:

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from tracker import database
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services import accounts, unit_sheet
+from tracker.services import unit_sheet
 from tracker.services.staging import Staged
 from tracker.web import sheets
 from tracker.web.auth import coordinator_required
@@ -29,17 +29,11 @@ class UploadForm(ConfirmForm):
 @database.reads_first  # staging reads the file: no write lock while it does
 @coordinator_required
 def sheet_upload():
-    locality = chosen_locality()
-    form = UploadForm()
-    if form.validate_on_submit():
-        token = sheets.stage_upload(form.file.data, "Chọn tệp Excel (.xlsx) danh mục đơn vị.")
-        if token is not None:
-            return redirect(url_for("units.sheet_preview", token=token, locality=locality.id))
-    return render_template(
+    return sheets.upload_page(
+        UploadForm(),
+        "Chọn tệp Excel (.xlsx) danh mục đơn vị.",
+        "units.sheet_preview",
         "units/sheet_upload.html",
-        form=form,
-        locality=locality,
-        localities=accounts.localities_for(g.user),
         max_units=unit_sheet.MAX_UNITS,
         kinds=unit_sheet.KIND_CHOICES,
     )

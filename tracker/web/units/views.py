@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import g, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -54,9 +54,7 @@ def _all_units() -> list[list[Unit]]:
 @bp.route("/units/<int:unit_id>")
 @login_required
 def detail(unit_id: int):
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
+    unit = db.get_or_404(Unit, unit_id)
     stmt = (
         select(Assignment)
         .where(or_(Assignment.unit_id == unit.id, Assignment.via_group_id == unit.id))

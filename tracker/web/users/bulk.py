@@ -30,17 +30,11 @@ class UploadForm(FlaskForm):
 @database.reads_first  # staging reads the file: no write lock while it does
 @coordinator_required
 def bulk_upload():
-    locality = chosen_locality()
-    form = UploadForm()
-    if form.validate_on_submit():
-        token = sheets.stage_upload(form.file.data, "Chọn tệp Excel (.xlsx) danh sách tài khoản.")
-        if token is not None:
-            return redirect(url_for("users.bulk_preview", token=token, locality=locality.id))
-    return render_template(
+    return sheets.upload_page(
+        UploadForm(),
+        "Chọn tệp Excel (.xlsx) danh sách tài khoản.",
+        "users.bulk_preview",
         "users/bulk_upload.html",
-        form=form,
-        locality=locality,
-        localities=accounts.localities_for(g.user),
         max_accounts=account_sheet.MAX_ACCOUNTS,
     )
 
