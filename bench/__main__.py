@@ -36,6 +36,7 @@ from bench.calibration import REFERENCE_MS, calibration  # noqa: E402
 from bench.common import (  # noqa: E402
     Row,
     after_change,
+    after_report,
     config,
     load_average,
     make_app,
@@ -100,7 +101,7 @@ def district(folder: Path, runs: int) -> list[Row]:
             50,
             MEGABYTE,
             max(5, runs // 5),
-            before=after_change(client, plan_id),
+            before=after_report(app, plan_id),
         ),
     ]
 

@@ -22,7 +22,9 @@ from bench.calibration import REFERENCE_MS, calibration
 from bench.verdict import ratio, ratio_limit, verdict
 from tracker import create_app, settle_worker
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import LEAD, Activity, Assignment, ReportingPeriod, User
+from tracker.services import periods, reporting
+from tracker.services.figures import kept as figures_kept
 from tracker.services.figures import remembered
 from tracker.services.seeding import load_seeds
 
@@ -123,11 +125,59 @@ def signed_in(app: Flask, username: str = "noivu", password: str = PASSWORD):  #
 
 
 def after_change(client, plan_id: int) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    """What makes the next view of the plan a first view after a change: in this process
-    the figures' cache emptied; over HTTP a change written (http_mode.record_change)."""
+    """What makes the next view of the plan uncached: in this process the figures'
+    caches emptied, the kept ones too (services.figures.kept); over HTTP a change of the
+    whole plan written (http_mode.record_change), after which nothing kept is reused."""
     if isinstance(client, http_mode.HttpPages):
         return lambda: http_mode.record_change(client.app, plan_id)
-    return remembered._CACHE.clear
+
+    def forget() -> None:
+        remembered._CACHE.clear()
+        figures_kept.forget()
+
+    return forget
+
+
+def after_report(app: Flask, plan_id: int) -> Callable[[], None]:
+    """What makes the next view of the plan a first view after a change as people make
+    them: a lead unit of the plan saves its report as a draft (draft_saver), in this
+    process or beside the servers over HTTP — the same database either way."""
+    return draft_saver(app, (Activity.plan_id == plan_id) & (Assignment.role == LEAD))
+
+
+def draft_saver(app: Flask, whose: Any) -> Callable[[], None]:
+    """A change as people make them: a unit saves its report of the plan's last period as
+    a draft (services.reporting), each time in other words — one of the assignments
+    `whose` (an SQL condition on Assignment and Activity) picks in turn. Written and
+    committed outside the timing."""
+    with app.app_context():
+        stmt = select(Assignment).join(Activity).where(whose).order_by(Assignment.id)
+        drafts = []
+        for assignment in db.session.scalars(stmt):
+            period = periods.plan_periods(assignment.activity.plan)[-1]
+            report = reporting.find_report(assignment, period)
+            if report is None or report.is_editable:
+                drafts.append((assignment.id, period.id))
+        db.session.remove()
+    assert drafts, "no report to save"
+    count = iter(range(1_000_000))
+
+    def save() -> None:
+        n = next(count)
+        assignment_id, period_id = drafts[n % len(drafts)]
+        with app.app_context():
+            words = reporting.ReportInput(status="in_progress", result=f"Đang làm, lần {n}")
+            reporting.save_report(
+                db.session.get(Assignment, assignment_id),
+                db.session.get(ReportingPeriod, period_id),
+                words,
+                None,
+                submit=False,
+            )
+            db.session.commit()
+            db.session.remove()
+
+    return save
 
 
 def page_row(

@@ -7,7 +7,7 @@ one `PlanFigures`; nothing else counts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -154,8 +154,17 @@ def group_progress(tasks: Sequence[TaskFigure]) -> tuple[GroupProgress, ...]:
 # ---- the computation ----------------------------------------------------------------------
 
 
-def compute(facts: PlanFacts) -> PlanFigures:
-    """Every figure of the plan on `facts.as_of`."""
+def compute(
+    facts: PlanFacts,
+    previous: PlanFigures | None = None,
+    changed: Collection[int] = (),
+) -> PlanFigures:
+    """Every figure of the plan on `facts.as_of`.
+
+    With `previous`, the figures of the same plan on the same date and round from facts
+    that differ from these only in the activities `changed` (their facts, or the reports
+    of their assignments), each other activity's figure is taken from `previous` as it
+    is — it is computed from nothing else; the totals are summed again."""
     rounds = report_rounds(facts.periods)
     chosen = _chosen_round(facts, rounds)
     index_of = {p.id: i for i, r in enumerate(rounds) for p in r}
@@ -166,8 +175,12 @@ def compute(facts: PlanFacts) -> PlanFigures:
         else [r for r in rounds[:k] if r[0].ends_on.year == rounds[k][0].ends_on.year]
     )
     counted, in_round = _counted_reports(facts, rounds, index_of, k)
+    kept = _reusable(previous, facts, chosen, changed)
     activities = tuple(
-        _activity_figure(a, counted, in_round, facts.rule, facts.as_of) for a in facts.activities
+        kept[a.id]
+        if a.id in kept
+        else _activity_figure(a, counted, in_round, facts.rule, facts.as_of)
+        for a in facts.activities
     )
     items = _items(activities, facts.rule)
     cumulative = Tally.of(outcome for _, outcome, _ in items)
@@ -191,6 +204,27 @@ def compute(facts: PlanFacts) -> PlanFigures:
         counted_reports=frozenset(r.id for found in counted.values() for r in found),
         round_reports=frozenset(in_round),
     )
+
+
+def _reusable(
+    previous: PlanFigures | None,
+    facts: PlanFacts,
+    chosen: tuple[PeriodSpan, ...] | None,
+    changed: Collection[int],
+) -> dict[int, ActivityFigure]:
+    """Activity id → its figure in `previous`, for the activities not `changed`; none
+    when `previous` speaks of another date, rule or round."""
+    if previous is None:
+        return {}
+    same = (
+        previous.as_of == facts.as_of
+        and previous.rule is facts.rule
+        and previous.round_ids == (tuple(p.id for p in chosen) if chosen else ())
+        and previous.cutoff == (chosen[0].ends_on if chosen else None)
+    )
+    if not same:
+        return {}
+    return {a.activity_id: a for a in previous.activities if a.activity_id not in changed}
 
 
 def _chosen_round(
