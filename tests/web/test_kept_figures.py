@@ -4,8 +4,9 @@ people make them — a report saved, submitted, accepted, returned, evidence add
 activity's text, units and deadline changed, a period's due date, an activity added and
 deleted, a report's state written to its log alone — for figures as of today, as of a
 past date (the history of reports changed since, the deadline in force then) and for a
-round; and a province plan after a commune's report on a linked activity. The names
-kept while only reports change are the names read from nothing."""
+round; and a province plan after a commune's report on a linked activity. So are the
+names kept while only reports change, and the dashboard's table of reports by unit and
+period kept by activity."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import activities, attachments, change_log, periods, reporting
-from tracker.services.figures import facts, kept
+from tracker.services.figures import dashboard, facts, kept
 from tracker.services.figures import names as figure_names
 
 TODAY = date(2024, 2, 1)  # the changes are made that day
@@ -249,7 +250,8 @@ def test_figures_brought_up_to_date_are_the_figures_computed_from_nothing(demo_a
         plan = db.session.get(Plan, 1)
         before = [_both(plan, *asked)[0] for asked in _asked(plan)]
         names_before = figure_names.names(plan)
-    moved = 0
+        table_before = dashboard.reporting_table(plan)
+    moved = tables = 0
     for step, (change, local, day) in enumerate(CHANGES):
         frozen(datetime(day.year, day.month, day.day, 2, step, tzinfo=UTC))
         with demo_app.app_context():
@@ -275,10 +277,15 @@ def test_figures_brought_up_to_date_are_the_figures_computed_from_nothing(demo_a
             before = after
             names = figure_names.names(plan)
             assert names == figure_names._names(plan), change.__name__
+            table = dashboard.reporting_table(plan)
+            assert table == dashboard.table_of(plan, dashboard.lead_reports(plan)), change.__name__
+            tables += table != table_before
+            table_before = table
             if change in (draft_saved, submitted, accepted, returned, evidence_added):
                 assert names is names_before, change.__name__  # only reports changed
             names_before = names
-    assert moved >= 8  # the changes show in the figures: the test compares something
+    # The changes show in the figures and the table: the test compares something.
+    assert moved >= 8 and tables >= 4
 
 
 def test_a_province_plan_after_a_commune_report_is_the_plan_computed_from_nothing(

@@ -7,7 +7,7 @@ one `PlanFigures`; nothing else counts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -174,8 +174,11 @@ def compute(
         if k is None
         else [r for r in rounds[:k] if r[0].ends_on.year == rounds[k][0].ends_on.year]
     )
-    counted, in_round = _counted_reports(facts, rounds, index_of, k)
     kept = _reusable(previous, facts, chosen, changed)
+    fresh, counted_ids, round_ids = _reports_to_count(facts, kept, previous)
+    counted, in_round = _counted_reports(fresh, rounds, index_of, k)
+    counted_ids.update(r.id for found in counted.values() for r in found)
+    round_ids.update(in_round)
     activities = tuple(
         kept[a.id]
         if a.id in kept
@@ -185,7 +188,11 @@ def compute(
     items = _items(activities, facts.rule)
     cumulative = Tally.of(outcome for _, outcome, _ in items)
     support_ids = {x for a in facts.activities for x in a.supports}
-    supported = {r.assignment_id for r in in_round.values() if r.assignment_id in support_ids}
+    supported = {
+        r.assignment_id
+        for r in (facts.reports if kept else in_round.values())
+        if r.assignment_id in support_ids and r.id in round_ids
+    }
     return PlanFigures(
         as_of=facts.as_of,
         rule=facts.rule,
@@ -201,8 +208,8 @@ def compute(
         by_unit=_by_unit(activities),
         overdue=_overdue(facts, activities),
         support=Figure(len(supported), len(support_ids)),
-        counted_reports=frozenset(r.id for found in counted.values() for r in found),
-        round_reports=frozenset(in_round),
+        counted_reports=frozenset(counted_ids),
+        round_reports=frozenset(round_ids),
     )
 
 
@@ -225,6 +232,30 @@ def _reusable(
     if not same:
         return {}
     return {a.activity_id: a for a in previous.activities if a.activity_id not in changed}
+
+
+def _reports_to_count(
+    facts: PlanFacts, kept: dict[int, ActivityFigure], previous: PlanFigures | None
+) -> tuple[Sequence[AcceptedReport], set[int], set[int]]:
+    """(the reports to count, and of the others those counted lũy kế and in the round):
+    a report of an activity whose figure is kept counts as it did in `previous`."""
+    if not kept or previous is None:
+        return facts.reports, set(), set()
+    known = {
+        x
+        for a in facts.activities
+        if a.id in kept
+        for x in (*(lead.assignment_id for lead in a.leads), *a.supports)
+    }
+    fresh, counted, in_round = [], set(), set()
+    for report in facts.reports:
+        if report.assignment_id not in known:
+            fresh.append(report)
+        elif report.id in previous.counted_reports:
+            counted.add(report.id)
+            if report.id in previous.round_reports:
+                in_round.add(report.id)
+    return fresh, counted, in_round
 
 
 def _chosen_round(
@@ -252,7 +283,7 @@ def _work_round(report: AcceptedReport, own: int, cutoffs: list[date]) -> int:
 
 
 def _counted_reports(
-    facts: PlanFacts,
+    reports: Iterable[AcceptedReport],
     rounds: list[tuple[PeriodSpan, ...]],
     index_of: dict[int, int],
     k: int | None,
@@ -264,7 +295,7 @@ def _counted_reports(
     in_round: dict[int, AcceptedReport] = {}
     cutoffs = [r[0].ends_on for r in rounds]
     year = cutoffs[k].year if k is not None else 0
-    for report in facts.reports:
+    for report in reports:
         own = index_of.get(report.period_id)
         if own is None:
             continue

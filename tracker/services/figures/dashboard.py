@@ -5,6 +5,7 @@ PAPI scores by dimension."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -21,6 +22,7 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
+from tracker.services.figures import kept
 from tracker.services.figures.names import Names, names
 from tracker.services.figures.remembered import figures_for, remembered
 from tracker.services.frameworks import PAPI
@@ -200,32 +202,71 @@ class TableUnit:
 
 def reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
     """Lead units × periods (their labels): how many of the unit's lead assignments have
-    a report accepted / waiting / returned in each period. Counted by the database, and
+    a report accepted / waiting / returned in each period. Counted by the database by
+    activity, kept and brought up to date after a change (kept.by_activity), and
     remembered while nothing in the plan changed."""
-    return remembered(plan, "reporting table", (), lambda: _reporting_table(plan))
+
+    def build() -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
+        parts = kept.by_activity(plan, "reporting table", lambda ids: lead_reports(plan, ids))
+        return table_of(plan, parts)
+
+    return remembered(plan, "reporting table", (), build)
 
 
-def _reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
-    periods = period_service.plan_periods(plan)
+# An activity's part of the table: (lead unit id → its lead assignments; (unit id,
+# period id, state) → reports).
+Part = tuple[dict[int, int], dict[tuple[int, int, str], int]]
+
+
+def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int, Part]:
+    """Each activity's part of the table, of every activity or of `activity_ids`."""
     lead = (
-        select(Assignment.id, Assignment.unit_id)
+        select(Assignment.activity_id, Assignment.id, Assignment.unit_id)
         .join(Activity, Assignment.activity_id == Activity.id)
         .join(Unit, Assignment.unit_id == Unit.id)
         .where(Activity.plan_id == plan.id, Assignment.role == LEAD)
         .where(Unit.kind.not_in(("vague", "group")))
-        .subquery()
     )
-    owed = dict(
-        db.session.execute(select(lead.c.unit_id, func.count()).group_by(lead.c.unit_id)).all()
-    )
-    counts: dict[tuple[int, int, str], int] = {
-        (unit_id, period_id, state): n
-        for unit_id, period_id, state, n in db.session.execute(
-            select(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state, func.count())
-            .join(ProgressReport, ProgressReport.assignment_id == lead.c.id)
-            .group_by(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state)
+    if activity_ids is not None:
+        lead = lead.where(Activity.id.in_(activity_ids))
+    lead_rows = lead.subquery()
+    parts: dict[int, Part] = {}
+    for activity_id, unit_id, n in db.session.execute(
+        select(lead_rows.c.activity_id, lead_rows.c.unit_id, func.count()).group_by(
+            lead_rows.c.activity_id, lead_rows.c.unit_id
         )
-    }
+    ):
+        parts.setdefault(activity_id, ({}, {}))[0][unit_id] = n
+    for activity_id, unit_id, period_id, state, n in db.session.execute(
+        select(
+            lead_rows.c.activity_id,
+            lead_rows.c.unit_id,
+            ProgressReport.period_id,
+            ProgressReport.state,
+            func.count(),
+        )
+        .join(ProgressReport, ProgressReport.assignment_id == lead_rows.c.id)
+        .group_by(
+            lead_rows.c.activity_id,
+            lead_rows.c.unit_id,
+            ProgressReport.period_id,
+            ProgressReport.state,
+        )
+    ):
+        parts[activity_id][1][(unit_id, period_id, state)] = n
+    return parts
+
+
+def table_of(
+    plan: Plan, parts: dict[int, Part]
+) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
+    """The table from the activities' parts (lead_reports)."""
+    periods = period_service.plan_periods(plan)
+    owed: Counter[int] = Counter()
+    counts: Counter[tuple[int, int, str]] = Counter()
+    for part_owed, part_counts in parts.values():
+        owed.update(part_owed)
+        counts.update(part_counts)
     units = db.session.execute(
         select(Unit.id, Unit.name).where(Unit.id.in_(owed)).order_by(Unit.position)
     ).all()

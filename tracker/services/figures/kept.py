@@ -102,6 +102,29 @@ def unless_annex_changed(plan: Plan, what: str, build: Callable[[], T]) -> T:
     return value
 
 
+def by_activity(
+    plan: Plan, what: str, read: Callable[[list[int] | None], dict[int, T]]
+) -> dict[int, T]:
+    """Each activity's part of something (`read(None)`: every activity's, `read(ids)`:
+    those of `ids` still in the plan), kept and brought up to date: after a change that
+    names its activities only theirs are read again (change_log.changed_activities)."""
+    version = change_log.current()
+    key = (str(db.engine.url), plan.id, what)
+    kept = _get(key)
+    parts: dict[int, T] | None = None
+    if isinstance(kept, _Value):
+        if kept.version == version:
+            parts = kept.value
+        elif (changed := change_log.changed_activities(kept.version, version)) is not None:
+            parts = {i: part for i, part in kept.value.items() if i not in changed}
+            if changed:
+                parts.update(read(sorted(changed)))
+    if parts is None:
+        parts = read(None)
+    _put(key, _Value(version, parts))
+    return parts
+
+
 def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figures | None:
     """The kept figures at `version`, or None when they must be built whole."""
     if kept.version == version:
@@ -124,16 +147,18 @@ def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figure
     old = {x for x, activity_id in kept.activity_of.items() if activity_id in changed}
     activity_of = {x: a for x, a in kept.activity_of.items() if a not in changed}
     activity_of.update(read.activity_of)
-    facts = replace(
-        kept.facts,
-        activities=tuple(by_id[i] for i in order),
-        reports=tuple(
-            r
-            for r in kept.facts.reports
-            if r.assignment_id not in old and r.assignment_id not in read.activity_of
-        )
-        + read.facts.reports,
-    )
+    reports, dropped = [], []
+    for report in kept.facts.reports:
+        if report.assignment_id in old or report.assignment_id in read.activity_of:
+            dropped.append(report)
+        else:
+            reports.append(report)
+    activities = tuple(by_id[i] for i in order)
+    if activities == kept.facts.activities and set(dropped) == set(read.facts.reports):
+        # The same facts (a draft saved, a report sent or returned, evidence): the same
+        # figures.
+        return _Figures(version, kept.facts, activity_of, kept.figures)
+    facts = replace(kept.facts, activities=activities, reports=(*reports, *read.facts.reports))
     return _Figures(version, facts, activity_of, compute(facts, kept.figures, mine))
 
 
