@@ -5,7 +5,6 @@ PAPI scores by dimension."""
 from __future__ import annotations
 
 import io
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -203,23 +202,21 @@ class TableUnit:
 def reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
     """Lead units × periods (their labels): how many of the unit's lead assignments have
     a report accepted / waiting / returned in each period. Counted by the database by
-    activity, kept and brought up to date after a change (kept.by_activity), and
+    activity, kept and brought up to date after a change (kept.counted_by_activity), and
     remembered while nothing in the plan changed."""
 
     def build() -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
-        parts = kept.by_activity(plan, "reporting table", lambda ids: lead_reports(plan, ids))
-        return table_of(plan, parts)
+        counted = kept.counted_by_activity(
+            plan, "reporting table", lambda ids: lead_reports(plan, ids)
+        )
+        return table_of(plan, counted)
 
     return remembered(plan, "reporting table", (), build)
 
 
-# An activity's part of the table: (lead unit id → its lead assignments; (unit id,
-# period id, state) → reports).
-Part = tuple[dict[int, int], dict[tuple[int, int, str], int]]
-
-
-def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int, Part]:
-    """Each activity's part of the table, of every activity or of `activity_ids`."""
+def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int, kept.Counts]:
+    """Each activity's part of the table, of every activity or of `activity_ids`:
+    (unit id,) → its lead assignments, (unit id, period id, state) → their reports."""
     lead = (
         select(Assignment.activity_id, Assignment.id, Assignment.unit_id)
         .join(Activity, Assignment.activity_id == Activity.id)
@@ -230,13 +227,13 @@ def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int,
     if activity_ids is not None:
         lead = lead.where(Activity.id.in_(activity_ids))
     lead_rows = lead.subquery()
-    parts: dict[int, Part] = {}
+    parts: dict[int, kept.Counts] = {}
     for activity_id, unit_id, n in db.session.execute(
         select(lead_rows.c.activity_id, lead_rows.c.unit_id, func.count()).group_by(
             lead_rows.c.activity_id, lead_rows.c.unit_id
         )
     ):
-        parts.setdefault(activity_id, ({}, {}))[0][unit_id] = n
+        parts.setdefault(activity_id, {})[(unit_id,)] = n
     for activity_id, unit_id, period_id, state, n in db.session.execute(
         select(
             lead_rows.c.activity_id,
@@ -253,20 +250,16 @@ def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int,
             ProgressReport.state,
         )
     ):
-        parts[activity_id][1][(unit_id, period_id, state)] = n
+        parts[activity_id][(unit_id, period_id, state)] = n
     return parts
 
 
 def table_of(
-    plan: Plan, parts: dict[int, Part]
+    plan: Plan, counted: kept.Counts
 ) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
-    """The table from the activities' parts (lead_reports)."""
+    """The table from the plan's counts (the sum of lead_reports)."""
     periods = period_service.plan_periods(plan)
-    owed: Counter[int] = Counter()
-    counts: Counter[tuple[int, int, str]] = Counter()
-    for part_owed, part_counts in parts.values():
-        owed.update(part_owed)
-        counts.update(part_counts)
+    owed = {key[0]: n for key, n in counted.items() if len(key) == 1}
     units = db.session.execute(
         select(Unit.id, Unit.name).where(Unit.id.in_(owed)).order_by(Unit.position)
     ).all()
@@ -274,7 +267,7 @@ def table_of(
     for unit_id, name in units:
         cells = [
             ReportCell(
-                *(counts.get((unit_id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
+                *(counted.get((unit_id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
                 owed[unit_id],
             )
             for period in periods

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
@@ -58,6 +58,13 @@ class _Figures:
 class _Value:
     version: Version
     value: Any
+
+
+@dataclass(frozen=True)
+class _Counted:
+    version: Version
+    parts: dict[int, Counts]  # activity id → its counts
+    total: Counts
 
 
 _KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -102,27 +109,53 @@ def unless_annex_changed(plan: Plan, what: str, build: Callable[[], T]) -> T:
     return value
 
 
-def by_activity(
-    plan: Plan, what: str, read: Callable[[list[int] | None], dict[int, T]]
-) -> dict[int, T]:
-    """Each activity's part of something (`read(None)`: every activity's, `read(ids)`:
+Counts = dict[Any, int]  # what is counted → how many
+
+
+def counted_by_activity(
+    plan: Plan, what: str, read: Callable[[list[int] | None], dict[int, Counts]]
+) -> Counts:
+    """The sum of each activity's counts (`read(None)`: every activity's, `read(ids)`:
     those of `ids` still in the plan), kept and brought up to date: after a change that
-    names its activities only theirs are read again (change_log.changed_activities)."""
+    names its activities (change_log.changed_activities) theirs are taken out of the sum
+    and read again. Nothing counted zero times is in it."""
     version = change_log.current()
     key = (str(db.engine.url), plan.id, what)
     kept = _get(key)
-    parts: dict[int, T] | None = None
-    if isinstance(kept, _Value):
+    found: _Counted | None = None
+    if isinstance(kept, _Counted):
         if kept.version == version:
-            parts = kept.value
+            found = kept
         elif (changed := change_log.changed_activities(kept.version, version)) is not None:
-            parts = {i: part for i, part in kept.value.items() if i not in changed}
-            if changed:
-                parts.update(read(sorted(changed)))
-    if parts is None:
+            parts = {i: part for i, part in kept.parts.items() if i not in changed}
+            total = dict(kept.total)
+            for i in changed & kept.parts.keys():
+                _add(total, kept.parts[i], -1)
+            fresh = read(sorted(changed)) if changed else {}
+            for part in fresh.values():
+                _add(total, part, 1)
+            found = _Counted(version, parts | fresh, total)
+    if found is None:
         parts = read(None)
-    _put(key, _Value(version, parts))
-    return parts
+        found = _Counted(version, parts, summed(parts.values()))
+    _put(key, found)
+    return found.total
+
+
+def summed(parts: Iterable[Counts]) -> Counts:
+    total: Counts = {}
+    for part in parts:
+        _add(total, part, 1)
+    return total
+
+
+def _add(total: Counts, part: Counts, sign: int) -> None:
+    for what, n in part.items():
+        left = total.get(what, 0) + sign * n
+        if left:
+            total[what] = left
+        else:
+            del total[what]
 
 
 def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figures | None:
