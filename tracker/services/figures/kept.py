@@ -1,6 +1,7 @@
 """A plan's figures kept between requests and brought up to date after a change by
 reading again only the activities the change logs name (issue 17: the first view after
-a change is what people wait for); and its names kept while only reports change.
+a change is what people wait for); what reads no report (names) kept while only reports
+change; counts by activity (the dashboard's table of reports) kept as their sum.
 
 For each plan, date and round asked, the facts last read (services.figures.facts), the
 figures computed from them and the version of the data they reflect
@@ -9,7 +10,8 @@ figures computed from them and the version of the data they reflect
     or returned, evidence added, an activity's text, units or deadline changed, an
     activity added or deleted), those activities' facts and their own reports are read
     again and put in place of the kept ones, and the domain computes their figures
-    again, the others' taken as they were (domain.plan_figures.compute);
+    again, the others' taken as they were (domain.plan_figures.compute) — or none at
+    all when their facts came out the same (a draft saved, a report sent);
   - anything else (periods, plan settings, units, groups, frameworks, the annex
     reordered, logs that went backwards, long runs of changes), and every plan that has
     communes (their plans' reports count in it: services.figures.facts), is read and
@@ -43,6 +45,7 @@ from tracker.services.figures.facts import (
 )
 
 T = TypeVar("T")
+Counts = dict[Any, int]  # what is counted → how many
 KEPT = 16  # a 2,000-activity plan's facts and figures: a few MB
 
 
@@ -107,9 +110,6 @@ def unless_annex_changed(plan: Plan, what: str, build: Callable[[], T]) -> T:
         value = build()
     _put(key, _Value(version, value))
     return value
-
-
-Counts = dict[Any, int]  # what is counted → how many
 
 
 def counted_by_activity(
