@@ -33,15 +33,15 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.common import draft_saver as common_draft_saver  # noqa: E402
 from bench.common import settle  # noqa: E402
 from bench.dataset import Shape, make_district, make_plan  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.domain import calendar_plan  # noqa: E402
 from tracker.domain.periods import PeriodKind  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import LEAD, Activity, Assignment, ReportingPeriod  # noqa: E402
+from tracker.models import LEAD, Activity, Assignment  # noqa: E402
 from tracker.models.calendar import PLAN_FEED, UNIT_FEED  # noqa: E402
-from tracker.services import periods, reporting  # noqa: E402
 from tracker.services.calendar import feeds as calendar  # noqa: E402
 from tracker.services.calendar import links as calendar_links  # noqa: E402
 from tracker.services.calendar.events import Selection, build_events  # noqa: E402
@@ -111,8 +111,8 @@ def make_feeds(app) -> tuple[str, str, str]:
 
 def draft_saver(app, feed_url: str):  # type: ignore[no-untyped-def]
     """A change as people make them, for the feed at `feed_url`: a unit saves its report
-    as a draft (services.reporting), each time in other words — one of the feed's unit,
-    or of a lead unit of the feed's plan. Written and committed outside the timing."""
+    as a draft (bench.common.draft_saver) — one of the feed's unit, or of a lead unit of
+    the feed's plan."""
     token = feed_url.rsplit("/", 1)[1].removesuffix(".ics")
     with app.app_context():
         row = calendar_links.find_live_token(token)
@@ -121,33 +121,8 @@ def draft_saver(app, feed_url: str):  # type: ignore[no-untyped-def]
             whose = Assignment.unit_id == row.scope_id
         else:
             whose = (Activity.plan_id == row.scope_id) & (Assignment.role == LEAD)
-        stmt = select(Assignment).join(Activity).where(whose).order_by(Assignment.id)
-        drafts = []
-        for assignment in db.session.scalars(stmt):
-            period = periods.plan_periods(assignment.activity.plan)[-1]
-            report = reporting.find_report(assignment, period)
-            if report is None or report.is_editable:
-                drafts.append((assignment.id, period.id))
         db.session.remove()
-    assert drafts, "no report to save"
-    count = iter(range(1_000_000))
-
-    def save() -> None:
-        n = next(count)
-        assignment_id, period_id = drafts[n % len(drafts)]
-        with app.app_context():
-            words = reporting.ReportInput(status="in_progress", result=f"Đang làm, lần {n}")
-            reporting.save_report(
-                db.session.get(Assignment, assignment_id),
-                db.session.get(ReportingPeriod, period_id),
-                words,
-                None,
-                submit=False,
-            )
-            db.session.commit()
-            db.session.remove()
-
-    return save
+    return common_draft_saver(app, whose)
 
 
 def measure(client, unit_url: str, plan_url: str) -> list[tuple]:  # type: ignore[type-arg]

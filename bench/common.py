@@ -10,6 +10,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,11 @@ from sqlalchemy import select
 from bench import http_mode
 from bench.calibration import REFERENCE_MS, calibration
 from bench.verdict import ratio, ratio_limit, verdict
-from tracker import create_app, settle_worker
+from tracker import clock, create_app, settle_worker
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import LEAD, Activity, Assignment, ReportingPeriod, User
+from tracker.services import periods, reporting
+from tracker.services.figures import kept as figures_kept
 from tracker.services.figures import remembered
 from tracker.services.seeding import load_seeds
 
@@ -123,11 +126,92 @@ def signed_in(app: Flask, username: str = "noivu", password: str = PASSWORD):  #
 
 
 def after_change(client, plan_id: int) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    """What makes the next view of the plan a first view after a change: in this process
-    the figures' cache emptied; over HTTP a change written (http_mode.record_change)."""
+    """What makes the next view of the plan uncached: in this process the figures'
+    caches emptied, the kept ones too (services.figures.kept); over HTTP a change of the
+    whole plan written (http_mode.record_change), after which nothing kept is reused."""
     if isinstance(client, http_mode.HttpPages):
         return lambda: http_mode.record_change(client.app, plan_id)
-    return remembered._CACHE.clear
+
+    def forget() -> None:
+        remembered._CACHE.clear()
+        figures_kept.forget()
+
+    return forget
+
+
+def after_report(app: Flask, plan_id: int, on: date) -> Callable[[], None]:
+    """What makes the next view of the plan a first view after a change as people make
+    them, one that moves the figures: a lead unit of the plan sends its report of the last
+    period (done) and Phòng Nội vụ accepts it — another unit's each time —, in this
+    process or beside the servers over HTTP (the same database either way). Written and
+    committed outside the timing, on the day `on` (the clock set to it meanwhile): the
+    figures as of that day count it, as today's count what was accepted today."""
+    whose = (Activity.plan_id == plan_id) & (Assignment.role == LEAD)
+    with app.app_context():
+        stmt = select(Assignment).join(Activity).where(whose).order_by(Assignment.id)
+        waiting = []
+        for assignment in db.session.scalars(stmt):
+            period = periods.plan_periods(assignment.activity.plan)[-1]
+            if reporting.find_report(assignment, period) is None:
+                waiting.append((assignment.id, period.id))
+        db.session.remove()
+    count = iter(range(len(waiting)))
+
+    def accept() -> None:
+        n = next(count)
+        assignment_id, period_id = waiting[n]
+        clock.frozen = datetime(on.year, on.month, on.day, 3, tzinfo=UTC) + timedelta(seconds=n)
+        try:
+            with app.app_context():
+                period = db.session.get(ReportingPeriod, period_id)
+                words = reporting.ReportInput(
+                    status="done", result="Đã hoàn thành", completed_on=period.ends_on
+                )
+                assignment = db.session.get(Assignment, assignment_id)
+                report = reporting.save_report(assignment, period, words, None, submit=True)
+                office = db.session.scalar(select(User).where(User.username == "noivu"))
+                reporting.review_report(report, True, "", office)
+                db.session.commit()
+                db.session.remove()
+        finally:
+            clock.frozen = None
+
+    return accept
+
+
+def draft_saver(app: Flask, whose: Any) -> Callable[[], None]:
+    """A change as people make them: a unit saves its report of the plan's last period as
+    a draft (services.reporting), each time in other words — one of the assignments
+    `whose` (an SQL condition on Assignment and Activity) picks in turn. Written and
+    committed outside the timing."""
+    with app.app_context():
+        stmt = select(Assignment).join(Activity).where(whose).order_by(Assignment.id)
+        drafts = []
+        for assignment in db.session.scalars(stmt):
+            period = periods.plan_periods(assignment.activity.plan)[-1]
+            report = reporting.find_report(assignment, period)
+            if report is None or report.is_editable:
+                drafts.append((assignment.id, period.id))
+        db.session.remove()
+    assert drafts, "no report to save"
+    count = iter(range(1_000_000))
+
+    def save() -> None:
+        n = next(count)
+        assignment_id, period_id = drafts[n % len(drafts)]
+        with app.app_context():
+            words = reporting.ReportInput(status="in_progress", result=f"Đang làm, lần {n}")
+            reporting.save_report(
+                db.session.get(Assignment, assignment_id),
+                db.session.get(ReportingPeriod, period_id),
+                words,
+                None,
+                submit=False,
+            )
+            db.session.commit()
+            db.session.remove()
+
+    return save
 
 
 def page_row(

@@ -414,3 +414,32 @@ def test_every_item_is_counted_once(plan, rule, as_of):
     for _, by_group in found.by_group:
         assert by_group.total <= t.total
     assert sum(g.total for _, g in found.by_group) == t.total
+
+
+@given(
+    plans(),
+    plans(),
+    st.sampled_from(list(CountRule)),
+    st.dates(date(2023, 1, 1), date(2024, 3, 1)),
+    st.data(),
+)
+def test_figures_brought_up_to_date_are_the_figures_computed_from_nothing(
+    plan, other, rule, as_of, data
+):
+    """compute(facts, previous, changed): the activities `changed` differ between two
+    versions of a plan's facts (their facts and their reports, taken from another plan);
+    the rest is the same. The figures taken from the previous ones where nothing changed
+    are the figures computed from nothing."""
+    activities, reports = plan
+    ids = [a.id for a in activities]
+    changed = data.draw(st.sets(st.sampled_from(ids)) if ids else st.just(set()))
+    replaced = {a.id: a for a in other[0]}
+    whose = {lead.assignment_id: a.id for a in activities + other[0] for lead in a.leads}
+    before = [replaced.get(a.id, a) if a.id in changed else a for a in activities]
+    before_reports = [r for r in reports if whose[r.assignment_id] not in changed] + [
+        r._replace(id=1000 + r.id) for r in other[1] if whose[r.assignment_id] in changed
+    ]
+    previous = figures(before, before_reports, as_of=as_of, rule=rule)
+    now = figures(activities, reports, as_of=as_of, rule=rule)
+    facts = PlanFacts(as_of, tuple(activities), PERIODS, tuple(reports), rule, "nhiệm vụ")
+    assert compute(facts, previous, changed) == now

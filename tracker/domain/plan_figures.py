@@ -7,7 +7,7 @@ one `PlanFigures`; nothing else counts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -154,8 +154,17 @@ def group_progress(tasks: Sequence[TaskFigure]) -> tuple[GroupProgress, ...]:
 # ---- the computation ----------------------------------------------------------------------
 
 
-def compute(facts: PlanFacts) -> PlanFigures:
-    """Every figure of the plan on `facts.as_of`."""
+def compute(
+    facts: PlanFacts,
+    previous: PlanFigures | None = None,
+    changed: Collection[int] = (),
+) -> PlanFigures:
+    """Every figure of the plan on `facts.as_of`.
+
+    With `previous`, the figures of the same plan on the same date and round from facts
+    that differ from these only in the activities `changed` (their facts, or the reports
+    of their assignments), each other activity's figure is taken from `previous` as it
+    is — it is computed from nothing else; the totals are summed again."""
     rounds = report_rounds(facts.periods)
     chosen = _chosen_round(facts, rounds)
     index_of = {p.id: i for i, r in enumerate(rounds) for p in r}
@@ -165,14 +174,25 @@ def compute(facts: PlanFacts) -> PlanFigures:
         if k is None
         else [r for r in rounds[:k] if r[0].ends_on.year == rounds[k][0].ends_on.year]
     )
-    counted, in_round = _counted_reports(facts, rounds, index_of, k)
+    kept = _reusable(previous, facts, chosen, changed)
+    fresh, counted_ids, round_ids = _reports_to_count(facts, kept, previous)
+    counted, in_round = _counted_reports(fresh, rounds, index_of, k)
+    counted_ids.update(r.id for found in counted.values() for r in found)
+    round_ids.update(in_round)
     activities = tuple(
-        _activity_figure(a, counted, in_round, facts.rule, facts.as_of) for a in facts.activities
+        kept[a.id]
+        if a.id in kept
+        else _activity_figure(a, counted, in_round, facts.rule, facts.as_of)
+        for a in facts.activities
     )
     items = _items(activities, facts.rule)
     cumulative = Tally.of(outcome for _, outcome, _ in items)
     support_ids = {x for a in facts.activities for x in a.supports}
-    supported = {r.assignment_id for r in in_round.values() if r.assignment_id in support_ids}
+    supported = {
+        r.assignment_id
+        for r in (facts.reports if kept else in_round.values())
+        if r.assignment_id in support_ids and r.id in round_ids
+    }
     return PlanFigures(
         as_of=facts.as_of,
         rule=facts.rule,
@@ -188,9 +208,54 @@ def compute(facts: PlanFacts) -> PlanFigures:
         by_unit=_by_unit(activities),
         overdue=_overdue(facts, activities),
         support=Figure(len(supported), len(support_ids)),
-        counted_reports=frozenset(r.id for found in counted.values() for r in found),
-        round_reports=frozenset(in_round),
+        counted_reports=frozenset(counted_ids),
+        round_reports=frozenset(round_ids),
     )
+
+
+def _reusable(
+    previous: PlanFigures | None,
+    facts: PlanFacts,
+    chosen: tuple[PeriodSpan, ...] | None,
+    changed: Collection[int],
+) -> dict[int, ActivityFigure]:
+    """Activity id → its figure in `previous`, for the activities not `changed`; none
+    when `previous` speaks of another date, rule or round."""
+    if previous is None:
+        return {}
+    same = (
+        previous.as_of == facts.as_of
+        and previous.rule is facts.rule
+        and previous.round_ids == (tuple(p.id for p in chosen) if chosen else ())
+        and previous.cutoff == (chosen[0].ends_on if chosen else None)
+    )
+    if not same:
+        return {}
+    return {a.activity_id: a for a in previous.activities if a.activity_id not in changed}
+
+
+def _reports_to_count(
+    facts: PlanFacts, kept: dict[int, ActivityFigure], previous: PlanFigures | None
+) -> tuple[Sequence[AcceptedReport], set[int], set[int]]:
+    """(the reports to count, and of the others those counted lũy kế and in the round):
+    a report of an activity whose figure is kept counts as it did in `previous`."""
+    if not kept or previous is None:
+        return facts.reports, set(), set()
+    known = {
+        x
+        for a in facts.activities
+        if a.id in kept
+        for x in (*(lead.assignment_id for lead in a.leads), *a.supports)
+    }
+    fresh, counted, in_round = [], set(), set()
+    for report in facts.reports:
+        if report.assignment_id not in known:
+            fresh.append(report)
+        elif report.id in previous.counted_reports:
+            counted.add(report.id)
+            if report.id in previous.round_reports:
+                in_round.add(report.id)
+    return fresh, counted, in_round
 
 
 def _chosen_round(
@@ -218,7 +283,7 @@ def _work_round(report: AcceptedReport, own: int, cutoffs: list[date]) -> int:
 
 
 def _counted_reports(
-    facts: PlanFacts,
+    reports: Iterable[AcceptedReport],
     rounds: list[tuple[PeriodSpan, ...]],
     index_of: dict[int, int],
     k: int | None,
@@ -230,7 +295,7 @@ def _counted_reports(
     in_round: dict[int, AcceptedReport] = {}
     cutoffs = [r[0].ends_on for r in rounds]
     year = cutoffs[k].year if k is not None else 0
-    for report in facts.reports:
+    for report in reports:
         own = index_of.get(report.period_id)
         if own is None:
             continue

@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, Plan, ProgressReport, Unit
 from tracker.models.reporting import ACCEPTED, RETURNED, SUBMITTED, ReportingPeriod
 from tracker.services import periods as period_service
+from tracker.services.figures import kept
 from tracker.services.figures.names import Names, names
 from tracker.services.figures.remembered import figures_for, remembered
 from tracker.services.frameworks import PAPI
@@ -200,32 +201,65 @@ class TableUnit:
 
 def reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
     """Lead units × periods (their labels): how many of the unit's lead assignments have
-    a report accepted / waiting / returned in each period. Counted by the database, and
+    a report accepted / waiting / returned in each period. Counted by the database by
+    activity, kept and brought up to date after a change (kept.counted_by_activity), and
     remembered while nothing in the plan changed."""
-    return remembered(plan, "reporting table", (), lambda: _reporting_table(plan))
+
+    def build() -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
+        counted = kept.counted_by_activity(
+            plan, "reporting table", lambda ids: lead_reports(plan, ids)
+        )
+        return table_of(plan, counted)
+
+    return remembered(plan, "reporting table", (), build)
 
 
-def _reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
-    periods = period_service.plan_periods(plan)
+def lead_reports(plan: Plan, activity_ids: list[int] | None = None) -> dict[int, kept.Counts]:
+    """Each activity's part of the table, of every activity or of `activity_ids`:
+    (unit id,) → its lead assignments, (unit id, period id, state) → their reports."""
     lead = (
-        select(Assignment.id, Assignment.unit_id)
+        select(Assignment.activity_id, Assignment.id, Assignment.unit_id)
         .join(Activity, Assignment.activity_id == Activity.id)
         .join(Unit, Assignment.unit_id == Unit.id)
         .where(Activity.plan_id == plan.id, Assignment.role == LEAD)
         .where(Unit.kind.not_in(("vague", "group")))
-        .subquery()
     )
-    owed = dict(
-        db.session.execute(select(lead.c.unit_id, func.count()).group_by(lead.c.unit_id)).all()
-    )
-    counts: dict[tuple[int, int, str], int] = {
-        (unit_id, period_id, state): n
-        for unit_id, period_id, state, n in db.session.execute(
-            select(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state, func.count())
-            .join(ProgressReport, ProgressReport.assignment_id == lead.c.id)
-            .group_by(lead.c.unit_id, ProgressReport.period_id, ProgressReport.state)
+    if activity_ids is not None:
+        lead = lead.where(Activity.id.in_(activity_ids))
+    lead_rows = lead.subquery()
+    parts: dict[int, kept.Counts] = {}
+    for activity_id, unit_id, n in db.session.execute(
+        select(lead_rows.c.activity_id, lead_rows.c.unit_id, func.count()).group_by(
+            lead_rows.c.activity_id, lead_rows.c.unit_id
         )
-    }
+    ):
+        parts.setdefault(activity_id, {})[(unit_id,)] = n
+    for activity_id, unit_id, period_id, state, n in db.session.execute(
+        select(
+            lead_rows.c.activity_id,
+            lead_rows.c.unit_id,
+            ProgressReport.period_id,
+            ProgressReport.state,
+            func.count(),
+        )
+        .join(ProgressReport, ProgressReport.assignment_id == lead_rows.c.id)
+        .group_by(
+            lead_rows.c.activity_id,
+            lead_rows.c.unit_id,
+            ProgressReport.period_id,
+            ProgressReport.state,
+        )
+    ):
+        parts[activity_id][(unit_id, period_id, state)] = n
+    return parts
+
+
+def table_of(
+    plan: Plan, counted: kept.Counts
+) -> tuple[list[str], list[tuple[TableUnit, list[ReportCell]]]]:
+    """The table from the plan's counts (the sum of lead_reports)."""
+    periods = period_service.plan_periods(plan)
+    owed = {key[0]: n for key, n in counted.items() if len(key) == 1}
     units = db.session.execute(
         select(Unit.id, Unit.name).where(Unit.id.in_(owed)).order_by(Unit.position)
     ).all()
@@ -233,7 +267,7 @@ def _reporting_table(plan: Plan) -> tuple[list[str], list[tuple[TableUnit, list[
     for unit_id, name in units:
         cells = [
             ReportCell(
-                *(counts.get((unit_id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
+                *(counted.get((unit_id, period.id, s), 0) for s in (ACCEPTED, SUBMITTED, RETURNED)),
                 owed[unit_id],
             )
             for period in periods

@@ -10,6 +10,7 @@ communes' own plans report on the activities they took in (domain.cascade).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
@@ -59,13 +60,28 @@ def plan_facts(
     """What the computation needs, in plain rows. The figures speak for `period`'s round;
     without one, for the last round closed by `as_of` (a report's figures), or with
     `to_date` for the round under way (everything so far: the dashboard's)."""
+    return read_facts(plan, as_of, period, to_date).facts
+
+
+class Read(NamedTuple):
+    """Facts as read, with whose they are: what services.figures.kept needs to bring them
+    up to date activity by activity."""
+
+    facts: PlanFacts
+    activity_of: dict[int, int]  # assignment id → activity id, every assignment read
+
+
+def read_facts(
+    plan: Plan, as_of: date, period: ReportingPeriod | None = None, to_date: bool = False
+) -> Read:
+    """plan_facts(), with the activity of each assignment."""
     moment = end_of_day(as_of)
     periods = tuple(
         PeriodSpan(p.id, p.starts_on, p.ends_on, p.due_on)
         for p in period_service.plan_periods(plan)
     )
     assignments = _assignments(plan)
-    return PlanFacts(
+    facts = PlanFacts(
         as_of=as_of,
         activities=_activities(plan, assignments, moment),
         periods=periods,
@@ -76,6 +92,51 @@ def plan_facts(
         round_ids=(period.id,) if period is not None else None,
         to_date=to_date,
     )
+    return Read(facts, _activity_of(assignments))
+
+
+def read_activities(plan: Plan, facts: PlanFacts, activity_ids: list[int]) -> Read:
+    """The facts of some of the plan's activities (those still there, in annex order)
+    and their own reports accepted at `facts.as_of`, in `facts.periods`; of the rest of
+    `facts` only the periods are read from. Not the reports of communes' plans
+    (_commune_reports): a plan that has communes is read whole."""
+    moment = end_of_day(facts.as_of)
+    assignments = _assignments(plan, activity_ids)
+    activity_of = _activity_of(assignments)
+    reports = _accepted_reports(
+        [p.id for p in facts.periods], moment, assignment_ids=list(activity_of)
+    )
+    return Read(
+        replace(
+            facts,
+            activities=_activities(plan, assignments, moment, activity_ids),
+            reports=reports,
+        ),
+        activity_of,
+    )
+
+
+def activity_order(plan: Plan) -> list[int]:
+    """The plan's activity ids in annex order."""
+    return list(
+        db.session.connection()
+        .execute(select(Activity.id).where(Activity.plan_id == plan.id).order_by(Activity.position))
+        .scalars()
+    )
+
+
+def has_communes(plan: Plan) -> bool:
+    """Whether communes' plans hang under this (province) plan: their reports count in it."""
+    return (
+        db.session.connection()
+        .execute(select(Plan.id).where(Plan.parent_plan_id == plan.id).limit(1))
+        .first()
+        is not None
+    )
+
+
+def _activity_of(assignments: dict[int, list[_AssignmentRow]]) -> dict[int, int]:
+    return {a.id: activity_id for activity_id, rows in assignments.items() for a in rows}
 
 
 class _AssignmentRow(NamedTuple):
@@ -87,53 +148,57 @@ class _AssignmentRow(NamedTuple):
     commune_id: int | None  # a commune's own unit in its province's catalogue
 
 
-def _assignments(plan: Plan) -> dict[int, list[_AssignmentRow]]:
+def _assignments(
+    plan: Plan, activity_ids: list[int] | None = None
+) -> dict[int, list[_AssignmentRow]]:
     """Activity id → its assignments in annex order: plans hold thousands (a province's
-    activity names a hundred communes), read as Core rows in one query."""
+    activity names a hundred communes), read as Core rows in one query. Of every
+    activity, or of `activity_ids`."""
     found: dict[int, list[_AssignmentRow]] = defaultdict(list)
-    for activity_id, *row in (
-        db.session.connection()
-        .execute(
-            select(
-                Assignment.activity_id,
-                Assignment.id,
-                Assignment.unit_id,
-                Assignment.via_group_id,
-                Assignment.role,
-                Unit.kind,
-                Unit.commune_id,
-            )
-            .join(Activity, Assignment.activity_id == Activity.id)
-            .join(Unit, Assignment.unit_id == Unit.id)
-            .where(Activity.plan_id == plan.id)
-            .order_by(Assignment.activity_id, Assignment.position)
+    stmt = (
+        select(
+            Assignment.activity_id,
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.via_group_id,
+            Assignment.role,
+            Unit.kind,
+            Unit.commune_id,
         )
-        .all()
-    ):
+        .join(Activity, Assignment.activity_id == Activity.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Activity.plan_id == plan.id)
+        .order_by(Assignment.activity_id, Assignment.position)
+    )
+    if activity_ids is not None:
+        stmt = stmt.where(Activity.id.in_(activity_ids))
+    for activity_id, *row in db.session.connection().execute(stmt).all():
         found[activity_id].append(_AssignmentRow(*row))
     return found
 
 
 def _activities(
-    plan: Plan, assignments: dict[int, list[_AssignmentRow]], moment: datetime
+    plan: Plan,
+    assignments: dict[int, list[_AssignmentRow]],
+    moment: datetime,
+    activity_ids: list[int] | None = None,
 ) -> tuple[ActivityFacts, ...]:
-    rows = (
-        db.session.connection()
-        .execute(
-            select(
-                Activity.id,
-                Activity.group_id,
-                Activity.timeframe_kind,
-                Activity.due_on,
-                Activity.original_due_on,
-            )
-            .where(Activity.plan_id == plan.id)
-            .order_by(Activity.position)
+    stmt = (
+        select(
+            Activity.id,
+            Activity.group_id,
+            Activity.timeframe_kind,
+            Activity.due_on,
+            Activity.original_due_on,
         )
-        .all()
+        .where(Activity.plan_id == plan.id)
+        .order_by(Activity.position)
     )
-    moved = _deadline_moves_after(plan, moment)
-    dimensions = _dimensions_by_activity(plan)
+    if activity_ids is not None:
+        stmt = stmt.where(Activity.id.in_(activity_ids))
+    rows = db.session.connection().execute(stmt).all()
+    moved = _deadline_moves_after(plan, moment, activity_ids)
+    dimensions = _dimensions_by_activity(plan, activity_ids)
     found = []
     for activity_id, group_id, kind, due_on, original in rows:
         own = assignments.get(activity_id, [])
@@ -162,24 +227,32 @@ def _activities(
     return tuple(found)
 
 
-def _deadline_moves_after(plan: Plan, moment: datetime) -> dict[int, list[tuple[datetime, Any]]]:
+def _deadline_moves_after(
+    plan: Plan, moment: datetime, activity_ids: list[int] | None
+) -> dict[int, list[tuple[datetime, Any]]]:
     """Activity id → (when, deadline before) of each move made after `moment`."""
     found: dict[int, list[tuple[datetime, Any]]] = defaultdict(list)
     stmt = select(DeadlineChange).where(
         DeadlineChange.plan_id == plan.id, DeadlineChange.at > moment
     )
+    if activity_ids is not None:
+        stmt = stmt.where(DeadlineChange.activity_id.in_(activity_ids))
     for move in db.session.scalars(stmt):
         found[move.activity_id].append((move.at, move.due_before))
     return found
 
 
-def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
+def _dimensions_by_activity(
+    plan: Plan, activity_ids: list[int] | None
+) -> dict[int, tuple[int, ...]]:
     stmt = (
         select(activity_dimension.c.activity_id, activity_dimension.c.dimension_id)
         .join(Activity, Activity.id == activity_dimension.c.activity_id)
         .where(Activity.plan_id == plan.id)
         .order_by(activity_dimension.c.dimension_id)
     )
+    if activity_ids is not None:
+        stmt = stmt.where(Activity.id.in_(activity_ids))
     found: dict[int, tuple[int, ...]] = {}
     for activity_id, dimension_id in db.session.execute(stmt):
         found[activity_id] = found.get(activity_id, ()) + (dimension_id,)
@@ -187,10 +260,13 @@ def _dimensions_by_activity(plan: Plan) -> dict[int, tuple[int, ...]]:
 
 
 def _accepted_reports(
-    period_ids: list[int] | Select[Any], moment: datetime
+    period_ids: list[int] | Select[Any],
+    moment: datetime,
+    assignment_ids: list[int] | None = None,
 ) -> tuple[AcceptedReport, ...]:
     """The reports of these periods (ids, or a query of them: a hundred communes' plans
-    are not a list of bound values) that were accepted at `moment`.
+    are not a list of bound values) that were accepted at `moment`; of every assignment,
+    or of a few (`assignment_ids`).
 
     A report's columns hold the state of its last event (reporting.log_event writes both
     and stamps `changed_at`), so only reports changed after `moment` need their history
@@ -210,6 +286,10 @@ def _accepted_reports(
         .where(ProgressReport.period_id.in_(period_ids))
         .where(or_(ProgressReport.state == ACCEPTED, later))
     )
+    if assignment_ids is not None:
+        if not assignment_ids:
+            return ()
+        stmt = stmt.where(ProgressReport.assignment_id.in_(assignment_ids))
     connection = db.session.connection()
     found: list[AcceptedReport] = []
     changed: list[int] = []

@@ -22,6 +22,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.services import periods as period_service
+from tracker.services.figures import kept
 from tracker.services.figures.remembered import remembered
 from tracker.services.frameworks import framework_names
 
@@ -77,10 +78,13 @@ class Names:
 
 
 def names(plan: Plan) -> Names:
-    """Remembered with the plan's data version: every name here is the plan's data
-    (activities, groups, periods) or a unit's, and units are never renamed — code that
-    comes to rename one must also record a Change for the plans that use it."""
-    return remembered(plan, "names", (), lambda: _names(plan))
+    """Remembered with the plan's data version, and kept while only reports change
+    (kept.unless_annex_changed): every name here is the plan's data (activities, groups,
+    periods, frameworks) or a unit's, none a report's, and units are never renamed — code
+    that comes to rename one must also record a Change for the plans that use it."""
+    return remembered(
+        plan, "names", (), lambda: kept.unless_annex_changed(plan, "names", lambda: _names(plan))
+    )
 
 
 def _names(plan: Plan) -> Names:

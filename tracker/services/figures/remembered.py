@@ -20,7 +20,7 @@ from tracker.models import (
     ReportEvent,
 )
 from tracker.models.reporting import ReportingPeriod
-from tracker.services.figures.facts import plan_figures
+from tracker.services.figures import kept
 
 T = TypeVar("T")
 
@@ -79,8 +79,9 @@ def remembered(plan: Plan, what: str, arguments: tuple[Any, ...], compute: Calla
 def figures_for(
     plan: Plan, as_of: date, period: ReportingPeriod | None = None, to_date: bool = False
 ) -> PlanFigures:
-    """plan_figures(), reused while nothing in the plan changed."""
+    """plan_figures(), reused while nothing in the plan changed, and after a change
+    brought up to date from the last ones (services.figures.kept)."""
     arguments = (as_of, period.id if period else None, to_date, plan.count_rule, plan.noun)
     return remembered(
-        plan, "figures", arguments, lambda: plan_figures(plan, as_of, period, to_date)
+        plan, "figures", arguments, lambda: kept.plan_figures(plan, as_of, period, to_date)
     )
