@@ -35,9 +35,8 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.services import activities, periods, reporting
+from tracker.services import activities, change_log, periods, reporting
 from tracker.services.calendar import feeds as calendar
-from tracker.services.calendar import kept as calendar_kept
 from tracker.services.calendar import links as calendar_links
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "feeds"
@@ -145,7 +144,7 @@ def test_a_plan_of_a_thousand_events_is_the_bytes_it_was(app, big_plan):
 # ---- brought up to date after a change, the bytes built from nothing -----------------------
 
 
-def feed_version(app, token: str) -> calendar_kept.Version:
+def feed_version(app, token: str) -> change_log.Version:
     with app.app_context():
         row = calendar_links.find_live_token(token)
         assert row is not None
@@ -311,7 +310,7 @@ def test_a_feed_brought_up_to_date_is_the_feed_built_from_nothing(demo_app, froz
         with demo_app.app_context():
             changed = change(office)
             db.session.commit()
-            found = calendar_kept.changed_activities(before, feed_version(demo_app, tokens[0]))
+            found = change_log.changed_activities(before, feed_version(demo_app, tokens[0]))
         assert found == ({changed} if local else None), change.__name__
         updated = {token: body(client, token) for token in tokens}
         assert updated != kept, change.__name__  # the change shows in some feed

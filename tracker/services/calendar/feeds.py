@@ -41,10 +41,11 @@ from tracker.services.calendar.events import (
     event_order,
     events_by_activity,
 )
-from tracker.services.calendar.kept import Placed, Version
+from tracker.services.calendar.kept import Placed
 from tracker.services.calendar.links import feed_title, feed_title_of, live_tokens
 from tracker.services.calendar.plan import plan_events_by_activity
 from tracker.services.catalog import sorted_units
+from tracker.services.change_log import Version
 from tracker.services.plans import followed_plans
 
 # Bump when the feed's wording or layout changes, so every ETag changes with it.

@@ -22,8 +22,6 @@ from typing import Any
 
 from tracker.services.change_log import Version, changed_activities
 
-__all__ = ["Placed", "Version", "changed_activities", "event_texts", "forget"]
-
 FEEDS_KEPT = 32  # a unit's ~40 events (~40 KB), a plan's ~1,000 (~0.4 MB)
 
 

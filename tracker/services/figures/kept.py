@@ -175,7 +175,7 @@ def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figure
     read = read_activities(plan, kept.facts, mine)
     by_id = {i: a for i, a in known.items() if i not in changed}
     by_id.update((a.id, a) for a in read.facts.activities)
-    if len(by_id) != len(order) or not by_id.keys() >= set(order):
+    if by_id.keys() != set(order):
         return None  # an activity neither kept nor named by a change: build whole
     old = {x for x, activity_id in kept.activity_of.items() if activity_id in changed}
     activity_of = {x: a for x, a in kept.activity_of.items() if a not in changed}
