@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, case, cast, func, or_, select
 
 from tracker.clock import LOCAL_TZ
 from tracker.domain.periods import report_rounds
@@ -87,8 +87,23 @@ def open_items(plan: Plan) -> list[Item]:
     or accepted; a deadline until a report saying done (or not carried out) is. An
     earlier deadline of several ("15/6 và 15/12") is answered by any report of a round
     due on or after it."""
-    connection = db.session.connection()  # Core rows: a plan owes thousands of items
-    rows = connection.execute(
+    # One row per assignment, its sent and accepted reports summed up by the database
+    # (whether one says done, their periods): a plan has some ten times more reports
+    # than assignments, and reading each as a row was most of a tick.
+    sent = (
+        select(
+            ProgressReport.assignment_id,
+            func.max(case((ProgressReport.status.in_((DONE, NOT_DONE)), 1), else_=0)).label(
+                "finished"
+            ),
+            func.aggregate_strings(cast(ProgressReport.period_id, String), ",").label("periods"),
+        )
+        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
+        .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state.in_((SUBMITTED, ACCEPTED)))
+        .group_by(ProgressReport.assignment_id)
+        .subquery()
+    )
+    rows = db.session.connection().execute(  # Core rows: a plan owes thousands of items
         select(
             Assignment.id,
             Assignment.unit_id,
@@ -97,47 +112,42 @@ def open_items(plan: Plan) -> list[Item]:
             Activity.timeframe_kind,
             Activity.due_on,
             Activity.earlier_due_dates,
+            sent.c.periods,
         )
         .join(Activity, Assignment.activity_id == Activity.id)
         .join(Unit, Assignment.unit_id == Unit.id)
-        .where(Activity.plan_id == plan.id, Unit.kind.not_in(("vague", "group")))
-        .order_by(Activity.position, Assignment.position)
-    ).all()
-    reports = connection.execute(
-        select(
-            ProgressReport.assignment_id,
-            ProgressReport.period_id,
-            ProgressReport.state,
-            ProgressReport.status,
+        .outerjoin(sent, sent.c.assignment_id == Assignment.id)
+        .where(
+            Activity.plan_id == plan.id,
+            Unit.kind.not_in(("vague", "group")),
+            # Owing: a report each round, or a deadline not yet met by a final report.
+            or_(
+                Activity.timeframe_kind == TimeframeKind.ONGOING,
+                Activity.due_on.is_not(None) & sent.c.finished.is_distinct_from(1),
+            ),
         )
-        .join(ReportingPeriod, ProgressReport.period_id == ReportingPeriod.id)
-        .where(ReportingPeriod.plan_id == plan.id, ProgressReport.state.in_((SUBMITTED, ACCEPTED)))
-    ).all()
+        .order_by(Activity.position, Assignment.position)
+    )
     # Period id → (its round's id, due date), as plain values: read for every report.
     firsts = _rounds(plan)
-    rounds = {p: (first.id, first.due_on) for p, first in firsts.items()}
-    reported = {(a, rounds[p][0]) for a, p, _, _ in reports}
-    answered: dict[int, list[date]] = defaultdict(list)  # assignment → its rounds' due dates
-    for a, p, _, _ in reports:
-        answered[a].append(rounds[p][1])
-    finished = {a for a, _, _, status in reports if status in (DONE, NOT_DONE)}
+    rounds = {str(p): (first.id, first.due_on) for p, first in firsts.items()}
     owed = sorted({p.id: p for p in firsts.values()}.values(), key=lambda p: p.ends_on)
     owed_dates = [(p.id, p.due_on) for p in owed]
     items = []
-    for assignment_id, unit_id, role, activity_id, kind, due_on, earlier in rows:
+    for assignment_id, unit_id, role, activity_id, kind, due_on, earlier, periods in rows:
         base = (plan.id, assignment_id, activity_id, unit_id, role)
+        said = [rounds[p] for p in periods.split(",")] if periods else []
         if kind == TimeframeKind.ONGOING:
+            reported = {round_id for round_id, _ in said}
             items += [
                 Item(*base, day, period_id)
                 for period_id, day in owed_dates
-                if (assignment_id, period_id) not in reported
+                if period_id not in reported
             ]
-        elif due_on is not None and assignment_id not in finished:
-            items += [
-                Item(*base, day, None)
-                for day in unanswered(decode_dates(earlier), due_on, answered[assignment_id])
-            ]
-            items.append(Item(*base, due_on, None))
+        else:  # a deadline not yet met
+            answered = [day for _, day in said]
+            earlier_days = unanswered(decode_dates(earlier), due_on, answered)
+            items += [Item(*base, day, None) for day in [*earlier_days, due_on]]
     return items
 
 
@@ -230,17 +240,23 @@ def event_key(kind: Kind, event_id: int, user_id: int) -> str:
 
 def active_plans(today: date) -> list[Plan]:
     """The plans still reminding: not archived, within their rules' last day."""
-    return [p for p in followed_plans() if rules_for(p).active_until >= today]
+    return [plan for plan, _ in _reminding(today)]
+
+
+def _reminding(today: date) -> list[tuple[Plan, Rules]]:
+    """`active_plans` with their rules, each read once."""
+    found = ((plan, rules_for(plan)) for plan in followed_plans())
+    return [(plan, stored.rules) for plan, stored in found if stored.active_until >= today]
 
 
 def decide(today: date) -> list[Decision]:
     """Every decision due on `today` (catch-up included), across the plans still reminding."""
-    plans = active_plans(today)
+    reminding = _reminding(today)
+    plans = [plan for plan, _ in reminding]
     cal = work_calendar({today.year - 1, today.year, today.year + 1})
     who = people()
     decisions: list[Decision] = []
-    for plan in plans:
-        rules = rules_for(plan).rules
+    for plan, rules in reminding:
         groups: dict[tuple[Step, int, date], list[Item]] = defaultdict(list)
         for item in open_items(plan):
             for step in deadline_steps(item.due_on, rules, cal, today):
