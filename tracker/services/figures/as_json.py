@@ -5,6 +5,7 @@ never passed between services.
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any
 
 from tracker.domain import figure_text
@@ -31,6 +32,7 @@ def figure_json(figure: Figure) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)  # a province's units share a few tallies; callers copy, never change
 def tally_json(tally: Tally, noun: str) -> dict[str, Any]:
     return {
         "total": tally.total,
@@ -61,7 +63,7 @@ def figures_json(plan: Plan, figures: PlanFigures, names: Names) -> dict[str, An
             "cutoff": figures.cutoff.isoformat() if figures.cutoff else None,
         },
         "rule": {"code": figures.rule.value, "text": RULE_LABELS[figures.rule]},
-        "summary": tally_json(figures.cumulative, noun),
+        "summary": {**tally_json(figures.cumulative, noun)},
         "in_round": figure_json(figures.in_round),
         "by_group": [
             {
