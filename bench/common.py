@@ -24,10 +24,11 @@ from bench.verdict import ratio, ratio_limit, verdict
 from tracker import clock, create_app, settle_worker
 from tracker.extensions import db
 from tracker.models import LEAD, Activity, Assignment, ReportingPeriod, User
-from tracker.services import periods, reporting
+from tracker.services import activities, periods, reporting
 from tracker.services.figures import kept as figures_kept
 from tracker.services.figures import remembered
 from tracker.services.seeding import load_seeds
+from tracker.web.plans import matrix as annex_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "noivu2023"  # the seeded accounts' (and the bench's own)
@@ -135,6 +136,7 @@ def after_change(client, plan_id: int) -> Callable[[], None]:  # type: ignore[no
     def forget() -> None:
         remembered._CACHE.clear()
         figures_kept.forget()
+        annex_pages.KEPT.clear()
 
     return forget
 
@@ -177,6 +179,35 @@ def after_report(app: Flask, plan_id: int, on: date) -> Callable[[], None]:
             clock.frozen = None
 
     return accept
+
+
+def after_edit(app: Flask, plan_id: int) -> Callable[[], None]:
+    """What makes the next view of the annex a first view after a change to it: Phòng Nội
+    vụ edits an activity's wording (services.activities.edit_activity, with its history
+    row), another activity each time, written and committed outside the timing — in
+    this process or beside the servers over HTTP (the same database either way)."""
+    with app.app_context():
+        ids = list(db.session.scalars(select(Activity.id).where(Activity.plan_id == plan_id)))
+        db.session.remove()
+    count = iter(range(1_000_000))
+
+    def edit() -> None:
+        n = next(count)
+        with app.app_context():
+            activity = db.session.get(Activity, ids[n % len(ids)])
+            activities.edit_activity(
+                activity,
+                group=activity.group,
+                number=activity.number_raw,
+                text=f"{activity.text.split(' (sửa lần')[0]} (sửa lần {n + 1})",
+                timeframe_text=activity.timeframe_text,
+                dimension_ids=[d.id for d in activity.dimensions],
+                user=None,
+            )
+            db.session.commit()
+            db.session.remove()
+
+    return edit
 
 
 def draft_saver(app: Flask, whose: Any) -> Callable[[], None]:

@@ -35,7 +35,7 @@ from tracker.extensions import db
 from tracker.models import Activity, Assignment, ContentGroup, Plan, Unit, UnitGroupMember
 from tracker.services import plans as plan_service
 from tracker.web.auth import login_required
-from tracker.web.plans import views
+from tracker.web.plans import matrix, views
 
 REFERENCE = (Path(__file__).parent / "annex_reference.html").read_text(encoding="utf-8")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
@@ -63,10 +63,10 @@ def reference_annex(plan_id: int):
         query=request.args.get("q", "")[:200],
     )
     count = plan_service.matrix_count(plan, flt)
-    pages = max(1, -(-count // views.PAGE_SIZE))
+    pages = max(1, -(-count // matrix.PAGE_SIZE))
     page = min(max(views._int_arg("page") or 1, 1), pages)
-    offset = (page - 1) * views.PAGE_SIZE
-    rows = plan_service.matrix(plan, flt, views.PAGE_SIZE, offset)
+    offset = (page - 1) * matrix.PAGE_SIZE
+    rows = plan_service.matrix(plan, flt, matrix.PAGE_SIZE, offset)
     labels = plan_service.page_labels([a.id for _, items in rows for a in items])
     return render_template_string(
         REFERENCE,

@@ -16,10 +16,13 @@ runs of changes, for which the whole plan is cheaper to read than the list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select
 
@@ -32,6 +35,7 @@ LOCAL_ENTITIES = frozenset({"activity", "assignment", "report"})
 REPORT = "report"  # a unit's progress report: its words, state, evidence
 # Past this many new log rows, build whole: reading them costs more.
 MOST_ROWS = 500
+T = TypeVar("T")
 
 
 class Version(NamedTuple):
@@ -46,6 +50,53 @@ class Version(NamedTuple):
 def current() -> Version:
     """The data's version now: the newest row of each log, in one query."""
     return Version(*db.session.connection().execute(_current_statement()).one())
+
+
+class Kept:
+    """Values kept between requests in this process, each with the version of the data it
+    was built from; past `size` values, the least recently used is dropped."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        """As after a restart: everything is built whole again."""
+        with self._lock:
+            self._values.clear()
+
+    def unless_annex_changed(self, plan_id: int, what: Any, build: Callable[[], T]) -> T:
+        """build(), kept while only reports change (`only_reports`): for what reads the
+        plan's annex, its units, groups and periods, and no report."""
+        version = current()  # before the data: a later write is read again later
+        key = (str(db.engine.url), plan_id, what)
+        kept = self.get(key)
+        if isinstance(kept, _Value) and (
+            kept.version == version or only_reports(kept.version, version)
+        ):
+            value: T = kept.value
+        else:
+            value = build()
+        self.put(key, _Value(version, value))
+        return value
+
+
+@dataclass(frozen=True)
+class _Value:
+    version: Version
+    value: Any
 
 
 def changed_activities(since: Version, now: Version) -> set[int] | None:

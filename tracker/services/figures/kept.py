@@ -23,8 +23,6 @@ per process, bounded.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -58,26 +56,18 @@ class _Figures:
 
 
 @dataclass(frozen=True)
-class _Value:
-    version: Version
-    value: Any
-
-
-@dataclass(frozen=True)
 class _Counted:
     version: Version
     parts: dict[int, Counts]  # activity id → its counts
     total: Counts
 
 
-_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_LOCK = threading.Lock()
+_KEPT = change_log.Kept(KEPT)
 
 
 def forget() -> None:
     """As after a restart: the next figures and names of every plan are built whole."""
-    with _LOCK:
-        _KEPT.clear()
+    _KEPT.clear()
 
 
 def plan_figures(
@@ -97,19 +87,8 @@ def plan_figures(
 
 
 def unless_annex_changed(plan: Plan, what: str, build: Callable[[], T]) -> T:
-    """build(), kept while only reports change (change_log.only_reports): for what
-    reads the annex, its units, groups and periods, and no report."""
-    version = change_log.current()
-    key = (str(db.engine.url), plan.id, what)
-    kept = _get(key)
-    if isinstance(kept, _Value) and (
-        kept.version == version or change_log.only_reports(kept.version, version)
-    ):
-        value: T = kept.value
-    else:
-        value = build()
-    _put(key, _Value(version, value))
-    return value
+    """build(), kept while only reports change (change_log.Kept.unless_annex_changed)."""
+    return _KEPT.unless_annex_changed(plan.id, what, build)
 
 
 def counted_by_activity(
@@ -196,13 +175,8 @@ def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figure
 
 
 def _get(key: tuple[Any, ...]) -> Any:
-    with _LOCK:
-        return _KEPT.get(key)
+    return _KEPT.get(key)
 
 
 def _put(key: tuple[Any, ...], value: Any) -> None:
-    with _LOCK:
-        _KEPT[key] = value
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > KEPT:
-            _KEPT.popitem(last=False)
+    _KEPT.put(key, value)

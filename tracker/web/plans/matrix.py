@@ -1,21 +1,42 @@
-"""The annex page's cells, made once in Python from the plain rows of services.matrix:
-a unit chip or a dimension chip is built once per page however many rows show it, and
-links are made by pattern rather than by a url_for per row. The markup is the one of
-templates/_macros.html (`units`, `timeframe`), which other pages still use; the
-annex page test (tests/web/test_annex_matrix.py) holds the two to the same bytes."""
+"""The annex page below the plan's tabs, and its cells.
+
+The cells are made once in Python from the plain rows of services.matrix: a unit chip or
+a dimension chip is built once per page however many rows show it, and links are made
+by pattern rather than by a url_for per row. The markup is the one of
+templates/_macros.html (`units`, `timeframe`), which other pages still use; the annex
+page test (tests/web/test_annex_matrix.py) holds the two to the same bytes.
+
+A page of the matrix, filters and pager included, is kept rendered (`KEPT`) while only
+reports change — the annex page shows none — and built again after any other change
+(the annex, its units, groups or periods: change_log.Kept.unless_annex_changed);
+tests/web/test_kept_annex.py holds a kept page to the page built from nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import url_for
+from flask import current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
+from tracker.domain.timeframes import TimeframeKind
+from tracker.models import Plan
+from tracker.services import change_log
+from tracker.services import matrix as matrix_service
+from tracker.services import plans as plan_service
 from tracker.services.matrix import Chip, MatrixGroup, MatrixRow
-from tracker.services.plans import UnitLabel
+from tracker.services.plans import MatrixFilter, UnitLabel
 
 WAITING = ("undated", "other_plan")  # timeframes shown with their kind's tag
+PAGE_SIZE = 100  # activities per page of the annex matrix
+TIMEFRAME_LABELS = {
+    TimeframeKind.ONGOING.value: "Thường xuyên / định kỳ",
+    TimeframeKind.DEADLINE.value: "Có hạn hoàn thành",
+    TimeframeKind.RANGE.value: "Trong khoảng thời gian",
+    TimeframeKind.OTHER_PLAN.value: "Theo kế hoạch khác",
+    TimeframeKind.UNDATED.value: "Chưa xác định",
+}
+KEPT = change_log.Kept(64)  # pages of the matrix, every plan's: about 100 KB a page
 
 
 class ShownGroup(NamedTuple):
@@ -113,3 +134,81 @@ def timeframe(row: MatrixRow) -> Markup:
             f' <span class="tag warning" title="{escape(row.note)}">Cần kiểm tra thời hạn</span>'
         )
     return Markup(f"{escape(row.timeframe_text or '—')}\n  {tag}\n  {review}")
+
+
+class Dimension(NamedTuple):
+    id: int
+    number: int
+    name: str
+
+
+class Framework(NamedTuple):
+    name: str
+    short_name: str
+    dimension_noun: str
+    dimensions: tuple[Dimension, ...]
+
+
+def kept_annex_body(
+    plan: Plan, flt: MatrixFilter, cells: Cells, can_edit: bool, wanted: int
+) -> Markup:
+    """`annex_body` of page `wanted`, kept (`KEPT`)."""
+    # What the markup depends on besides the data and the page: the role, the words for
+    # the office, the links' root.
+    key = ("page", flt, wanted, can_edit, cells.vague_title, request.script_root)
+    build = lambda: annex_body(plan, flt, cells, can_edit, wanted)  # noqa: E731
+    return KEPT.unless_annex_changed(plan.id, key, build)
+
+
+def annex_body(
+    plan: Plan,
+    flt: MatrixFilter,
+    cells: Cells,
+    can_edit: bool,
+    wanted: int | None,
+    stream_mark: Markup | None = None,
+) -> Markup:
+    """The annex page below the plan's tabs — filters, count, pagers and rows — rendered
+    (templates/plans/_annex_body.html): page `wanted` of the activities passing `flt`,
+    or (None) all of them, whose rows are left for the caller to stream in place of
+    `stream_mark` (views.whole_plan) — when any passes."""
+    count = plan_service.matrix_count(plan, flt)
+    pages = max(1, -(-count // PAGE_SIZE))
+    page: int | str = "all" if wanted is None else min(wanted, pages)
+    rows = ""
+    if isinstance(page, int):
+        groups = matrix_service.annex_rows(plan.id, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        template = current_app.jinja_env.get_template("plans/_annex_rows.html")
+        rows = template.render(groups=cells.groups(groups), can_edit=can_edit) if groups else ""
+    html = render_template(
+        "plans/_annex_body.html",
+        plan=plan,
+        flt=flt,
+        units=[tuple(row) for row in plan_service.unit_choices(plan)],
+        frameworks=[
+            Framework(
+                f.name,
+                f.short_name,
+                f.dimension_noun,
+                tuple(Dimension(d.id, d.number, d.name) for d in f.dimensions),
+            )
+            for f in plan.frameworks
+        ],
+        timeframe_labels=TIMEFRAME_LABELS,
+        can_edit=can_edit,
+        count=count,
+        pages=pages,
+        page=page,
+        rows=Markup(rows),
+        stream_mark=stream_mark if count else None,
+        page_url=id_url(
+            "plans.annex",
+            "page",
+            plan_id=plan.id,
+            q=flt.query or None,
+            unit=flt.unit_id,
+            dimension=flt.dimension_id,
+            timeframe=flt.timeframe_kind,
+        ),
+    )
+    return Markup(html)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -27,7 +26,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.clock import today_local
-from tracker.domain.timeframes import TimeframeKind
 from tracker.extensions import db
 from tracker.models import Change, Locality, Plan
 from tracker.scheduler import recent_runs
@@ -38,22 +36,12 @@ from tracker.services import plan_archive, reporting, snapshots, tenancy
 from tracker.services import plans as plan_service
 from tracker.services.figures import dashboard as dashboard_service
 from tracker.web.auth import coordinator_required, login_required
-from tracker.web.plans.matrix import Cells, id_url
+from tracker.web.plans.matrix import TIMEFRAME_LABELS, Cells, annex_body, kept_annex_body
 from tracker.web.saving import saving
 from tracker.web.start import start_url
 from tracker.web.wording import office
 
 bp = Blueprint("plans", __name__)
-
-PAGE_SIZE = 100  # activities per page of the annex matrix
-
-TIMEFRAME_LABELS = {
-    TimeframeKind.ONGOING.value: "Thường xuyên / định kỳ",
-    TimeframeKind.DEADLINE.value: "Có hạn hoàn thành",
-    TimeframeKind.RANGE.value: "Trong khoảng thời gian",
-    TimeframeKind.OTHER_PLAN.value: "Theo kế hoạch khác",
-    TimeframeKind.UNDATED.value: "Chưa xác định",
-}
 
 
 class PlanForm(FlaskForm):
@@ -186,37 +174,16 @@ def annex(plan_id: int):
         timeframe_kind=kind if kind in TIMEFRAME_LABELS else None,
         query=request.args.get("q", "")[:200],
     )
-    count = plan_service.matrix_count(plan, flt)
-    pages = max(1, -(-count // PAGE_SIZE))
-    every = request.args.get("page") == "all"
-    page: int | str = "all" if every else min(max(_int_arg("page") or 1, 1), pages)
     cells = Cells(office())
-    context = {
-        "plan": plan,
-        "groups": [],
-        "flt": flt,
-        "count": count,
-        "page": page,
-        "pages": pages,
-        "units": plan_service.unit_choices(plan),
-        "timeframe_labels": TIMEFRAME_LABELS,
-        "can_edit": g.user.can_edit_plans,
-        "page_url": id_url(
-            "plans.annex",
-            "page",
-            plan_id=plan.id,
-            q=flt.query or None,
-            unit=flt.unit_id,
-            dimension=flt.dimension_id,
-            timeframe=flt.timeframe_kind,
-        ),
-    }
-    if every and count:
-        return Response(whole_plan(plan.id, flt, cells, context), mimetype="text/html")
-    if not every:
-        offset = (int(page) - 1) * PAGE_SIZE
-        context["groups"] = cells.groups(matrix_service.annex_rows(plan.id, flt, PAGE_SIZE, offset))
-    return render_template("plans/annex.html", **context)
+    if request.args.get("page") == "all":
+        body = annex_body(plan, flt, cells, g.user.can_edit_plans, None, STREAM_MARK)
+        page = render_template("plans/annex.html", plan=plan, body=body)
+        if STREAM_MARK not in body:  # nothing passes the filter
+            return page
+        return Response(whole_plan(plan.id, flt, cells, page), mimetype="text/html")
+    wanted = max(_int_arg("page") or 1, 1)
+    body = kept_annex_body(plan, flt, cells, g.user.can_edit_plans, wanted)
+    return render_template("plans/annex.html", plan=plan, body=body)
 
 
 STREAM_MARK = Markup("<!-- the rows -->")
@@ -224,18 +191,17 @@ STREAM_PART = 100  # activities (about) read and rendered at a time by the whole
 
 
 def whole_plan(
-    plan_id: int, flt: plan_service.MatrixFilter, cells: Cells, context: dict[str, Any]
+    plan_id: int, flt: plan_service.MatrixFilter, cells: Cells, page: str
 ) -> Iterator[str]:
-    """The page around the rows, rendered now; then the rows, a few groups at a time,
-    each part read and rendered as the previous one is sent, so the first bytes leave at
-    once and no step holds the whole plan. The parts are read in the request's contexts
-    (stream_with_context); the cells need no request (`Cells`)."""
-    head, tail = render_template("plans/annex.html", **context, stream_mark=STREAM_MARK).split(
-        STREAM_MARK
-    )
+    """The page around the rows (`page`, rendered with STREAM_MARK in their place) sent
+    now; then the rows, a few groups at a time, each part read and rendered as the
+    previous one is sent, so the first bytes leave at once and no step holds the whole
+    plan. The parts are read in the request's contexts (stream_with_context); the cells
+    need no request (`Cells`)."""
+    head, tail = page.split(STREAM_MARK)
     rows = current_app.jinja_env.get_template("plans/_annex_rows.html")
     parts = matrix_service.parts(plan_id, flt, STREAM_PART)
-    can_edit = context["can_edit"]
+    can_edit = g.user.can_edit_plans
 
     @stream_with_context
     def chunks() -> Iterator[str]:
