@@ -302,7 +302,8 @@ def _counted_reports(
         if k is None:  # a plan without periods: everything accepted counts
             counted[report.assignment_id].append((0, report.id, report))
             continue
-        work = _work_round(report, own, cutoffs)
+        # Most reports' work is their own round's: no date said, or the year's first round.
+        work = own if report.completed_on is None or own == 0 else _work_round(report, own, cutoffs)
         if work > k or cutoffs[work].year != year:
             continue
         counted[report.assignment_id].append((work, report.id, report))
