@@ -96,9 +96,9 @@ def test_missing_objects_are_404(client, auth):
 
 
 def test_matrix_pages_keep_filters(client, auth, monkeypatch):
-    from tracker.web.plans import views
+    from tracker.web.plans import matrix
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    monkeypatch.setattr(matrix, "PAGE_SIZE", 10)
     auth.login()
     pages = [client.get(f"/plans/1/annex?page={n}").get_data(as_text=True) for n in (1, 2, 3, 9)]
     assert [p.count('data-activity="') for p in pages] == [10, 10, 3, 3]  # page 9 → last page

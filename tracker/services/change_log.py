@@ -12,6 +12,9 @@ the annex reordered — may touch every activity: what is kept is then built who
 is when nothing is kept (after a restart). So are logs that went backwards or whose last
 rows kept are no longer there as they were (rows removed, a backup restored), and long
 runs of changes, for which the whole plan is cheaper to read than the list.
+
+`Kept` is where a worker keeps such values, each with the version it was built from:
+the figures (services.figures.kept) and the annex pages (web.plans.matrix).
 """
 
 from __future__ import annotations

@@ -77,12 +77,12 @@ def plan_figures(
     version = change_log.current()  # before the data: a later write is read again later
     arguments = (as_of, period.id if period else None, to_date, plan.count_rule, plan.noun)
     key = (str(db.engine.url), plan.id, "figures", arguments)
-    kept = _get(key)
+    kept = _KEPT.get(key)
     found = _brought_up_to_date(plan, kept, version) if isinstance(kept, _Figures) else None
     if found is None:
         read = read_facts(plan, as_of, period, to_date)
         found = _Figures(version, read.facts, read.activity_of, compute(read.facts))
-    _put(key, found)
+    _KEPT.put(key, found)
     return found.figures
 
 
@@ -100,7 +100,7 @@ def counted_by_activity(
     and read again. Nothing counted zero times is in it."""
     version = change_log.current()
     key = (str(db.engine.url), plan.id, what)
-    kept = _get(key)
+    kept = _KEPT.get(key)
     found: _Counted | None = None
     if isinstance(kept, _Counted):
         if kept.version == version:
@@ -117,7 +117,7 @@ def counted_by_activity(
     if found is None:
         parts = read(None)
         found = _Counted(version, parts, summed(parts.values()))
-    _put(key, found)
+    _KEPT.put(key, found)
     return found.total
 
 
@@ -172,11 +172,3 @@ def _brought_up_to_date(plan: Plan, kept: _Figures, version: Version) -> _Figure
         return _Figures(version, kept.facts, activity_of, kept.figures)
     facts = replace(kept.facts, activities=activities, reports=(*reports, *read.facts.reports))
     return _Figures(version, facts, activity_of, compute(facts, kept.figures, mine))
-
-
-def _get(key: tuple[Any, ...]) -> Any:
-    return _KEPT.get(key)
-
-
-def _put(key: tuple[Any, ...], value: Any) -> None:
-    _KEPT.put(key, value)
