@@ -19,7 +19,10 @@ def office() -> str:
     if not has_request_context():
         return wording.office()
     if "office" not in g:
-        g.office = wording.office_of(wording.locality_for(user=g.get("user"), **_named()))
+        # The locality is kept with its words: a page that shows it (a plan's) then finds
+        # it loaded, as the session keeps an object only while something refers to it.
+        g.office_locality = wording.locality_for(user=g.get("user"), **_named())
+        g.office = wording.office_of(g.office_locality)
     return g.office
 
 
