@@ -53,10 +53,6 @@ class ActionForm(FlaskForm):
     """CSRF only: move, delete, remove."""
 
 
-def get_activity_or_404(activity_id: int) -> Activity:
-    return db.get_or_404(Activity, activity_id)
-
-
 def _fill_choices(form: ActivityForm, activity_plan) -> None:
     form.group_id.choices = [
         SelectChoice(
@@ -82,7 +78,7 @@ def _assignment_form(activity: Activity) -> AssignmentForm:
 @bp.route("/activities/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
-    activity = get_activity_or_404(activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     changes = db.session.scalars(
         select(Change)
         .where(Change.activity_id == activity.id)
@@ -115,7 +111,7 @@ def detail(activity_id: int):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit(activity_id: int):
-    activity = get_activity_or_404(activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     form = ActivityForm(obj=activity)
     _fill_choices(form, activity.plan)
     if request.method == "GET":
@@ -169,7 +165,7 @@ def new(group_id: int):
 @bp.route("/activities/<int:activity_id>/assignments", methods=["POST"])
 @coordinator_required
 def add_assignment(activity_id: int):
-    activity = get_activity_or_404(activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     form = _assignment_form(activity)
     if not form.validate_on_submit():
         flash("Chọn đơn vị và vai trò.", "error")
@@ -198,7 +194,7 @@ def remove_assignment(assignment_id: int):
 @bp.route("/activities/<int:activity_id>/move/<direction>", methods=["POST"])
 @coordinator_required
 def move(activity_id: int, direction: str):
-    activity = get_activity_or_404(activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     if direction not in ("up", "down"):
         abort(404)
     if ActionForm().validate_on_submit():
@@ -210,7 +206,7 @@ def move(activity_id: int, direction: str):
 @bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
 @coordinator_required
 def delete(activity_id: int):
-    activity = get_activity_or_404(activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     plan_id = activity.plan_id
     if ActionForm().validate_on_submit():
         with saving(activity_service.EditError) as saved:

@@ -136,19 +136,6 @@ def timeframe(row: MatrixRow) -> Markup:
     return Markup(f"{escape(row.timeframe_text or '—')}\n  {tag}\n  {review}")
 
 
-class Dimension(NamedTuple):
-    id: int
-    number: int
-    name: str
-
-
-class Framework(NamedTuple):
-    name: str
-    short_name: str
-    dimension_noun: str
-    dimensions: tuple[Dimension, ...]
-
-
 def kept_annex_body(
     plan: Plan, flt: MatrixFilter, cells: Cells, can_edit: bool, wanted: int
 ) -> Markup:
@@ -184,16 +171,7 @@ def annex_body(
         "plans/_annex_body.html",
         plan=plan,
         flt=flt,
-        units=[tuple(row) for row in plan_service.unit_choices(plan)],
-        frameworks=[
-            Framework(
-                f.name,
-                f.short_name,
-                f.dimension_noun,
-                tuple(Dimension(d.id, d.number, d.name) for d in f.dimensions),
-            )
-            for f in plan.frameworks
-        ],
+        units=plan_service.unit_choices(plan),
         timeframe_labels=TIMEFRAME_LABELS,
         can_edit=can_edit,
         count=count,

@@ -5,18 +5,19 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from tracker.extensions import db
 from tracker.models import Plan, ProgressReport
 from tracker.services import reporting
 from tracker.services import review as review_service
 from tracker.web.auth import coordinator_required
-from tracker.web.reports.views import ActionForm, ReviewForm, _get, bp
+from tracker.web.reports.views import ActionForm, ReviewForm, bp
 from tracker.web.saving import saving
 
 
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
 @coordinator_required
 def review(report_id: int):
-    report = _get(ProgressReport, report_id)
+    report = db.get_or_404(ProgressReport, report_id)
     form = ReviewForm()
     if form.validate_on_submit():
         accept = request.form.get("action") == "accept"
@@ -33,7 +34,7 @@ def review(report_id: int):
 def queue(plan_id: int):
     """Every sent report of the plan; tick to accept, or tick «Trả lại» with a reason,
     as many rows as wanted, then one POST decides them all."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = ActionForm()
     choices: list[review_service.Choice] = []
     problems: dict[int, str] = {}

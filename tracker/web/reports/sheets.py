@@ -18,14 +18,18 @@ from tracker.services import periods as period_service
 from tracker.services import progress_sheet, reporting, staging
 from tracker.web.audit.views import record_now
 from tracker.web.auth import coordinator_required
-from tracker.web.reports.views import ActionForm, _get, bp
+from tracker.web.reports.views import ActionForm, bp
 from tracker.web.saving import saving
 
 
 @bp.route("/plans/<int:plan_id>/periods/<int:period_id>/units/<int:unit_id>/sheet.xlsx")
 @coordinator_required
 def export_sheet(plan_id: int, period_id: int, unit_id: int):
-    plan, period, unit = _get(Plan, plan_id), _get(ReportingPeriod, period_id), _get(Unit, unit_id)
+    plan, period, unit = (
+        db.get_or_404(Plan, plan_id),
+        db.get_or_404(ReportingPeriod, period_id),
+        db.get_or_404(Unit, unit_id),
+    )
     if period.plan_id != plan.id:
         abort(404)
     data = progress_sheet.export_unit_sheet(plan, period, unit)
@@ -59,7 +63,7 @@ class SheetUploadForm(FlaskForm):
 @coordinator_required
 def import_sheet(plan_id: int):
     """Stage a filled sheet and preview it for the period the sheet names."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = SheetUploadForm()
     periods = period_service.plan_periods(plan)
     form.period_id.choices = [SelectChoice(p.id, p.label) for p in periods]
@@ -98,7 +102,7 @@ def import_sheet(plan_id: int):
 )
 @coordinator_required
 def sheet_preview(plan_id: int, period_id: int, token: str):
-    plan, period = _get(Plan, plan_id), _get(ReportingPeriod, period_id)
+    plan, period = db.get_or_404(Plan, plan_id), db.get_or_404(ReportingPeriod, period_id)
     staged = staging.load(current_app.config["INSTANCE_DIR"], token)
     if staged is None or period.plan_id != plan.id:
         abort(404)

@@ -108,12 +108,8 @@ class ActionForm(FlaskForm):
     """CSRF only."""
 
 
-def _get(model, object_id: int):  # type: ignore[no-untyped-def]
-    return db.get_or_404(model, object_id)
-
-
 def _readable_report(report_id: int) -> ProgressReport:
-    report = _get(ProgressReport, report_id)
+    report = db.get_or_404(ProgressReport, report_id)
     if not reporting.can_read(g.user, report.assignment):
         abort(404)  # another unit's report does not exist for this user
     return report
@@ -187,8 +183,8 @@ def _reporting_units(plans: list[Plan]) -> list[Unit]:
 def edit(assignment_id: int, period_id: int):
     """The report form: text and evidence files together, saved as a draft (back to this
     form) or sent to Phòng Nội vụ (to the report page), in one POST."""
-    assignment = _get(Assignment, assignment_id)
-    period = _get(ReportingPeriod, period_id)
+    assignment = db.get_or_404(Assignment, assignment_id)
+    period = db.get_or_404(ReportingPeriod, period_id)
     if not reporting.can_write(g.user, assignment) or period.plan_id != assignment.activity.plan_id:
         abort(403)
     report = reporting.find_report(assignment, period)
@@ -254,8 +250,8 @@ def _save_report_form(
     drop = {int(v) for v in request.form.getlist("drop_attachment") if v.isdigit()}
     with database.writing(db.session):
         report = report_entry.save_with_evidence(
-            _get(Assignment, assignment_id),
-            _get(ReportingPeriod, period_id),
+            db.get_or_404(Assignment, assignment_id),
+            db.get_or_404(ReportingPeriod, period_id),
             data,
             g.user,
             submit,
@@ -317,7 +313,7 @@ def upload(report_id: int):
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment = _get(Attachment, attachment_id)
+    attachment = db.get_or_404(Attachment, attachment_id)
     if not reporting.can_read(g.user, attachment.report.assignment):
         abort(404)
     path = attachment_service.path_for(current_app.config["ATTACHMENTS_DIR"], attachment.sha256)
@@ -335,7 +331,7 @@ def download(attachment_id: int):
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def remove(attachment_id: int):
-    attachment = _get(Attachment, attachment_id)
+    attachment = db.get_or_404(Attachment, attachment_id)
     report = attachment.report
     if not reporting.can_write(g.user, report.assignment) or not report.is_editable:
         abort(403)
@@ -352,7 +348,7 @@ def remove(attachment_id: int):
 @bp.route("/plans/<int:plan_id>/periods", methods=["GET", "POST"])
 @login_required
 def periods(plan_id: int):
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = ActionForm()
     if request.method == "POST":
         if not g.user.can_edit_plans:
@@ -380,7 +376,7 @@ def periods(plan_id: int):
 @bp.route("/plans/<int:plan_id>/report-settings", methods=["POST"])
 @coordinator_required
 def report_settings(plan_id: int):
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = ReportSettingsForm()
     if form.validate_on_submit():
         settings = plan_service.ReportSettings(
@@ -426,7 +422,7 @@ def _save_periods(plan: Plan) -> None:
 @bp.route("/activities/<int:activity_id>/deadline", methods=["POST"])
 @coordinator_required
 def deadline(activity_id: int):
-    activity = _get(Activity, activity_id)
+    activity = db.get_or_404(Activity, activity_id)
     form = DeadlineForm()
     if not form.validate_on_submit():
         flash("Chọn thời hạn mới và ghi lý do.", "error")
@@ -448,7 +444,7 @@ def reassign_form(activity: Activity) -> ReassignForm:
 @bp.route("/assignments/<int:assignment_id>/reassign", methods=["POST"])
 @coordinator_required
 def reassign(assignment_id: int):
-    assignment = _get(Assignment, assignment_id)
+    assignment = db.get_or_404(Assignment, assignment_id)
     form = reassign_form(assignment.activity)
     if not form.validate_on_submit():
         flash("Chọn đơn vị mới và ghi lý do.", "error")
